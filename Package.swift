@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// Layers (dependencies point down only), see ../shared/ARCHITECTURE.md:
+//   executables -> actors -> Messaging / Discovery / Storage -> Protocols / Chains (pure) -> C shims
+import PackageDescription
+
+let package = Package(
+    name: "threshold-custody",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mpc", targets: ["MPCCLI"]),
+        .library(name: "Protocols", targets: ["Protocols"]),
+        .library(name: "Chains", targets: ["Chains"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C shims: one system-library target per C library, one shim header each.
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        .systemLibrary(name: "CGMP", providers: [.apt(["libgmp-dev"])]),
+        .systemLibrary(name: "CLMDB", providers: [.apt(["liblmdb-dev"])]),
+        .systemLibrary(name: "CNats", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
+
+        // Pure layers: no I/O, no clocks, no logging.
+        .target(name: "Protocols", dependencies: ["CSodium", "CSecp256k1", "CGMP"]),
+        .target(name: "Chains", dependencies: ["CSodium", "CSecp256k1"]),
+
+        // I/O layers.
+        .target(name: "Storage", dependencies: ["CLMDB", "CSodium"]),
+        .target(name: "Messaging", dependencies: ["CNats", "CSodium"]),
+
+        // Executables.
+        .executableTarget(name: "MPCCLI", dependencies: [
+            "Protocols", "Chains",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "CSodium", "CSecp256k1"]),
+        .testTarget(name: "ChainsTests", dependencies: ["Chains", "CSecp256k1"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+// Shim for CGMP: the one header Swift imports for this C library.
+#pragma once
+#include <gmp.h>

@@ -1,0 +1,3 @@
+// Shim for CSodium: the one header Swift imports for this C library.
+#pragma once
+#include <sodium.h>
