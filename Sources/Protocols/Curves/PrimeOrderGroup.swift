@@ -1,0 +1,94 @@
+/// The prime-order group abstraction the threshold protocols are generic over (RFC 9591 §3.1:
+/// Order, Identity, RandomScalar, SerializeElement, DeserializeElement, SerializeScalar, DeserializeScalar).
+
+public enum CurveError: Error, Equatable, Sendable {
+    /// A scalar encoding of the wrong length or not reduced modulo the group order.
+    case nonCanonicalScalar
+    /// A point encoding of the wrong length, not on the curve, not in the prime-order subgroup, or non-canonical.
+    case invalidPoint
+    /// The identity element where a non-identity element is required (RFC 9591 SerializeElement/DeserializeElement).
+    case identityElement
+    /// Zero where a non-zero scalar is required (a secret key, a share, an inverse).
+    case zeroScalar
+
+    public var code: String {
+        switch self {
+        case .nonCanonicalScalar: return "CURVE_NON_CANONICAL_SCALAR"
+        case .invalidPoint: return "CURVE_INVALID_POINT"
+        case .identityElement: return "CURVE_IDENTITY_ELEMENT"
+        case .zeroScalar: return "CURVE_ZERO_SCALAR"
+        }
+    }
+}
+
+/// An element of the scalar field Z/qZ of a prime-order group. Arithmetic is constant time.
+public protocol GroupScalar: Sendable, Equatable, CustomStringConvertible {
+    /// Ns: the length of a serialized scalar.
+    static var byteCount: Int { get }
+    static var zero: Self { get }
+    static var one: Self { get }
+
+    /// DeserializeScalar: fails on a wrong length or a value not below the group order.
+    init(canonical bytes: [UInt8]) throws(CurveError)
+    /// Reduces a wide byte string (the suite's hash-to-scalar output) modulo the order.
+    init(reducingWide bytes: [UInt8])
+    /// A small integer, used for participant identifiers and polynomial evaluation points.
+    init(_ value: UInt64)
+
+    /// SerializeScalar: the fixed-width canonical encoding.
+    var bytes: [UInt8] { get }
+    var isZero: Bool { get }
+
+    static func + (a: Self, b: Self) -> Self
+    static func - (a: Self, b: Self) -> Self
+    static func * (a: Self, b: Self) -> Self
+    static prefix func - (a: Self) -> Self
+    /// The multiplicative inverse; throws `.zeroScalar` for zero.
+    func inverted() throws(CurveError) -> Self
+}
+
+extension GroupScalar {
+    /// RandomScalar: a uniformly random non-zero scalar (a wide sample reduced, bias below 2^-128).
+    public static func random<R: RandomSource>(using rng: inout R) -> Self {
+        while true {
+            var wide = rng.bytes(64)
+            let s = Self(reducingWide: wide)
+            zeroize(&wide)
+            if !s.isZero { return s }
+        }
+    }
+}
+
+/// An element of a prime-order group.
+public protocol GroupElement: Sendable, Equatable {
+    associatedtype Scalar: GroupScalar
+    /// Ne: the length of a serialized element.
+    static var byteCount: Int { get }
+    static var identity: Self { get }
+    static var generator: Self { get }
+
+    /// DeserializeElement: rejects invalid encodings, points off the curve or outside the prime-order
+    /// subgroup, and the identity.
+    init(serialized bytes: [UInt8]) throws(CurveError)
+    /// SerializeElement: fails for the identity.
+    func serialized() throws(CurveError) -> [UInt8]
+    var isIdentity: Bool { get }
+
+    static func + (a: Self, b: Self) -> Self
+    static func - (a: Self, b: Self) -> Self
+    /// s·G, constant time in s.
+    static func baseMultiply(_ s: Scalar) -> Self
+    /// s·P, constant time in s: use for secret scalars.
+    func multiplied(by s: Scalar) -> Self
+    /// s·P where s is public; may be variable time and faster.
+    func multipliedPublic(by s: Scalar) -> Self
+}
+
+extension GroupElement {
+    public func multipliedPublic(by s: Scalar) -> Self { multiplied(by: s) }
+
+    /// Σ s_i·P_i over public scalars and points.
+    public static func publicSum(_ terms: [(Scalar, Self)]) -> Self {
+        terms.reduce(identity) { $0 + $1.1.multipliedPublic(by: $1.0) }
+    }
+}
