@@ -29,6 +29,7 @@ let package = Package(
         // I/O layers.
         .target(name: "Storage", dependencies: ["CLMDB", "CSodium"]),
         .target(name: "Messaging", dependencies: ["CNats", "CSodium"]),
+        .target(name: "Discovery"),
 
         // Executables.
         .executableTarget(name: "MPCCLI", dependencies: [
@@ -40,6 +41,7 @@ let package = Package(
         .testTarget(name: "ChainsTests", dependencies: ["Chains", "CSecp256k1"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
+        .testTarget(name: "DiscoveryTests", dependencies: ["Discovery"], exclude: ["fake_consul.py"]),
     ],
     swiftLanguageModes: [.v6]
 )
