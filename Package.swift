@@ -27,10 +27,11 @@ let package = Package(
         .target(name: "Chains", dependencies: ["CSodium", "CSecp256k1"]),
 
         // I/O layers.
-        .target(name: "Storage", dependencies: ["CLMDB", "CSodium"]),
+        .target(name: "Storage", dependencies: ["CLMDB", "CSodium", "Protocols"]),
         .target(name: "Messaging", dependencies: ["CNats", "CSodium"]),
 
         // Executables.
+        .executableTarget(name: "StorageProbe", dependencies: ["Storage"], path: "Tests/StorageProbe"),
         .executableTarget(name: "MPCCLI", dependencies: [
             "Protocols", "Chains",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -38,7 +39,7 @@ let package = Package(
 
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "CSodium", "CSecp256k1"]),
         .testTarget(name: "ChainsTests", dependencies: ["Chains", "CSecp256k1"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Protocols"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
     ],
     swiftLanguageModes: [.v6]
