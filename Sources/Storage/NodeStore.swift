@@ -68,6 +68,7 @@ public actor NodeStore {
     }
 
     func validKey(_ key: [UInt8]) throws(StorageError) -> [UInt8] {
+        guard env.isOpen else { throw .closed }
         guard !key.isEmpty else { throw .invalidKey("keys must not be empty") }
         guard key.count <= env.maxKeySize else { throw .invalidKey("key of \(key.count) bytes exceeds LMDB's \(env.maxKeySize)") }
         return key
