@@ -8,7 +8,8 @@ import Glibc
 /// crash or power loss. `MDB_NOTLS` ties read slots to transactions rather than threads, which is what
 /// Swift concurrency needs (a task may resume on another thread; transactions here never span an await).
 ///
-/// LMDB forbids opening the same environment twice in one process; the owner (the `NodeStore` actor) keeps
+/// LMDB forbids opening the same environment twice in one process; a second open of the same directory
+/// throws `StorageError.alreadyOpen` (see `OpenEnvironments`). The owner (the `NodeStore` actor) keeps
 /// exactly one and closes it deterministically with `close()` (or in `deinit`).
 final class LMDBEnvironment {
     struct Options: Sendable {
@@ -21,14 +22,25 @@ final class LMDBEnvironment {
     }
 
     private var handle: OpaquePointer?
+    private let identity: OpenEnvironments.Identity
     let path: String
 
     init(directory: String, options: Options = Options()) throws(StorageError) {
         try Self.ensureDirectory(directory)
         path = directory
+        identity = try OpenEnvironments.identity(of: directory)
+        guard OpenEnvironments.register(identity) else { throw .alreadyOpen(path: directory) }
         var env: OpaquePointer?
-        try check(mdb_env_create(&env), "mdb_env_create")
-        guard let env else { throw .lmdb(operation: "mdb_env_create", code: EINVAL, message: "no handle") }
+        do {
+            try check(mdb_env_create(&env), "mdb_env_create")
+        } catch {
+            OpenEnvironments.unregister(identity)
+            throw error
+        }
+        guard let env else {
+            OpenEnvironments.unregister(identity)
+            throw .lmdb(operation: "mdb_env_create", code: EINVAL, message: "no handle")
+        }
         do {
             try check(mdb_env_set_mapsize(env, options.mapSize), "mdb_env_set_mapsize")
             try check(mdb_env_set_maxdbs(env, MDB_dbi(options.maxDatabases)), "mdb_env_set_maxdbs")
@@ -38,6 +50,7 @@ final class LMDBEnvironment {
             try check(mdb_reader_check(env, &dead), "mdb_reader_check")
         } catch {
             mdb_env_close(env)
+            OpenEnvironments.unregister(identity)
             throw error
         }
         handle = env
@@ -47,8 +60,10 @@ final class LMDBEnvironment {
 
     /// Closes the environment; later transactions throw `StorageError.closed`. Idempotent.
     func close() {
-        if let handle { mdb_env_close(handle) }
-        handle = nil
+        guard let handle else { return }
+        mdb_env_close(handle)
+        self.handle = nil
+        OpenEnvironments.unregister(identity)
     }
 
     var isOpen: Bool { handle != nil }

@@ -29,6 +29,8 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     case alreadyExists(table: String, key: [UInt8])
     /// The store was closed; no further operations are possible.
     case closed
+    /// This process already has the environment in that directory open (LMDB forbids a second handle).
+    case alreadyOpen(path: String)
     /// The directory for the store could not be created or is not a directory.
     case directoryUnusable(path: String, errno: Int32)
     /// The passphrase file is readable by group or others (mode shown in octal).
@@ -58,6 +60,7 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidKey: "STORAGE_INVALID_KEY"
         case .alreadyExists: "STORAGE_ALREADY_EXISTS"
         case .closed: "STORAGE_CLOSED"
+        case .alreadyOpen: "STORAGE_ALREADY_OPEN"
         case .directoryUnusable: "STORAGE_DIRECTORY_UNUSABLE"
         case .passphraseFileInsecure: "STORAGE_PASSPHRASE_FILE_INSECURE"
         case .passphraseFileUnreadable: "STORAGE_PASSPHRASE_FILE_UNREADABLE"
@@ -82,6 +85,7 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidKey(why): "\(code): \(why)"
         case let .alreadyExists(table, key): "\(code): \(table)/\(StorageError.render(key)) already exists"
         case .closed: "\(code): the store is closed"
+        case let .alreadyOpen(path): "\(code): \(path) is already open in this process"
         case let .directoryUnusable(path, e): "\(code): \(path) (errno \(e))"
         case let .passphraseFileInsecure(path, mode):
             "\(code): \(path) has mode \(String(mode, radix: 8)); it must not be readable or writable by group or others (chmod 600)"
