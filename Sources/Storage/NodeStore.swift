@@ -32,7 +32,8 @@ public actor NodeStore {
     public init(directory: String, passphrase: SecretBytes, options: Options = Options()) throws(StorageError) {
         let env = try LMDBEnvironment(directory: directory,
                                       options: .init(mapSize: options.mapSize, maxDatabases: UInt32(Table.allCases.count + 2)))
-        let sealer = try StoreMeta.unlock(env: env, passphrase: passphrase, parameters: options.kdf)
+        let sealer = try StoreMeta.unlock(env: env, passphrase: passphrase, parameters: options.kdf,
+                                          dataTables: Table.allCases.map(\.rawValue))
         self.env = env
         self.sealer = sealer
         self.databases = try Self.openTables(env)

@@ -24,7 +24,12 @@ struct Sealer: Sendable {
 
     func seal(_ plaintext: [UInt8], table: String, key recordKey: [UInt8]) throws(StorageError) -> [UInt8] {
         var rng = SystemRandom()
-        let nonce = rng.bytes(Self.nonceLength)
+        return try seal(plaintext, table: table, key: recordKey, nonce: rng.bytes(Self.nonceLength))
+    }
+
+    /// Sealing with a given nonce: only for the golden-format test; a nonce must never repeat under a key.
+    func seal(_ plaintext: [UInt8], table: String, key recordKey: [UInt8], nonce: [UInt8]) throws(StorageError) -> [UInt8] {
+        guard nonce.count == Self.nonceLength else { throw .sealingFailed }
         let aad = Self.associatedData(version: Self.formatVersion, table: table, key: recordKey)
         var out = [UInt8](repeating: 0, count: Self.overhead + plaintext.count)
         out[0] = Self.formatVersion

@@ -14,8 +14,11 @@ enum StoreMeta {
 
     /// Derives the data key for the store in `env`, creating the metadata (fresh salt, `parameters`) if the
     /// store is new. An existing store is opened with its own stored parameters; `parameters` is ignored.
-    static func unlock(env: LMDBEnvironment, passphrase: SecretBytes, parameters: KDFParameters) throws(StorageError) -> Sealer {
-        if let existing = try readExisting(env) {
+    /// `dataTables` are the store's other tables: if any exists while `meta` does not, the store lost its
+    /// metadata and is refused (creating a fresh salt would orphan every sealed value).
+    static func unlock(env: LMDBEnvironment, passphrase: SecretBytes, parameters: KDFParameters,
+                       dataTables: [String]) throws(StorageError) -> Sealer {
+        if let existing = try readExisting(env, dataTables: dataTables) {
             return try unlockExisting(existing, passphrase: passphrase)
         }
         return try initialize(env: env, passphrase: passphrase, parameters: parameters)
@@ -27,9 +30,14 @@ enum StoreMeta {
         let keyCheck: [UInt8]?
     }
 
-    private static func readExisting(_ env: LMDBEnvironment) throws(StorageError) -> Records? {
+    private static func readExisting(_ env: LMDBEnvironment, dataTables: [String]) throws(StorageError) -> Records? {
         try env.read { txn throws(StorageError) -> Records? in
-            guard let db = try txn.openDatabase(table, create: false) else { return nil }
+            guard let db = try txn.openDatabase(table, create: false) else {
+                for name in dataTables where try txn.openDatabase(name, create: false) != nil {
+                    throw .metadataInvalid("table \(name) exists but the meta table is missing")
+                }
+                return nil
+            }
             return Records(version: try txn.get(db, versionKey), kdf: try txn.get(db, kdfKey),
                            keyCheck: try txn.get(db, keyCheckKey))
         }
