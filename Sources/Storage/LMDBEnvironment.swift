@@ -26,7 +26,7 @@ final class LMDBEnvironment {
     let path: String
 
     init(directory: String, options: Options = Options()) throws(StorageError) {
-        try Self.ensureDirectory(directory)
+        let created = try Self.ensureDirectory(directory)
         path = directory
         identity = try OpenEnvironments.identity(of: directory)
         guard OpenEnvironments.register(identity) else { throw .alreadyOpen(path: directory) }
@@ -48,6 +48,10 @@ final class LMDBEnvironment {
             // Clear reader slots left behind by a killed process.
             var dead: Int32 = 0
             try check(mdb_reader_check(env, &dead), "mdb_reader_check")
+            // LMDB syncs the data file but not the directory entries of files it creates; sync those too so
+            // a new store does not vanish on power loss.
+            try Self.syncDirectory(directory)
+            if created { try Self.syncDirectory(Self.parent(of: directory)) }
         } catch {
             mdb_env_close(env)
             OpenEnvironments.unregister(identity)
@@ -102,14 +106,31 @@ final class LMDBEnvironment {
         return result
     }
 
-    private static func ensureDirectory(_ directory: String) throws(StorageError) {
+    /// Creates the directory (mode 0700) if it does not exist; true if it was created.
+    private static func ensureDirectory(_ directory: String) throws(StorageError) -> Bool {
         var st = stat()
         if stat(directory, &st) == 0 {
             guard (st.st_mode & S_IFMT) == S_IFDIR else { throw .directoryUnusable(path: directory, errno: ENOTDIR) }
-            return
+            return false
         }
         guard errno == ENOENT else { throw .directoryUnusable(path: directory, errno: errno) }
-        guard mkdir(directory, 0o700) == 0 || errno == EEXIST else { throw .directoryUnusable(path: directory, errno: errno) }
+        if mkdir(directory, 0o700) == 0 { return true }
+        guard errno == EEXIST else { throw .directoryUnusable(path: directory, errno: errno) }
+        return false
+    }
+
+    private static func syncDirectory(_ path: String) throws(StorageError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .directoryUnusable(path: path, errno: errno) }
+        defer { _ = Glibc.close(fd) }
+        guard fsync(fd) == 0 else { throw .directoryUnusable(path: path, errno: errno) }
+    }
+
+    private static func parent(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
     }
 }
 
