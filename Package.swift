@@ -27,11 +27,12 @@ let package = Package(
         .target(name: "Chains", dependencies: ["CSodium", "CSecp256k1"]),
 
         // I/O layers.
-        .target(name: "Storage", dependencies: ["CLMDB", "CSodium"]),
+        .target(name: "Storage", dependencies: ["CLMDB", "CSodium", "Protocols"]),
         .target(name: "Messaging", dependencies: ["CNats", "CSodium"]),
         .target(name: "Discovery"),
 
         // Executables.
+        .executableTarget(name: "StorageProbe", dependencies: ["Storage"], path: "Tests/StorageProbe"),
         .executableTarget(name: "MPCCLI", dependencies: [
             "Protocols", "Chains",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -39,7 +40,7 @@ let package = Package(
 
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "CSodium", "CSecp256k1"]),
         .testTarget(name: "ChainsTests", dependencies: ["Chains", "CSecp256k1"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Protocols"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery"], exclude: ["fake_consul.py"]),
     ],

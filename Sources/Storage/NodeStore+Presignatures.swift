@@ -1,0 +1,29 @@
+/// Presignatures: stored once, consumed at most once. `consumePresignature` reads and deletes in one
+/// durable write transaction, so after it returns the presignature is gone from disk: it can never be
+/// handed out twice, also not after a crash or restart.
+extension NodeStore {
+    /// Stores a presignature; throws `alreadyExists` if the id is taken (an id is never reused).
+    public func putPresignature(id: some StorageKey, value: [UInt8]) throws(StorageError) {
+        try put(.presignatures, id.storageKeyBytes, value, overwrite: false)
+    }
+
+    /// Reads and deletes the presignature in one transaction; nil if it does not exist (or was consumed).
+    /// A presignature that fails to open throws `corrupted` and stays on disk for inspection.
+    public func consumePresignature(id: some StorageKey) throws(StorageError) -> [UInt8]? {
+        let key = try validKey(id.storageKeyBytes)
+        return try env.write { txn throws(StorageError) -> [UInt8]? in
+            guard let value = try getSealed(txn, .presignatures, key) else { return nil }
+            guard try txn.delete(db(.presignatures), key) else { return nil }
+            return value
+        }
+    }
+
+    /// The ids of stored presignatures starting with `prefix`, in key order (values are not opened).
+    public func presignatureIDs(prefix: some StorageKey = [UInt8]()) throws(StorageError) -> [[UInt8]] {
+        let p = prefix.storageKeyBytes
+        return try env.read { txn throws(StorageError) in try txn.entries(db(.presignatures), prefix: p).map(\.key) }
+    }
+
+    /// Number of stored presignatures.
+    public func presignatureCount() throws(StorageError) -> Int { try count(.presignatures) }
+}
