@@ -15,6 +15,9 @@ enum Blocking {
         }
         return try result.get()
     }
+
+    /// Long-running blocking loops (a KV watcher) that outlive any one call.
+    static func detached(_ body: @escaping @Sendable () -> Void) { queue.async(execute: body) }
 }
 
 /// Strings we hand to C: must be non-empty where required and free of NUL bytes (a NUL would
