@@ -28,7 +28,7 @@ let package = Package(
 
         // I/O layers.
         .target(name: "Storage", dependencies: ["CLMDB", "CSodium"]),
-        .target(name: "Messaging", dependencies: ["CNats", "CSodium"]),
+        .target(name: "Messaging", dependencies: ["CNats", "CSodium", "Protocols"]),
 
         // Executables.
         .executableTarget(name: "MPCCLI", dependencies: [
@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "CSodium", "CSecp256k1"]),
         .testTarget(name: "ChainsTests", dependencies: ["Chains", "CSecp256k1"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Protocols"]),
     ],
     swiftLanguageModes: [.v6]
 )
