@@ -8,11 +8,13 @@ import Glibc
 final class NatsServerProcess: @unchecked Sendable {
     let port: Int
     let storeDir: URL
+    let extraArguments: [String]
     private var process: Process?
 
     var url: String { "nats://127.0.0.1:\(port)" }
 
-    init() throws {
+    init(extraArguments: [String] = []) throws {
+        self.extraArguments = extraArguments
         port = try NatsServerProcess.freePort()
         storeDir = FileManager.default.temporaryDirectory.appendingPathComponent("nats-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: storeDir, withIntermediateDirectories: true)
@@ -23,7 +25,7 @@ final class NatsServerProcess: @unchecked Sendable {
     func start() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/sbin/nats-server")
-        p.arguments = ["-js", "-a", "127.0.0.1", "-p", "\(port)", "-sd", storeDir.path]
+        p.arguments = ["-js", "-a", "127.0.0.1", "-p", "\(port)", "-sd", storeDir.path] + extraArguments
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
@@ -86,8 +88,8 @@ final class NatsServerProcess: @unchecked Sendable {
 }
 
 /// Runs `body` against a fresh server; the server is stopped whatever happens.
-func withNatsServer<T>(_ body: (NatsServerProcess) async throws -> T) async throws -> T {
-    let server = try NatsServerProcess()
+func withNatsServer<T>(arguments: [String] = [], _ body: (NatsServerProcess) async throws -> T) async throws -> T {
+    let server = try NatsServerProcess(extraArguments: arguments)
     defer { server.stop() }
     return try await body(server)
 }

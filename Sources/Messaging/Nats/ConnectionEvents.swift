@@ -2,6 +2,8 @@ import Synchronization
 
 /// What happens to a connection over its life, as reported by cnats' callbacks.
 public enum ConnectionEvent: Sendable, Equatable {
+    /// First connection established in the background (only with `retryOnFailedConnect`).
+    case connected
     case disconnected
     case reconnected
     /// Terminal: the connection will not come back.

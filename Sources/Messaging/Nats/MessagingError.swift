@@ -15,8 +15,8 @@ public enum MessagingError: Error, Sendable, Equatable, CustomStringConvertible 
     case connectionClosed(operation: String)
     /// The caller passed something we refuse to send (empty subject, NUL in a string, oversized...).
     case invalidArgument(String)
-    /// A key-value key does not exist (or was deleted).
-    case keyNotFound(bucket: String, key: String)
+    /// The server refused our credentials.
+    case authenticationFailed(detail: String)
 
     public var code: String {
         switch self {
@@ -26,7 +26,7 @@ public enum MessagingError: Error, Sendable, Equatable, CustomStringConvertible 
         case .noResponders: return "no_responders"
         case .connectionClosed: return "connection_closed"
         case .invalidArgument: return "invalid_argument"
-        case .keyNotFound: return "key_not_found"
+        case .authenticationFailed: return "auth_failed"
         }
     }
 
@@ -38,7 +38,7 @@ public enum MessagingError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .noResponders(subject): return "\(code): \(subject)"
         case let .connectionClosed(op): return "\(code): \(op)"
         case let .invalidArgument(why): return "\(code): \(why)"
-        case let .keyNotFound(bucket, key): return "\(code): \(bucket)/\(key)"
+        case let .authenticationFailed(detail): return "\(code): \(detail)"
         }
     }
 }
@@ -102,6 +102,7 @@ enum NatsStatus {
         case NATS_TIMEOUT: return .timeout(operation: operation)
         case NATS_NO_RESPONDERS: return .noResponders(subject: subject ?? operation)
         case NATS_CONNECTION_CLOSED: return .connectionClosed(operation: operation)
+        case NATS_CONNECTION_AUTH_FAILED: return .authenticationFailed(detail: detail(s))
         default: return .nats(operation: operation, status: name(s), detail: detail(s))
         }
     }

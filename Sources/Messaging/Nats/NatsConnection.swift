@@ -28,8 +28,16 @@ public final class NatsConnection: @unchecked Sendable {
                 try NatsStatus.check(natsOptions_SetReconnectedCB(opts.handle, connectionReconnected, closure), "natsOptions_SetReconnectedCB")
                 try NatsStatus.check(natsOptions_SetClosedCB(opts.handle, connectionClosed, closure), "natsOptions_SetClosedCB")
                 try NatsStatus.check(natsOptions_SetErrorHandler(opts.handle, connectionAsyncError, closure), "natsOptions_SetErrorHandler")
+                if options.retryOnFailedConnect {
+                    try NatsStatus.check(natsOptions_SetRetryOnFailedConnect(opts.handle, true, connectionConnected, closure),
+                                         "natsOptions_SetRetryOnFailedConnect")
+                }
                 var nc: OpaquePointer?
-                try NatsStatus.check(natsConnection_Connect(&nc, opts.handle), "natsConnection_Connect")
+                let s = natsConnection_Connect(&nc, opts.handle)
+                // With retryOnFailedConnect, NATS_NOT_YET_CONNECTED hands back a live connection
+                // that keeps trying in the background (and will call our callbacks).
+                if s == NATS_NOT_YET_CONNECTED, options.retryOnFailedConnect, let nc { return SendableHandle(nc) }
+                try NatsStatus.check(s, "natsConnection_Connect")
                 guard let nc else { throw MessagingError.nats(operation: "natsConnection_Connect", status: "NATS_ERR", detail: "null connection") }
                 return SendableHandle(nc)
             } catch {
@@ -137,6 +145,14 @@ public final class NatsConnection: @unchecked Sendable {
 
     /// Closes the connection (idempotent). Subscriptions end; `events` report `.closed`.
     public func close() { natsConnection_Close(handle) }
+
+    /// Graceful shutdown: stops new deliveries, lets subscribers finish what they hold, flushes
+    /// publishes, then closes. Returns when the connection is closed (or `timeout` passed).
+    public func drain(timeout: Duration) async throws(MessagingError) {
+        let closed = events(bufferSize: 8)
+        try NatsStatus.check(natsConnection_DrainTimeout(handle, max(timeout.milliseconds, 1)), "drain")
+        for await e in closed where e == .closed { return }
+    }
 }
 
 /// A C pointer passed to the blocking queue. Only used with thread-safe cnats objects.
@@ -152,6 +168,7 @@ private func hub(_ closure: UnsafeMutableRawPointer?) -> EventHub? {
     return Unmanaged<EventHub>.fromOpaque(closure).takeUnretainedValue()
 }
 
+private let connectionConnected: natsConnectionHandler = { _, closure in hub(closure)?.emit(.connected) }
 private let connectionDisconnected: natsConnectionHandler = { _, closure in hub(closure)?.emit(.disconnected) }
 private let connectionReconnected: natsConnectionHandler = { _, closure in hub(closure)?.emit(.reconnected) }
 private let connectionClosed: natsConnectionHandler = { _, closure in

@@ -86,7 +86,7 @@ final class COptions {
 
     deinit { natsOptions_Destroy(handle) }
 
-    /// Applies everything except the callbacks.
+    /// Applies everything except the callbacks (and retry-on-failed-connect, which takes one).
     func apply(_ o: NatsOptions) throws(MessagingError) {
         guard !o.servers.isEmpty else { throw .invalidArgument("no NATS server URL") }
         let urls = try o.servers.map { (s) throws(MessagingError) in try CString.validated(s, what: "server URL") }
@@ -107,9 +107,6 @@ final class COptions {
         try NatsStatus.check(natsOptions_SetMaxPingsOut(handle, Int32(clamping: o.maxPingsOut)), "natsOptions_SetMaxPingsOut")
         try NatsStatus.check(natsOptions_SetTimeout(handle, o.connectTimeout.milliseconds), "natsOptions_SetTimeout")
         try NatsStatus.check(natsOptions_SetMaxPendingMsgs(handle, Int32(clamping: o.maxPendingMessages)), "natsOptions_SetMaxPendingMsgs")
-        if o.retryOnFailedConnect {
-            try NatsStatus.check(natsOptions_SetRetryOnFailedConnect(handle, true, nil, nil), "natsOptions_SetRetryOnFailedConnect")
-        }
         switch o.credentials {
         case .none: break
         case let .userPassword(user, password):

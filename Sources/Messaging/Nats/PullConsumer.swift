@@ -18,14 +18,17 @@ public struct ConsumerConfig: Sendable, Equatable {
 /// after the consumer's ack wait. Owns the `natsMsg*`.
 public final class JetStreamMessage: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// cnats acks through the message's subscription: keep it (and the connection) alive.
+    let consumer: PullConsumer
     public let message: NatsMessage
     /// Position in the stream.
     public let streamSequence: UInt64
     /// 1 on first delivery, 2+ on redelivery.
     public let deliveryCount: UInt64
 
-    init(taking msg: OpaquePointer) {
+    init(taking msg: OpaquePointer, consumer: PullConsumer) {
         pointer = msg
+        self.consumer = consumer
         message = NatsMessage(copying: msg)
         var meta: UnsafeMutablePointer<jsMsgMetaData>?
         if natsMsg_GetMetaData(&meta, msg) == NATS_OK, let meta {
@@ -76,17 +79,17 @@ public final class PullConsumer: @unchecked Sendable {
         guard batch > 0 else { throw .invalidArgument("batch must be positive") }
         let h = SendableHandle(sub)
         let ms = max(timeout.milliseconds, 1)
-        let messages = try await Blocking.run { () throws(MessagingError) -> [JetStreamMessage] in
+        let pointers = try await Blocking.run { () throws(MessagingError) -> [SendableHandle] in
             var list = natsMsgList()
             var err = jsErrCode(0)
             let s = natsSubscription_Fetch(&list, h.pointer, Int32(clamping: batch), ms, &err)
             if s == NATS_TIMEOUT { return [] }
             guard s == NATS_OK else { throw NatsStatus.jsError(s, err, "fetch") }
-            var out: [JetStreamMessage] = []
+            var out: [SendableHandle] = []
             if let msgs = list.Msgs {
                 for i in 0..<Int(max(list.Count, 0)) {
                     if let m = msgs[i] {
-                        out.append(JetStreamMessage(taking: m))
+                        out.append(SendableHandle(m))
                         msgs[i] = nil // ownership moved; natsMsgList_Destroy skips NULLs
                     }
                 }
@@ -94,8 +97,7 @@ public final class PullConsumer: @unchecked Sendable {
             natsMsgList_Destroy(&list)
             return out
         }
-        withExtendedLifetime(self) {}
-        return messages
+        return pointers.map { JetStreamMessage(taking: $0.pointer, consumer: self) }
     }
 }
 
