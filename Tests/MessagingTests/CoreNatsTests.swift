@@ -79,6 +79,26 @@ struct CoreNatsTests {
         }
     }
 
+    /// Blocking cnats calls must not starve each other (2 cores here): 8 requests that each time
+    /// out after 500 ms, issued at once, all finish in about 500 ms, not 8 x 500 ms / cores.
+    @Test func blockingCallsRunInParallel() async throws {
+        try await withNatsServer { server in
+            let nc = try await connect(server)
+            let silent = try nc.subscribe(subject: "slow.service")
+            try await nc.flush(timeout: .seconds(2))
+            let started = ContinuousClock.now
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { _ = try? await nc.request(subject: "slow.service", payload: [], timeout: .milliseconds(500)) }
+                }
+            }
+            let elapsed = ContinuousClock.now - started
+            print("8 concurrent 500 ms request timeouts took \(elapsed)")
+            #expect(elapsed < .milliseconds(1500))
+            silent.unsubscribe()
+        }
+    }
+
     @Test func cancellingTheConsumerUnsubscribes() async throws {
         try await withNatsServer { server in
             let nc = try await connect(server)

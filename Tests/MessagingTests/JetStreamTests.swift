@@ -26,22 +26,24 @@ struct JetStreamTests {
             #expect(b.sequence == 2 && !b.duplicate)
             #expect(try await js.messageCount(stream: "RESULTS") == 2)
 
-            let consumer = try await js.pullConsumer(stream: "RESULTS", ConsumerConfig(durable: "coord", ackWait: .seconds(1)))
-            let first = try await consumer.fetch(batch: 10, timeout: .seconds(2))
-            #expect(first.map(\.message.data) == [[1], [2]])
-            #expect(first.map(\.deliveryCount) == [1, 1])
-            #expect(first.map(\.streamSequence) == [1, 2])
-            try await first[0].ack()
-            // Message 2 is not acknowledged: redelivered after the 1 s ack wait.
-            try await Task.sleep(for: .milliseconds(1300))
-            let again = try await consumer.fetch(batch: 10, timeout: .seconds(3))
-            #expect(again.map(\.message.data) == [[2]])
-            #expect(again.first?.deliveryCount == 2)
-            try await again.first?.ack()
-            let none = try await consumer.fetch(batch: 10, timeout: .milliseconds(300))
-            #expect(none.isEmpty)
-
-            // A second handle on the same durable resumes where the first left off.
+            do {
+                let consumer = try await js.pullConsumer(stream: "RESULTS", ConsumerConfig(durable: "coord", ackWait: .seconds(1)))
+                let first = try await consumer.fetch(batch: 10, timeout: .seconds(2))
+                #expect(first.map(\.message.data) == [[1], [2]])
+                #expect(first.map(\.deliveryCount) == [1, 1])
+                #expect(first.map(\.streamSequence) == [1, 2])
+                try await first[0].ack()
+                // Message 2 is not acknowledged: redelivered after the 1 s ack wait.
+                try await Task.sleep(for: .milliseconds(1300))
+                let again = try await consumer.fetch(batch: 10, timeout: .seconds(3))
+                #expect(again.map(\.message.data) == [[2]])
+                #expect(again.first?.deliveryCount == 2)
+                try await again.first?.ack()
+                let none = try await consumer.fetch(batch: 10, timeout: .milliseconds(300))
+                #expect(none.isEmpty)
+            }
+            // The local handle is gone (end of scope); the durable stays on the server and a new
+            // handle resumes where the first left off.
             _ = try await js.publishDurable(subject: "mpc.result.s3", payload: [3], msgId: "req-3")
             let resumed = try await js.pullConsumer(stream: "RESULTS", ConsumerConfig(durable: "coord", ackWait: .seconds(1)))
             let next = try await resumed.fetch(batch: 10, timeout: .seconds(2))

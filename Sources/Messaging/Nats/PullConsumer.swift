@@ -83,8 +83,7 @@ public final class PullConsumer: @unchecked Sendable {
             var list = natsMsgList()
             var err = jsErrCode(0)
             let s = natsSubscription_Fetch(&list, h.pointer, Int32(clamping: batch), ms, &err)
-            if s == NATS_TIMEOUT { return [] }
-            guard s == NATS_OK else { throw NatsStatus.jsError(s, err, "fetch") }
+            // Take whatever the list holds whatever the status, so nothing leaks unacknowledged.
             var out: [SendableHandle] = []
             if let msgs = list.Msgs {
                 for i in 0..<Int(max(list.Count, 0)) {
@@ -95,7 +94,9 @@ public final class PullConsumer: @unchecked Sendable {
                 }
             }
             natsMsgList_Destroy(&list)
-            return out
+            if s == NATS_OK || s == NATS_TIMEOUT { return out }
+            out.forEach { natsMsg_Destroy($0.pointer) }
+            throw NatsStatus.jsError(s, err, "fetch")
         }
         return pointers.map { JetStreamMessage(taking: $0.pointer, consumer: self) }
     }
