@@ -29,6 +29,7 @@ struct CryptoTests {
         try id.save(to: path)
         let attrs = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(throws: IdentityError.io("\(path) exists")) { try id.save(to: path) }
         let loaded = try Identity.load(from: path)
         #expect(loaded.publicIdentity == id.publicIdentity)
         let sig = loaded.sign(message: [1, 2, 3])

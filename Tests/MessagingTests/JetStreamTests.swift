@@ -68,6 +68,14 @@ struct JetStreamTests {
             #expect(try await kv.keys() == ["node.a"])
             #expect(try await kv.get("never") == nil)
 
+            // First writer wins; compare-and-set on the revision.
+            let c1 = try await kv.create("leader", [1])
+            await #expect(throws: MessagingError.revisionMismatch(key: "leader")) { _ = try await kv.create("leader", [2]) }
+            let c2 = try await kv.update("leader", [3], lastRevision: c1)
+            await #expect(throws: MessagingError.revisionMismatch(key: "leader")) { _ = try await kv.update("leader", [4], lastRevision: c1) }
+            #expect(try await kv.get("leader")?.revision == c2)
+            try await kv.delete("leader")
+
             // Binding again to the existing bucket works.
             let again = try await js.keyValue(KeyValueConfig(bucket: "heartbeats", ttl: .seconds(1)))
             #expect(try await again.get("node.a")?.value == Array("alive".utf8))

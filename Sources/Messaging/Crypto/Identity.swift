@@ -168,7 +168,10 @@ public struct Identity: Sendable, CustomStringConvertible, CustomDebugStringConv
         }
     }
 
-    public func save(to path: String) throws(IdentityError) {
+    /// Writes the identity file (mode 0600). Refuses to replace an existing file unless asked:
+    /// overwriting a key by mistake loses it.
+    public func save(to path: String, overwrite: Bool = false) throws(IdentityError) {
+        if !overwrite && FileManager.default.fileExists(atPath: path) { throw .io("\(path) exists") }
         var contents = fileContents()
         defer { zeroize(&contents) }
         let created = FileManager.default.createFile(atPath: path, contents: Data(contents),

@@ -69,6 +69,43 @@ public final class KeyValueStore: @unchecked Sendable {
         return rev
     }
 
+    /// Writes only if the key has no live value (first writer wins). Returns the new revision;
+    /// throws `.revisionMismatch` if the key exists.
+    public func create(_ key: String, _ value: [UInt8]) async throws(MessagingError) -> UInt64 {
+        let k = try CString.validated(key, what: "key")
+        let h = SendableHandle(handle)
+        let rev = try await Blocking.run { () throws(MessagingError) -> UInt64 in
+            var rev: UInt64 = 0
+            let s = value.withUnsafeBytes { kvStore_Create(&rev, h.pointer, k, $0.baseAddress, Int32($0.count)) }
+            try KeyValueStore.checkWrite(s, "kv create \(k)", key: k)
+            return rev
+        }
+        withExtendedLifetime(self) {}
+        return rev
+    }
+
+    /// Compare-and-set: writes only if the key's current revision is `lastRevision`.
+    public func update(_ key: String, _ value: [UInt8], lastRevision: UInt64) async throws(MessagingError) -> UInt64 {
+        let k = try CString.validated(key, what: "key")
+        let h = SendableHandle(handle)
+        let rev = try await Blocking.run { () throws(MessagingError) -> UInt64 in
+            var rev: UInt64 = 0
+            let s = value.withUnsafeBytes { kvStore_Update(&rev, h.pointer, k, $0.baseAddress, Int32($0.count), lastRevision) }
+            try KeyValueStore.checkWrite(s, "kv update \(k)", key: k)
+            return rev
+        }
+        withExtendedLifetime(self) {}
+        return rev
+    }
+
+    /// The server answers a failed expectation with "wrong last sequence" (JetStream error 10071).
+    static func checkWrite(_ s: natsStatus, _ operation: String, key: String) throws(MessagingError) {
+        guard s != NATS_OK else { return }
+        let detail = NatsStatus.detail(s)
+        if detail.lowercased().contains("wrong last sequence") { throw .revisionMismatch(key: key) }
+        throw NatsStatus.error(s, operation)
+    }
+
     /// The current value, or nil if the key never existed, was deleted or has expired.
     public func get(_ key: String) async throws(MessagingError) -> KeyValueEntry? {
         let k = try CString.validated(key, what: "key")

@@ -15,6 +15,8 @@ public enum MessagingError: Error, Sendable, Equatable, CustomStringConvertible 
     case connectionClosed(operation: String)
     /// The caller passed something we refuse to send (empty subject, NUL in a string, oversized...).
     case invalidArgument(String)
+    /// A key-value create/update expectation failed (key exists / was changed meanwhile).
+    case revisionMismatch(key: String)
     /// The server refused our credentials.
     case authenticationFailed(detail: String)
 
@@ -27,6 +29,7 @@ public enum MessagingError: Error, Sendable, Equatable, CustomStringConvertible 
         case .connectionClosed: return "connection_closed"
         case .invalidArgument: return "invalid_argument"
         case .authenticationFailed: return "auth_failed"
+        case .revisionMismatch: return "revision_mismatch"
         }
     }
 
@@ -39,6 +42,7 @@ public enum MessagingError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .connectionClosed(op): return "\(code): \(op)"
         case let .invalidArgument(why): return "\(code): \(why)"
         case let .authenticationFailed(detail): return "\(code): \(detail)"
+        case let .revisionMismatch(key): return "\(code): \(key)"
         }
     }
 }
