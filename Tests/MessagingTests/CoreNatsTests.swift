@@ -99,6 +99,29 @@ struct CoreNatsTests {
         }
     }
 
+    /// A quick loopback throughput figure (printed); asserts only that nothing is lost when the
+    /// buffer is large enough.
+    @Test func publishSubscribeThroughput() async throws {
+        try await withNatsServer { server in
+            let nc = try await connect(server)
+            let n = 20_000
+            let sub = try nc.subscribe(subject: "bulk", bufferSize: n)
+            try await nc.flush(timeout: .seconds(2))
+            let payload = [UInt8](repeating: 0x5a, count: 256)
+            let t0 = ContinuousClock.now
+            for _ in 0..<n { try nc.publish(subject: "bulk", payload: payload) }
+            try await nc.flush(timeout: .seconds(10))
+            var received = 0
+            for await _ in sub {
+                received += 1
+                if received == n { break }
+            }
+            let elapsed = ContinuousClock.now - t0
+            print("pub/sub loopback: \(n) x 256 B in \(elapsed) (\(Int(Double(n) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))) msg/s)")
+            #expect(received == n && sub.droppedCount == 0)
+        }
+    }
+
     @Test func cancellingTheConsumerUnsubscribes() async throws {
         try await withNatsServer { server in
             let nc = try await connect(server)

@@ -15,6 +15,7 @@ struct ReconnectTests {
             let kv = try await js.keyValue(KeyValueConfig(bucket: "nodes"))
             _ = try await kv.put("node-1", [1])
 
+            let consumer = try await js.pullConsumer(stream: "DURABLE", ConsumerConfig(durable: "worker"))
             let sub = try nc.subscribe(subject: "live.>")
             try await nc.flush(timeout: .seconds(2))
 
@@ -48,6 +49,10 @@ struct ReconnectTests {
             let dup = try await js.publishDurable(subject: "durable.x", payload: [42], msgId: "before-crash")
             #expect(dup.duplicate)
             #expect(try await kv.get("node-1")?.value == [1])
+            // The durable consumer made before the crash still delivers what was stored before it.
+            let fetched = try await consumer.fetch(batch: 10, timeout: .seconds(3))
+            #expect(fetched.map(\.message.data) == [[42]])
+            try await fetched.first?.ack()
         }
     }
 

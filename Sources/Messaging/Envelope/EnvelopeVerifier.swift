@@ -1,3 +1,4 @@
+import Foundation
 import Protocols
 
 /// Why an envelope was refused. `code` is stable (metrics, logs, CLI output).
@@ -127,6 +128,9 @@ public actor EnvelopeVerifier {
                 now: @escaping @Sendable () -> UInt64) {
         self.localId = localId; self.keys = keys; self.replay = replay; self.policy = policy; self.now = now
     }
+
+    /// Wall-clock milliseconds since the epoch (inject a fixed clock in tests).
+    public static let systemClock: @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }
 
     public func rejectionCount(_ reason: EnvelopeRejection.Reason) -> Int { rejected[reason, default: 0] }
     public var rejectionCounts: [EnvelopeRejection.Reason: Int] { rejected }
