@@ -26,6 +26,8 @@ struct ReconnectTests {
             }
             #expect(disconnected)
             #expect(nc.status != .connected)
+            // Published during the outage: held in the reconnect buffer, sent after reconnecting.
+            try nc.publish(subject: "live.during", payload: [8])
 
             try server.start()
             let reconnected = try await withTimeout(15, "reconnected event") {
@@ -38,11 +40,16 @@ struct ReconnectTests {
             // The subscription made before the outage still receives.
             try await nc.flush(timeout: .seconds(2))
             try nc.publish(subject: "live.after", payload: [9])
-            let got: NatsMessage? = try await withTimeout(5, "message after reconnect") { () async -> NatsMessage? in
-                for await m in sub { return m }
-                return nil
+            let got: [NatsMessage] = try await withTimeout(5, "messages after reconnect") { () async -> [NatsMessage] in
+                var out: [NatsMessage] = []
+                for await m in sub {
+                    out.append(m)
+                    if out.count == 2 { break }
+                }
+                return out
             }
-            #expect(got?.subject == "live.after" && got?.data == [9])
+            #expect(got.map(\.subject) == ["live.during", "live.after"])
+            #expect(got.map(\.data) == [[8], [9]])
 
             // Data published before the crash is still there (file storage).
             #expect(try await js.messageCount(stream: "DURABLE") == 1)

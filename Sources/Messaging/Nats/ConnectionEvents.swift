@@ -52,11 +52,17 @@ final class EventHub: Sendable {
         case .slowConsumer: slowConsumerEvents.add(1, ordering: .relaxed)
         default: break
         }
-        let listeners = state.withLock { Array($0.listeners.values) }
-        for l in listeners { l.yield(event) }
-        if event == .closed {
-            let all = state.withLock { s in s.finished = true; defer { s.listeners = [:] }; return Array(s.listeners.values) }
-            for l in all { l.finish() }
+        // One critical section, so a listener registered concurrently with `.closed` either gets
+        // `.closed` and the end, or is refused at registration (and told `.closed` there).
+        let isClosed = event == .closed
+        let listeners = state.withLock { s -> [AsyncStream<ConnectionEvent>.Continuation] in
+            let all = Array(s.listeners.values)
+            if isClosed { s.finished = true; s.listeners = [:] }
+            return all
+        }
+        for l in listeners {
+            l.yield(event)
+            if isClosed { l.finish() }
         }
     }
 }
