@@ -10,6 +10,7 @@ final class NatsServerProcess: @unchecked Sendable {
     let storeDir: URL
     let extraArguments: [String]
     private var process: Process?
+    private var watchdog: Process?
 
     var url: String { "nats://127.0.0.1:\(port)" }
 
@@ -30,6 +31,7 @@ final class NatsServerProcess: @unchecked Sendable {
         p.standardError = FileHandle.nullDevice
         try p.run()
         process = p
+        startWatchdog(serverPid: p.processIdentifier)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if NatsServerProcess.accepts(port: port) { return }
@@ -41,10 +43,28 @@ final class NatsServerProcess: @unchecked Sendable {
 
     /// SIGKILL, as a crash would.
     func kill() {
+        if let w = watchdog {
+            // Not waited for: Foundation reaps it; waiting costs about a second per test.
+            if w.isRunning { Glibc.kill(w.processIdentifier, SIGKILL) }
+            watchdog = nil
+        }
         guard let p = process else { return }
         if p.isRunning { Glibc.kill(p.processIdentifier, SIGKILL) }
         p.waitUntilExit()
         process = nil
+    }
+
+    /// If the test process itself dies (a crash skips every defer), this shell kills the server
+    /// it was started for, checking the command line first so a reused pid is never touched.
+    private func startWatchdog(serverPid: Int32) {
+        let w = Process()
+        w.executableURL = URL(fileURLWithPath: "/bin/sh")
+        w.arguments = ["-c", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; "
+                       + "grep -q \(storeDir.lastPathComponent) /proc/\(serverPid)/cmdline 2>/dev/null && kill -9 \(serverPid); "
+                       + "rm -rf \(storeDir.path)"]
+        w.standardOutput = FileHandle.nullDevice
+        w.standardError = FileHandle.nullDevice
+        if (try? w.run()) != nil { watchdog = w }
     }
 
     func stop() {
