@@ -99,6 +99,25 @@ struct CoreNatsTests {
         }
     }
 
+    @Test func byteBoundedBufferReportsOverflow() async throws {
+        try await withNatsServer { server in
+            let nc = try await connect(server)
+            let sub = try nc.subscribe(subject: "big", bufferSize: 1000, maxBufferedBytes: 10_000)
+            try await nc.flush(timeout: .seconds(2))
+            for _ in 0..<10 { try nc.publish(subject: "big", payload: [UInt8](repeating: 1, count: 4_000)) }
+            try await nc.flush(timeout: .seconds(2))
+            try await Task.sleep(for: .milliseconds(200))
+            // Two fit (8 000 bytes); the other eight are dropped and counted.
+            #expect(sub.droppedCount == 8)
+            var it = sub.makeAsyncIterator()
+            _ = await it.next(); _ = await it.next()
+            // Consumed bytes free the buffer again.
+            try nc.publish(subject: "big", payload: [UInt8](repeating: 2, count: 4_000))
+            #expect(await it.next()?.data.first == 2)
+            #expect(sub.droppedCount == 8)
+        }
+    }
+
     /// A quick loopback throughput figure (printed); asserts only that nothing is lost when the
     /// buffer is large enough.
     @Test func publishSubscribeThroughput() async throws {

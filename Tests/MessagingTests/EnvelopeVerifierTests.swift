@@ -57,6 +57,13 @@ struct EnvelopeVerifierTests {
         #expect((try? (await v.verify(try wire(fromBob, by: bob))).get()) != nil)
     }
 
+    @Test func replayGuardFromClosureFailsClosed() async throws {
+        // A store that cannot record (returns false) makes every envelope a replay: fail closed.
+        let v = EnvelopeVerifier(localId: "node-2", keys: StaticKeyDirectory([alice.publicIdentity]),
+                                 replay: ClosureReplayGuard { _, _, _ in false }, now: { Fixture.now + 1_000 })
+        await expectRejected(v, try wire(), .replayed)
+    }
+
     @Test func unknownSender() async throws {
         await expectRejected(verifier(), try wire(Fixture.envelope(sender: "mallory"), by: mallory), .unknownSender)
     }

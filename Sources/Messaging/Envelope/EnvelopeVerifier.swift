@@ -77,6 +77,17 @@ public protocol ReplayGuard: Sendable {
     func recordFirstUse(sender: String, nonce: [UInt8], expiresAt: UInt64) async -> Bool
 }
 
+/// A replay guard from a closure (e.g. `{ try? await store.recordNonce(...) ?? false }`).
+public struct ClosureReplayGuard: ReplayGuard {
+    let body: @Sendable (String, [UInt8], UInt64) async -> Bool
+    public init(_ body: @escaping @Sendable (_ sender: String, _ nonce: [UInt8], _ expiresAt: UInt64) async -> Bool) {
+        self.body = body
+    }
+    public func recordFirstUse(sender: String, nonce: [UInt8], expiresAt: UInt64) async -> Bool {
+        await body(sender, nonce, expiresAt)
+    }
+}
+
 /// An in-memory replay guard for tests and single-process tools.
 public actor InMemoryReplayGuard: ReplayGuard {
     private var seen: [String: UInt64] = [:]

@@ -8,17 +8,37 @@ final class SubscriptionSink: Sendable {
     let continuation: AsyncStream<NatsMessage>.Continuation
     let subject: String
     let hub: EventHub
+    let maxBufferedBytes: Int
     let dropped = Atomic<Int>(0)
+    /// Payload bytes yielded and not yet taken by the consumer.
+    let bufferedBytes = Atomic<Int>(0)
 
-    init(continuation: AsyncStream<NatsMessage>.Continuation, subject: String, hub: EventHub) {
+    init(continuation: AsyncStream<NatsMessage>.Continuation, subject: String, hub: EventHub, maxBufferedBytes: Int) {
         self.continuation = continuation; self.subject = subject; self.hub = hub
+        self.maxBufferedBytes = maxBufferedBytes
     }
 
+    /// Bounded in messages (the stream's policy) and in payload bytes (here): a burst of large
+    /// messages cannot grow memory without limit either.
     func deliver(_ message: NatsMessage) {
-        if case .dropped = continuation.yield(message) {
-            let total = dropped.add(1, ordering: .relaxed).newValue
-            hub.emit(.slowConsumer(subject: subject, dropped: total))
+        let size = message.data.count
+        let after = bufferedBytes.add(size, ordering: .relaxed).newValue
+        if after > maxBufferedBytes && after != size {
+            bufferedBytes.subtract(size, ordering: .relaxed)
+            reportDrop()
+            return
         }
+        if case .dropped = continuation.yield(message) {
+            bufferedBytes.subtract(size, ordering: .relaxed)
+            reportDrop()
+        }
+    }
+
+    func consumed(_ message: NatsMessage) { bufferedBytes.subtract(message.data.count, ordering: .relaxed) }
+
+    private func reportDrop() {
+        let total = dropped.add(1, ordering: .relaxed).newValue
+        hub.emit(.slowConsumer(subject: subject, dropped: total))
     }
 }
 
@@ -64,7 +84,11 @@ public struct NatsSubscription: AsyncSequence, Sendable {
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: AsyncStream<NatsMessage>.AsyncIterator
         let handle: SubscriptionHandle
-        public mutating func next() async -> NatsMessage? { await base.next() }
+        public mutating func next() async -> NatsMessage? {
+            guard let m = await base.next() else { return nil }
+            handle.sink.consumed(m)
+            return m
+        }
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
@@ -74,13 +98,15 @@ public struct NatsSubscription: AsyncSequence, Sendable {
 
 extension NatsConnection {
     /// Subscribes to `subject` (wildcards allowed), in queue group `queue` if given.
-    /// `bufferSize` bounds the messages waiting for the consumer.
-    public func subscribe(subject: String, queue: String? = nil, bufferSize: Int = 1024) throws(MessagingError) -> NatsSubscription {
+    /// `bufferSize` bounds the messages waiting for the consumer, `maxBufferedBytes` their payload
+    /// bytes (a single message larger than that is still delivered when the buffer is empty).
+    public func subscribe(subject: String, queue: String? = nil, bufferSize: Int = 1024,
+                          maxBufferedBytes: Int = 64 * 1024 * 1024) throws(MessagingError) -> NatsSubscription {
         let subj = try CString.validated(subject, what: "subject")
         let q = try queue.map { (q) throws(MessagingError) in try CString.validated(q, what: "queue group") }
         let size = max(bufferSize, 1)
         let (stream, continuation) = AsyncStream.makeStream(of: NatsMessage.self, bufferingPolicy: .bufferingOldest(size))
-        let sink = SubscriptionSink(continuation: continuation, subject: subj, hub: hub)
+        let sink = SubscriptionSink(continuation: continuation, subject: subj, hub: hub, maxBufferedBytes: max(maxBufferedBytes, 1))
         let box = Unmanaged.passRetained(sink)
         var sub: OpaquePointer?
         let s: natsStatus
