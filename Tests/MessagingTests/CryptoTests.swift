@@ -42,6 +42,22 @@ struct CryptoTests {
             _ = try Identity(fileContents: Array(text.utf8))
         }
         #expect(throws: IdentityError.self) { _ = try Identity(fileContents: Array("{}".utf8)) }
+        // The format is pinned (a fixed seed gives fixed bytes).
+        let fixed = try Fixture.identity("node-1", 0x11)
+        #expect(String(decoding: fixed.fileContents(), as: UTF8.self) ==
+            "{\"agreementKey\":\"\(Hex.encode(fixed.agreementPublicKey))\",\"format\":\"threshold-custody-identity\","
+            + "\"id\":\"node-1\",\"seed\":\"\(String(repeating: "11", count: 32))\","
+            + "\"signingKey\":\"\(GoldenWire.signingKey)\",\"version\":1}\n")
+        // Pretty-printed by hand is fine; two seeds or a short seed are not.
+        let pretty = String(decoding: fixed.fileContents(), as: UTF8.self)
+            .replacingOccurrences(of: "\"seed\":", with: "\"seed\" :\n  ")
+        #expect(try Identity(fileContents: Array(pretty.utf8)).publicIdentity == fixed.publicIdentity)
+        let twoSeeds = String(decoding: fixed.fileContents(), as: UTF8.self)
+            .replacingOccurrences(of: "\"version\":1}", with: "\"version\":1,\"seed\":\"00\"}")
+        #expect(throws: IdentityError.self) { _ = try Identity(fileContents: Array(twoSeeds.utf8)) }
+        let shortSeed = String(decoding: fixed.fileContents(), as: UTF8.self)
+            .replacingOccurrences(of: String(repeating: "11", count: 32), with: String(repeating: "11", count: 31))
+        #expect(throws: IdentityError.invalidFile("bad seed")) { _ = try Identity(fileContents: Array(shortSeed.utf8)) }
 
         // Public identities round-trip through JSON (cluster configuration).
         let json = try JSONEncoder().encode(id.publicIdentity)

@@ -126,19 +126,21 @@ public struct Identity: Sendable, CustomStringConvertible, CustomDebugStringConv
 
     // MARK: File format
     //
-    // JSON, one object:
-    //   {"format":"threshold-custody-identity","version":1,"id":"node-1","seed":"<64 hex>",
-    //    "signingKey":"<64 hex>","agreementKey":"<64 hex>"}
+    // JSON, one object (keys sorted):
+    //   {"agreementKey":"<64 hex>","format":"threshold-custody-identity","id":"node-1",
+    //    "seed":"<64 hex>","signingKey":"<64 hex>","version":1}
     // The public keys are redundant and checked on load (catches a corrupted or hand-edited file).
     // Written with mode 0600. The seed is in clear: protect the file (or seal it with Storage).
+    // The seed never passes through a Swift String (which could not be wiped): it is hex-encoded
+    // into and decoded from byte arrays that are zeroized.
 
     static let fileFormat = "threshold-custody-identity"
 
-    private struct FileModel: Codable {
+    /// The public fields; the seed is handled separately, as bytes.
+    private struct PublicFileModel: Decodable {
         var format: String
         var version: Int
         var id: String
-        var seed: String
         var signingKey: String
         var agreementKey: String
     }
@@ -146,25 +148,62 @@ public struct Identity: Sendable, CustomStringConvertible, CustomDebugStringConv
     public func fileContents() -> [UInt8] {
         var seedBytes = seed.copyBytes()
         defer { zeroize(&seedBytes) }
-        let model = FileModel(format: Identity.fileFormat, version: 1, id: id, seed: Hex.encode(seedBytes),
-                              signingKey: Hex.encode(signingPublicKey), agreementKey: Hex.encode(agreementPublicKey))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Encoding a struct of strings cannot fail.
-        return (try? Array(encoder.encode(model))) ?? []
+        var out: [UInt8] = []
+        out.reserveCapacity(320)
+        func text(_ t: String) { out.append(contentsOf: Array(t.utf8)) }
+        text("{\"agreementKey\":\"\(Hex.encode(agreementPublicKey))\",\"format\":\"\(Identity.fileFormat)\",")
+        text("\"id\":\"\(id)\",\"seed\":\"")
+        let digits = Array("0123456789abcdef".utf8)
+        for b in seedBytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0x0f)]) }
+        text("\",\"signingKey\":\"\(Hex.encode(signingPublicKey))\",\"version\":1}\n")
+        return out
     }
 
     public init(fileContents: [UInt8]) throws(IdentityError) {
-        let model: FileModel
-        do { model = try JSONDecoder().decode(FileModel.self, from: Data(fileContents)) }
+        let model: PublicFileModel
+        do { model = try JSONDecoder().decode(PublicFileModel.self, from: Data(fileContents)) }
         catch { throw .invalidFile("not an identity JSON object") }
         guard model.format == Identity.fileFormat else { throw .invalidFile("unknown format \(model.format)") }
         guard model.version == 1 else { throw .invalidFile("unsupported version \(model.version)") }
-        guard var seedBytes = Hex.decode(model.seed), seedBytes.count == 32 else { throw .invalidFile("bad seed") }
+        guard var seedBytes = Identity.extractSeed(fileContents) else { throw .invalidFile("bad seed") }
         defer { zeroize(&seedBytes) }
         try self.init(id: model.id, seed: SecretBytes(seedBytes))
         guard Hex.decode(model.signingKey) == signingPublicKey, Hex.decode(model.agreementKey) == agreementPublicKey else {
             throw .invalidFile("public keys do not match the seed")
+        }
+    }
+
+    /// Finds exactly one `"seed" : "<64 hex>"` member and decodes it straight into bytes.
+    static func extractSeed(_ file: [UInt8]) -> [UInt8]? {
+        let key = Array("\"seed\"".utf8)
+        var matches: [Int] = []
+        if file.count >= key.count {
+            for i in 0...(file.count - key.count) where file[i..<i + key.count].elementsEqual(key) { matches.append(i) }
+        }
+        guard matches.count == 1, let start = matches.first else { return nil }
+        var i = start + key.count
+        func skipSpace() { while i < file.count, [0x20, 0x09, 0x0a, 0x0d].contains(file[i]) { i += 1 } }
+        skipSpace()
+        guard i < file.count, file[i] == UInt8(ascii: ":") else { return nil }
+        i += 1
+        skipSpace()
+        guard i < file.count, file[i] == UInt8(ascii: "\"") else { return nil }
+        i += 1
+        guard i + 64 < file.count, file[i + 64] == UInt8(ascii: "\"") else { return nil }
+        var out = [UInt8](repeating: 0, count: 32)
+        for j in 0..<32 {
+            guard let hi = nibble(file[i + 2 * j]), let lo = nibble(file[i + 2 * j + 1]) else { zeroize(&out); return nil }
+            out[j] = hi << 4 | lo
+        }
+        return out
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: return c - 48
+        case 97...102: return c - 87
+        case 65...70: return c - 55
+        default: return nil
         }
     }
 
