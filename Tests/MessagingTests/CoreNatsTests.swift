@@ -99,6 +99,29 @@ struct CoreNatsTests {
         }
     }
 
+    /// cnats' own queue overflowing is reported through its async error handler.
+    @Test func cnatsLevelSlowConsumerIsReported() async throws {
+        try await withNatsServer { server in
+            let nc = try await connect(server)
+            let events = nc.events()
+            let sub = try nc.subscribe(subject: "burst", queue: nil, bufferSize: 100_000, maxBufferedBytes: 1 << 30,
+                                       cnatsPendingLimit: 1)
+            try await nc.flush(timeout: .seconds(2))
+            for _ in 0..<20_000 { try nc.publish(subject: "burst", payload: [UInt8](repeating: 3, count: 64)) }
+            try await nc.flush(timeout: .seconds(5))
+            try await Task.sleep(for: .milliseconds(300))
+            let fromCnats = try await withTimeout(5, "cnats slow consumer") {
+                for await e in events { if case .slowConsumer = e { return true } }
+                return false
+            }
+            #expect(fromCnats)
+            // All drops happened in cnats (our own buffer had room): reported, and counted too.
+            #expect(sub.handle.sink.dropped.load(ordering: .relaxed) == 0)
+            #expect(sub.droppedCount > 0)
+            print("cnats pending limit 1: \(sub.droppedCount) of 20000 dropped and counted")
+        }
+    }
+
     @Test func byteBoundedBufferReportsOverflow() async throws {
         try await withNatsServer { server in
             let nc = try await connect(server)

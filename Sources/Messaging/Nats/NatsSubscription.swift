@@ -102,6 +102,14 @@ extension NatsConnection {
     /// bytes (a single message larger than that is still delivered when the buffer is empty).
     public func subscribe(subject: String, queue: String? = nil, bufferSize: Int = 1024,
                           maxBufferedBytes: Int = 64 * 1024 * 1024) throws(MessagingError) -> NatsSubscription {
+        try subscribe(subject: subject, queue: queue, bufferSize: bufferSize, maxBufferedBytes: maxBufferedBytes,
+                      cnatsPendingLimit: nil)
+    }
+
+    /// `cnatsPendingLimit` overrides cnats' own queue limit (tests use a tiny one to exercise
+    /// cnats' slow-consumer report through the async error handler).
+    func subscribe(subject: String, queue: String?, bufferSize: Int, maxBufferedBytes: Int,
+                   cnatsPendingLimit: Int?) throws(MessagingError) -> NatsSubscription {
         let subj = try CString.validated(subject, what: "subject")
         let q = try queue.map { (q) throws(MessagingError) in try CString.validated(q, what: "queue group") }
         let size = max(bufferSize, 1)
@@ -127,7 +135,8 @@ extension NatsConnection {
             continuation.finish()
         }
         // cnats' own queue in front of our buffer: generous, since our handler never blocks.
-        _ = natsSubscription_SetPendingLimits(sub, Int32(clamping: max(size * 4, 1024)), Int32(clamping: 64 * 1024 * 1024))
+        let cLimit = cnatsPendingLimit ?? max(size * 4, 1024)
+        _ = natsSubscription_SetPendingLimits(sub, Int32(clamping: max(cLimit, 1)), Int32(clamping: max(maxBufferedBytes, 1024 * 1024)))
         continuation.onTermination = { [weak owner] _ in owner?.unsubscribe() }
         return NatsSubscription(handle: owner, stream: stream)
     }
