@@ -8,8 +8,9 @@ public enum ConnectionEvent: Sendable, Equatable {
     case reconnected
     /// Terminal: the connection will not come back.
     case closed
-    /// A subscription could not keep up and messages were dropped. `dropped` is that
-    /// subscription's running total.
+    /// A subscription could not keep up and messages were dropped. `dropped` is the running total
+    /// at the layer that dropped (our bounded buffer, or cnats' pending queue); the subscription's
+    /// `droppedCount` is the sum of both.
     case slowConsumer(subject: String, dropped: Int)
     /// Another asynchronous error reported by cnats (status name).
     case asyncError(status: String)
