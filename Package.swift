@@ -5,7 +5,7 @@ import PackageDescription
 
 let package = Package(
     name: "threshold-custody",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mpc", targets: ["MPCCLI"]),
         .library(name: "Protocols", targets: ["Protocols"]),
@@ -24,24 +24,26 @@ let package = Package(
 
         // Pure layers: no I/O, no clocks, no logging.
         .target(name: "Protocols", dependencies: ["CSodium", "CSecp256k1", "CGMP"]),
-        .target(name: "Chains", dependencies: ["CSodium", "CSecp256k1"]),
+        .target(name: "Chains", dependencies: ["Protocols", "CSodium", "CSecp256k1"]),
 
         // I/O layers.
         .target(name: "Storage", dependencies: ["CLMDB", "CSodium", "Protocols"]),
-        .target(name: "Messaging", dependencies: ["CNats", "CSodium"]),
+        .target(name: "Messaging", dependencies: ["CNats", "CSodium", "Protocols"]),
         .target(name: "Discovery"),
 
         // Executables.
-        .executableTarget(name: "StorageProbe", dependencies: ["Storage"], path: "Tests/StorageProbe"),
         .executableTarget(name: "MPCCLI", dependencies: [
             "Protocols", "Chains",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Test-only probe: a separate process the durability test SIGKILLs mid-write.
+        .executableTarget(name: "StorageProbe", dependencies: ["Storage"], path: "Tests/StorageProbe"),
 
-        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "CSodium", "CSecp256k1"]),
-        .testTarget(name: "ChainsTests", dependencies: ["Chains", "CSecp256k1"]),
+        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "CSodium", "CSecp256k1"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ChainsTests", dependencies: ["Chains", "Protocols", "CSecp256k1"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Protocols"]),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Protocols"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery"], exclude: ["fake_consul.py"]),
     ],
     swiftLanguageModes: [.v6]
