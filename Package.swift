@@ -24,7 +24,7 @@ let package = Package(
 
         // Pure layers: no I/O, no clocks, no logging.
         .target(name: "Protocols", dependencies: ["CSodium", "CSecp256k1", "CGMP"]),
-        .target(name: "Chains", dependencies: ["CSodium", "CSecp256k1"]),
+        .target(name: "Chains", dependencies: ["Protocols", "CSodium", "CSecp256k1"]),
 
         // I/O layers.
         .target(name: "Storage", dependencies: ["CLMDB", "CSodium"]),
@@ -37,7 +37,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "CSodium", "CSecp256k1"]),
-        .testTarget(name: "ChainsTests", dependencies: ["Chains", "CSecp256k1"]),
+        .testTarget(name: "ChainsTests", dependencies: ["Chains", "Protocols", "CSecp256k1"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
     ],

@@ -1,0 +1,53 @@
+import Testing
+import Protocols
+@testable import Chains
+
+@Suite struct KeccakTests {
+    @Test func emptyString() {
+        #expect(Hex.encode(Keccak.keccak256([])) == "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")
+    }
+    @Test func shortInputs() {
+        #expect(Hex.encode(Keccak.keccak256(Array("abc".utf8))) == "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45")
+        #expect(Hex.encode(Keccak.keccak256(Array("The quick brown fox jumps over the lazy dog".utf8)))
+                == "4d741b6f1eb29cb2a9b9911c82f56fa8d73b04959d3d9d222895df6c0b28aa15")
+    }
+    @Test func multiBlockInputs() {
+        // 200 bytes of 0xa3 (two 136-byte blocks) — Keccak team's extremely long message style check,
+        // value cross-checked with pycryptodome's keccak(digest_bits=256).
+        #expect(Hex.encode(Keccak.keccak256([UInt8](repeating: 0xa3, count: 200)))
+                == "3a57666b048777f2c953dc4456f45a2588e1cb6f2da760122d530ac2ce607d4a")
+        // Exactly one rate (136 bytes): padding spills into a second block.
+        let s = String(repeating: "a", count: 136)
+        #expect(Keccak.keccak256(Array(s.utf8)).count == 32)
+        #expect(Keccak.keccak256(Array(s.utf8)) != Keccak.keccak256(Array(s.utf8).dropLast() + [0x62]))
+    }
+}
+
+@Suite struct RLPTests {
+    // Examples from the Ethereum wiki "RLP" page / Yellow Paper Appendix B.
+    @Test func wikiExamples() throws {
+        #expect(RLP.encode(.bytes(Array("dog".utf8))) == [0x83, 0x64, 0x6f, 0x67])
+        #expect(RLP.encode(.list([.bytes(Array("cat".utf8)), .bytes(Array("dog".utf8))]))
+                == [0xc8, 0x83, 0x63, 0x61, 0x74, 0x83, 0x64, 0x6f, 0x67])
+        #expect(RLP.encode(.bytes([])) == [0x80])
+        #expect(RLP.encode(.list([])) == [0xc0])
+        #expect(RLP.encode(.uint(0)) == [0x80])
+        #expect(RLP.encode(.bytes([0x00])) == [0x00])
+        #expect(RLP.encode(.uint(15)) == [0x0f])
+        #expect(RLP.encode(.uint(1024)) == [0x82, 0x04, 0x00])
+        // set theoretical representation of three: [ [], [[]], [ [], [[]] ] ]
+        let three: RLPItem = .list([.list([]), .list([.list([])]), .list([.list([]), .list([.list([])])])])
+        #expect(RLP.encode(three) == [0xc7, 0xc0, 0xc1, 0xc0, 0xc3, 0xc0, 0xc1, 0xc0])
+        let lorem = "Lorem ipsum dolor sit amet, consectetur adipisicing elit"
+        #expect(RLP.encode(.bytes(Array(lorem.utf8))) == [0xb8, 0x38] + Array(lorem.utf8))
+    }
+
+    @Test func roundTripAndStrictDecode() throws {
+        let item: RLPItem = .list([.bytes(Array(repeating: 7, count: 300)), .uint(1), .list([.bytes([0x80])])])
+        #expect(try RLP.decode(RLP.encode(item)) == item)
+        // Non-canonical forms and truncation are rejected.
+        for bad: [UInt8] in [[0x81, 0x05], [0xb8, 0x05, 1, 2, 3, 4, 5], [0x83, 0x64], [0xc2, 0x80], [0x80, 0x80], [0xb9, 0x00, 0x40]] {
+            #expect(throws: ChainError.self) { try RLP.decode(bad) }
+        }
+    }
+}
