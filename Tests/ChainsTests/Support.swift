@@ -1,5 +1,6 @@
 import Foundation
 import Protocols
+@testable import Chains
 internal import CSecp256k1
 
 /// Locates the shared read-only vectors: <repo>/../shared/vectors (repo root computed from this file's path),
@@ -22,12 +23,21 @@ enum SharedVectors {
 }
 
 enum Fixtures {
-    static func json(_ name: String) throws -> Any {
+    /// A fixture parsed with the module's own strict JSON reader (keeps big integers exact).
+    static func json(_ name: String) throws -> JSONValue {
         guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures") else {
             throw FixtureError.missing(name)
         }
-        return try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+        return try JSONValue.parse([UInt8](Data(contentsOf: url)))
     }
+}
+
+extension JSONValue {
+    var str: String { if case .string(let s) = self { return s }; return "" }
+    var arr: [JSONValue] { if case .array(let a) = self { return a }; return [] }
+    var int: Int { if case .number(let n) = self { return Int(n) ?? -1 }; return -1 }
+    var bool: Bool { if case .bool(let b) = self { return b }; return false }
+    func at(_ key: String) -> JSONValue { self[key] ?? .null }
 }
 
 enum FixtureError: Error { case missing(String), bad(String) }
