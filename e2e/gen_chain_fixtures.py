@@ -89,7 +89,7 @@ NESTED_EIP712 = {  # nested structs, arrays of structs and atoms, dynamic bytes/
                  {"name": "pair", "type": "uint16[2]"}, {"name": "group", "type": "Group"}],
     },
     "primaryType": "Mail",
-    "domain": {"name": "Custody Mail", "version": "2", "chainId": 137, "verifyingContract": "0x1C7D4B196Cb0C7B01d743Fbc6116a902379C7238",
+    "domain": {"name": "Custody Mail", "version": "2", "chainId": 137, "verifyingContract": "0x1c7d4B196Cb0C7B01d743Fbc6116a902379C7238".lower(),
                "salt": "0x" + "11" * 32},
     "message": {
         "from": {"name": "Cow", "wallets": ["0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826", "0xDeaDbeefdEAdbeefdEadbEEFdeadbeEFdEaDbeeF"]},

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import Protocols
 @testable import Chains
 internal import CSecp256k1
@@ -67,4 +68,9 @@ enum TestSigner {
         guard secp256k1_ec_pubkey_serialize(ctx, &out, &len, &pk, UInt32(compressed ? SECP256K1_EC_COMPRESSED : SECP256K1_EC_UNCOMPRESSED)) == 1 else { return nil }
         return out
     }
+}
+
+extension JSONValue: CustomTestStringConvertible {
+    /// Fixture entries show their "name" in test output instead of the whole document.
+    public var testDescription: String { self["name"].map { $0.str } ?? "json" }
 }
