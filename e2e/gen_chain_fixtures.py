@@ -7,7 +7,10 @@ eth-account's signing hash, raw signed transaction, transaction hash, r/s/v (yPa
 The Swift tests recompute digest, raw encoding (from r, s, v), hash and address and compare byte for byte.
 
 Deterministic: eth-account signs with RFC 6979 nonces, so rerunning gives the same file.
-Usage: python3 e2e/gen_chain_fixtures.py [output-path]
+It also writes Tests/ChainsTests/Fixtures/solana.json: a Solana transfer message (legacy and v0) signed with PyNaCl
+(Ed25519, RFC 8032 test-1 key), the wire transaction and base58 address/signature (base58 computed here with
+Python integers, independently of the Swift code).
+Usage: python3 e2e/gen_chain_fixtures.py [output-dir]
 """
 import json
 import os
@@ -157,11 +160,57 @@ def main():
                                  "digest": hx(_hash_eip191_message(sm)), "signature": hx(signed.signature),
                                  **sig_fields(signed.r, signed.s, signed.v)})
     here = os.path.dirname(os.path.abspath(__file__))
-    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "Tests", "ChainsTests", "Fixtures", "eth-account.json")
-    with open(path, "w") as f:
-        json.dump(out, f, indent=1, ensure_ascii=False)
-        f.write("\n")
-    print(f"wrote {path}")
+    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "Tests", "ChainsTests", "Fixtures")
+    for name, doc in [("eth-account.json", out), ("solana.json", solana())]:
+        path = os.path.join(outdir, name)
+        with open(path, "w") as f:
+            json.dump(doc, f, indent=1, ensure_ascii=False)
+            f.write("\n")
+        print(f"wrote {os.path.normpath(path)}")
+
+
+B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def b58(data: bytes) -> str:
+    n = int.from_bytes(data, "big")
+    s = ""
+    while n:
+        n, r = divmod(n, 58)
+        s = B58[r] + s
+    return "1" * (len(data) - len(data.lstrip(b"\0"))) + s
+
+
+def shortvec(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def solana():
+    from nacl.signing import SigningKey
+    seed = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")  # RFC 8032 test 1
+    sk = SigningKey(seed)
+    payer = bytes(sk.verify_key)
+    recipient = bytes(range(1, 33))
+    system = bytes(32)
+    blockhash = bytes([0xAB] * 32)
+    transfer = (2).to_bytes(4, "little") + (1_000_000).to_bytes(8, "little")  # SystemInstruction::Transfer
+    body = (bytes([1, 0, 1]) + shortvec(3) + payer + recipient + system + blockhash + shortvec(1)
+            + bytes([2]) + shortvec(2) + bytes([0, 1]) + shortvec(len(transfer)) + transfer)
+    cases = []
+    for name, msg in [("legacy-transfer", body), ("v0-transfer", bytes([0x80]) + body + shortvec(0))]:
+        sig = sk.sign(msg).signature
+        cases.append({"name": name, "message": msg.hex(), "signature": sig.hex(),
+                      "signedTx": (shortvec(1) + sig + msg).hex(), "txId": b58(sig)})
+    return {"generator": "e2e/gen_chain_fixtures.py with PyNaCl", "seed": seed.hex(), "publicKey": payer.hex(),
+            "address": b58(payer), "recipientAddress": b58(recipient), "systemProgram": b58(system), "cases": cases}
 
 
 if __name__ == "__main__":
