@@ -70,11 +70,12 @@ public enum EthereumTransactionJSON {
         case 2: fees = .dynamic(maxPriorityFeePerGas: try f.quantity("maxPriorityFeePerGas"), maxFeePerGas: try f.quantity("maxFeePerGas"))
         default:
             guard to != nil else { throw ChainError.missing("to") }
+            let tip = try f.quantity("maxPriorityFeePerGas"), max = try f.quantity("maxFeePerGas")
+            let blobFee = try f.quantity("maxFeePerBlobGas")
             let hashes = try f.array("blobVersionedHashes").enumerated().map { (i, h) throws(ChainError) in
                 try JSONFields.hexBytes(h, field: "blobVersionedHashes[\(i)]")
             }
-            fees = .blob(maxPriorityFeePerGas: try f.quantity("maxPriorityFeePerGas"), maxFeePerGas: try f.quantity("maxFeePerGas"),
-                         maxFeePerBlobGas: try f.quantity("maxFeePerBlobGas"), blobVersionedHashes: hashes)
+            fees = .blob(maxPriorityFeePerGas: tip, maxFeePerGas: max, maxFeePerBlobGas: blobFee, blobVersionedHashes: hashes)
         }
         let tx = try EthereumTransaction(chainId: chainId, nonce: nonce, gas: gas, to: to, value: value, data: data,
                                          accessList: accessList, fees: fees)
