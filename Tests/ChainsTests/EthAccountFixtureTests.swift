@@ -30,6 +30,34 @@ import Protocols
     }
 
     @Test(arguments: transactions)
+    func decodeRawAndRecoverSender(_ entry: JSONValue) throws {
+        let decoded = try EthereumSignedTransaction(raw: hex(entry.at("rawSigned").str))
+        let fromJSON = try EthereumTransactionJSON.decode(entry.at("tx"), expectedChainId: nil).transaction
+        #expect(decoded.transaction == fromJSON)
+        #expect("0x" + Hex.encode(decoded.hash) == entry.at("txHash").str)
+        #expect(decoded.recoveryId == entry.at("recoveryId").int)
+        let address = try EthereumAddress(parsing: entry.at("signer").at("address").str)
+        #expect(try decoded.sender() == address)
+        // With the expected signer, the flipped recovery id is caught before broadcast.
+        let r = hex(entry.at("r").str), s = hex(entry.at("s").str)
+        #expect(throws: ChainError.self) { try fromJSON.signedRaw(r: r, s: s, recoveryId: 1 - decoded.recoveryId, expectedSigner: address) }
+        #expect(try fromJSON.signedRaw(r: r, s: s, recoveryId: decoded.recoveryId, expectedSigner: address) == hex(entry.at("rawSigned").str))
+    }
+
+    @Test func malformedRawTransactionsRejected() throws {
+        let raw = hex(try #require(Self.transactions.first { $0.at("name").str == "eip1559-base" }).at("rawSigned").str)
+        #expect(throws: ChainError.self) { try EthereumSignedTransaction(raw: []) }
+        #expect(throws: ChainError.self) { try EthereumSignedTransaction(raw: Array(raw.dropLast())) }
+        #expect(throws: ChainError.self) { try EthereumSignedTransaction(raw: raw + [0x80]) }
+        #expect(throws: ChainError.self) { try EthereumSignedTransaction(raw: [0x05] + raw.dropFirst()) }
+        #expect(throws: ChainError.self) { try EthereumSignedTransaction(raw: [0x01] + raw.dropFirst()) }
+        // Pre-EIP-155 legacy (v = 27) is refused.
+        let legacy: RLPItem = .list([.uint(0), .uint(1), .uint(21000), .bytes([UInt8](repeating: 0x35, count: 20)), .uint(1), .bytes([]),
+                                     .uint(27), .bytes([UInt8](repeating: 1, count: 32)), .bytes([UInt8](repeating: 1, count: 32))])
+        #expect { try EthereumSignedTransaction(raw: RLP.encode(legacy)) } throws: { ($0 as? ChainError)?.field == "v" }
+    }
+
+    @Test(arguments: transactions)
     func signerAddress(_ entry: JSONValue) throws {
         let signer = entry.at("signer")
         let a1 = try EthereumAddress(publicKey: hex(signer.at("publicKeyCompressed").str))

@@ -82,6 +82,26 @@ enum Secp256k1 {
         return (out, Int(parity))
     }
 
+    /// Recovers the public key (65-byte uncompressed) from a recoverable ECDSA signature over a 32-byte digest.
+    static func recover(digest: [UInt8], r: [UInt8], s: [UInt8], recoveryId: Int) throws(ChainError) -> [UInt8] {
+        guard digest.count == 32, r.count == 32, s.count == 32, recoveryId == 0 || recoveryId == 1 else {
+            throw ChainError(.invalidSignature, "bad digest, r, s or recovery id")
+        }
+        let c = try ctx()
+        var sig = secp256k1_ecdsa_recoverable_signature()
+        guard secp256k1_ecdsa_recoverable_signature_parse_compact(c, &sig, r + s, Int32(recoveryId)) == 1 else {
+            throw ChainError(.invalidSignature, "r or s out of range")
+        }
+        var pk = secp256k1_pubkey()
+        guard secp256k1_ecdsa_recover(c, &pk, &sig, digest) == 1 else { throw ChainError(.invalidSignature, "public key recovery failed") }
+        var out = [UInt8](repeating: 0, count: 65)
+        var len = 65
+        guard secp256k1_ec_pubkey_serialize(c, &out, &len, &pk, UInt32(SECP256K1_EC_UNCOMPRESSED)) == 1 else {
+            throw ChainError(.invalidSignature, "serialization failed")
+        }
+        return out
+    }
+
     /// Validates that 32 bytes are the x coordinate of a curve point (BIP-340 lift_x succeeds).
     static func isValidXOnly(_ xonly: [UInt8]) -> Bool {
         guard xonly.count == 32, let c = context else { return false }
