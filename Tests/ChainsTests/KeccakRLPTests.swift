@@ -12,14 +12,20 @@ import Protocols
                 == "4d741b6f1eb29cb2a9b9911c82f56fa8d73b04959d3d9d222895df6c0b28aa15")
     }
     @Test func multiBlockInputs() {
-        // 200 bytes of 0xa3 (two 136-byte blocks) — Keccak team's extremely long message style check,
-        // value cross-checked with pycryptodome's keccak(digest_bits=256).
+        // 200 bytes of 0xa3 (two 136-byte blocks); value from pycryptodome keccak(digest_bits=256) and eth_utils.
         #expect(Hex.encode(Keccak.keccak256([UInt8](repeating: 0xa3, count: 200)))
                 == "3a57666b048777f2c953dc4456f45a2588e1cb6f2da760122d530ac2ce607d4a")
-        // Exactly one rate (136 bytes): padding spills into a second block.
-        let s = String(repeating: "a", count: 136)
-        #expect(Keccak.keccak256(Array(s.utf8)).count == 32)
-        #expect(Keccak.keccak256(Array(s.utf8)) != Keccak.keccak256(Array(s.utf8).dropLast() + [0x62]))
+        // Around the 136-byte rate: one block with padding in the last byte, a whole extra padding block,
+        // and exactly two blocks (values from eth_utils.keccak over bytes i % 256).
+        let expected: [(Int, String)] = [
+            (135, "cbdfd9dee5faad3818d6b06f95a219fd290b0e1706f6a82e5a595b9ce9faca62"),
+            (136, "7ce759f1ab7f9ce437719970c26b0a66ff11fe3e38e17df89cf5d29c7d7f807e"),
+            (137, "ac73d4fae68b8453f764007c1a20ce95994187861f0c3227a3a8e99a73a3b1db"),
+            (272, "fdf2ec49e749960d3c8521a0219af8d03e30e2b3bf19bd16150ee0eaf133d66e"),
+        ]
+        for (n, h) in expected {
+            #expect(Hex.encode(Keccak.keccak256((0..<n).map { UInt8($0 % 256) })) == h, "length \(n)")
+        }
     }
 }
 
