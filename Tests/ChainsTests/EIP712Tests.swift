@@ -45,6 +45,15 @@ import Protocols
         #expect(Hex.encode(try td.digest()) == "be609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2")
     }
 
+    @Test func domainChainMustMatch() throws {
+        let doc = try #require(Self.entries.first { $0.at("name").str == "nested-arrays" })
+        let td = try TypedData(doc.at("document"))
+        #expect(try td.digest(expectedChainId: 137) == td.digest())
+        #expect(throws: ChainError(.chainMismatch, field: "domain.chainId", "typed data is for chain 137, the command names 1")) {
+            try td.digest(expectedChainId: 1)
+        }
+    }
+
     @Test func referencedTypesAreSorted() throws {
         let doc = try #require(Self.entries.first { $0.at("name").str == "nested-arrays" })
         let td = try TypedData(doc.at("document"))

@@ -212,9 +212,17 @@ public struct TypedData: Sendable {
         return Keccak.keccak256([0x19, 0x01] + sep + (try messageHash()))
     }
 
-    /// The chain id the domain names, if any (to check against the wallet's chain).
-    public var domainChainId: UInt256? {
-        guard let v = domain["chainId"] else { return nil }
-        return try? JSONFields.quantity(v, field: "domain.chainId")
+    /// The chain id the domain names, if any.
+    public func domainChainId() throws(ChainError) -> UInt256? {
+        guard let v = domain["chainId"], v != .null else { return nil }
+        return try JSONFields.quantity(v, field: "domain.chainId")
+    }
+
+    /// The digest, after checking that a domain chainId (when present) is the chain the command names.
+    public func digest(expectedChainId: UInt64) throws(ChainError) -> [UInt8] {
+        if let id = try domainChainId(), id != UInt256(expectedChainId) {
+            throw ChainError(.chainMismatch, field: "domain.chainId", "typed data is for chain \(id), the command names \(expectedChainId)")
+        }
+        return try digest()
     }
 }
