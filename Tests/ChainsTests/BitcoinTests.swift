@@ -44,6 +44,24 @@ import Protocols
         #expect(signed.txid == expected.txid)
     }
 
+    @Test func witnessRejectsHighS() throws {
+        let sighash = hex(s("sighash"))
+        let sig = try #require(TestSigner.sign(digest: sighash, privateKey: hex(s("private_key"))))
+        // n - s: same signature, high-S form, non-standard under BIP-146.
+        var high = [UInt8](repeating: 0, count: 32)
+        var borrow = 0
+        for i in stride(from: 31, through: 0, by: -1) {
+            var d = Int(Secp256k1.order[i]) - Int(sig.s[i]) - borrow
+            borrow = d < 0 ? 1 : 0
+            if d < 0 { d += 256 }
+            high[i] = UInt8(d)
+        }
+        #expect { try BIP143.p2wpkhWitness(r: sig.r, s: high, publicKey: hex(s("public_key"))) } throws: {
+            ($0 as? ChainError)?.code == .highS
+        }
+        #expect(try BitcoinKeys.derSignature(r: sig.r, s: sig.s, sighash: .all) == hex(s("signature_der")) + [0x01])
+    }
+
     @Test func rejectsHostileRawTransactions() {
         let raw = hex(s("unsigned_tx"))
         #expect(throws: ChainError.self) { try BitcoinTransaction(raw: Array(raw.dropLast())) }

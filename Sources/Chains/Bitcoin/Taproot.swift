@@ -2,10 +2,15 @@ import Protocols
 
 /// BIP-341 key tweaking.
 public enum Taproot {
-    /// x-only form of a 33-byte compressed key (drops the parity byte) or a 32-byte x-only key, validated on the curve.
+    /// x-only form of a 33/65-byte SEC1 key (drops the parity) or a 32-byte x-only key, validated on the curve.
+    /// BIP-341 lifts x to the point with even y: a signer whose key has odd y must negate its secret (shares).
     public static func xOnly(_ key: [UInt8]) throws(ChainError) -> [UInt8] {
         let x: [UInt8]
-        if key.count == 33 { x = Array(try Secp256k1.serializePublicKey(key, compressed: true).dropFirst()) } else { x = key }
+        if key.count == 33 || key.count == 65 {
+            x = Array(try Secp256k1.serializePublicKey(key, compressed: true).dropFirst())
+        } else {
+            x = key
+        }
         guard Secp256k1.isValidXOnly(x) else { throw ChainError(.invalidPublicKey, "not a valid x-only public key") }
         return x
     }
