@@ -102,6 +102,24 @@ enum Secp256k1 {
         return out
     }
 
+    /// ECDSA verification of (r, s) over a 32-byte digest (libsecp256k1 accepts low-S only).
+    static func verifyECDSA(digest: [UInt8], r: [UInt8], s: [UInt8], publicKey: [UInt8]) -> Bool {
+        guard let c = context, digest.count == 32, r.count == 32, s.count == 32, publicKey.count == 33 || publicKey.count == 65 else { return false }
+        var pk = secp256k1_pubkey()
+        var sig = secp256k1_ecdsa_signature()
+        guard secp256k1_ec_pubkey_parse(c, &pk, publicKey, publicKey.count) == 1,
+              secp256k1_ecdsa_signature_parse_compact(c, &sig, r + s) == 1 else { return false }
+        return secp256k1_ecdsa_verify(c, &sig, digest, &pk) == 1
+    }
+
+    /// BIP-340 verification of a 64-byte signature over a 32-byte message under an x-only key.
+    static func verifySchnorr(message: [UInt8], signature: [UInt8], xonly: [UInt8]) -> Bool {
+        guard let c = context, message.count == 32, signature.count == 64, xonly.count == 32 else { return false }
+        var pk = secp256k1_xonly_pubkey()
+        guard secp256k1_xonly_pubkey_parse(c, &pk, xonly) == 1 else { return false }
+        return secp256k1_schnorrsig_verify(c, signature, message, 32, &pk) == 1
+    }
+
     /// Validates that 32 bytes are the x coordinate of a curve point (BIP-340 lift_x succeeds).
     static func isValidXOnly(_ xonly: [UInt8]) -> Bool {
         guard xonly.count == 32, let c = context else { return false }
