@@ -126,6 +126,18 @@ import Protocols
         }
     }
 
+    @Test func outpointStringForm() throws {
+        let a = try BitcoinTransactionJSON.decode(JSONValue.parse(spend(wpkhInput, payTR)), network: .mainnet)
+        let alt = #"{"outpoint":"\#(txid):1","amount":"600000000","scriptPubKey":"00141d0f172a0ecb48aee1be1f2687d2963ae33f71a1"}"#
+        let b = try BitcoinTransactionJSON.decode(JSONValue.parse(spend(alt, payTR)), network: .mainnet)
+        #expect(a == b)
+        for bad in ["\(txid)", "\(txid):", "\(txid):-1", "\(txid):4294967296", "abcd:1"] {
+            let doc = spend(#"{"outpoint":"\#(bad)","amount":1,"scriptPubKey":"00141d0f172a0ecb48aee1be1f2687d2963ae33f71a1"}"#, payTR)
+            #expect(performing: { try BitcoinTransactionJSON.decode(JSONValue.parse(doc), network: .mainnet) },
+                    throws: { ($0 as? ChainError)?.field == "inputs[0].outpoint" })
+        }
+    }
+
     @Test func p2trSpendUsesDefaultSighash() throws {
         let req = try BitcoinTransactionJSON.decode(JSONValue.parse(spend(trInput, payTR)), network: .mainnet)
         #expect(req.sighashType == .default)

@@ -5,7 +5,7 @@ import Protocols
 /// { "version": 2,                    // optional, default 2
 ///   "lockTime": 0,                   // optional, default 0
 ///   "sighashType": "ALL",            // optional: DEFAULT (Taproot only, the default for all-P2TR), ALL, NONE, SINGLE, *|ANYONECANPAY
-///   "inputs":  [{ "txid": "…64 hex, display order…", "vout": 0, "amount": 100000,
+///   "inputs":  [{ "txid": "…64 hex, display order…", "vout": 0, "amount": 100000,   // or "outpoint": "<txid>:<vout>"
 ///                 "scriptPubKey": "0014…" | "5120…", "sequence": 4294967293 }],   // sequence optional (0xfffffffd)
 ///   "outputs": [{ "address": "bc1…", "amount": 90000 } | { "scriptPubKey": "6a…", "amount": 0 }] }
 /// ```
@@ -25,10 +25,8 @@ public enum BitcoinTransactionJSON {
         var total: UInt64 = 0
         for (i, item) in rawInputs.enumerated() {
             let g = try JSONFields(item, path: "inputs[\(i)]")
-            try g.rejectUnknown(["txid", "vout", "amount", "scriptPubKey", "sequence"])
-            let txid = try g.hexBytes("txid")
-            guard txid.count == 32 else { throw ChainError.invalid(g.name("txid"), "must be 32 bytes (64 hex digits)") }
-            let vout = try uint32(g, "vout")
+            try g.rejectUnknown(["outpoint", "txid", "vout", "amount", "scriptPubKey", "sequence"])
+            let (txid, vout) = try outpoint(g)
             let sequence = g.optional("sequence") != nil ? try uint32(g, "sequence") : 0xffff_fffd
             let amount = try satoshis(g, "amount")
             let (sum, overflow) = total.addingReportingOverflow(amount)
@@ -63,6 +61,24 @@ public enum BitcoinTransactionJSON {
         let sighash = f.optional("sighashType") != nil ? try sighashType(f.string("sighashType")) : (allTaproot ? .default : .all)
         let tx = BitcoinTransaction(version: version, inputs: inputs, outputs: outputs, lockTime: lockTime)
         return try BitcoinSpendRequest(network: network, transaction: tx, spent: spent, sighashType: sighash)
+    }
+
+    /// Either "outpoint": "<txid>:<vout>" or separate "txid" and "vout".
+    static func outpoint(_ g: JSONFields) throws(ChainError) -> ([UInt8], UInt32) {
+        if g.optional("outpoint") != nil {
+            guard g.optional("txid") == nil, g.optional("vout") == nil else {
+                throw ChainError.invalid(g.name("outpoint"), "give either outpoint or txid and vout")
+            }
+            let parts = try g.string("outpoint").split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let txid = Hex.decode(String(parts[0])), txid.count == 32,
+                  parts[1].allSatisfy(\.isASCIIDigit), let vout = UInt32(parts[1]) else {
+                throw ChainError.invalid(g.name("outpoint"), "expected <64-hex txid>:<vout>")
+            }
+            return (txid, vout)
+        }
+        let txid = try g.hexBytes("txid")
+        guard txid.count == 32 else { throw ChainError.invalid(g.name("txid"), "must be 32 bytes (64 hex digits)") }
+        return (txid, try uint32(g, "vout"))
     }
 
     static func uint32(_ f: JSONFields, _ key: String) throws(ChainError) -> UInt32 {
