@@ -130,6 +130,38 @@ import Protocols
         #expect(Hex.encode(try BitcoinTransaction(raw: hex(full)).serialized) == full)
     }
 
+    /// Rebuilds the vector's fully signed transaction from the key-path witnesses and checks each signature
+    /// verifies under the tweaked output key (the check `assemble` makes before broadcast).
+    @Test func fullySignedTransaction() throws {
+        let kps = try #require((v["keyPathSpending"] as? [[String: Any]])?.first)
+        let given = try #require(kps["given"] as? [String: Any])
+        let aux = try #require(kps["auxiliary"] as? [String: Any])
+        let full = try BitcoinTransaction(raw: hex(aux["fullySignedTx"] as? String ?? ""))
+        let utxos = try #require(given["utxosSpent"] as? [[String: Any]])
+        let spent = utxos.map { BIP341.SpentOutput(amount: UInt64($0["amountSats"] as? Int ?? -1), scriptPubKey: hex($0["scriptPubKey"] as? String ?? "")) }
+        var tx = try BitcoinTransaction(raw: hex(given["rawUnsignedTx"] as? String ?? ""))
+        var keyPathInputs = Set<Int>()
+        for input in kps["inputSpending"] as? [[String: Any]] ?? [] {
+            let g = input["given"] as? [String: Any] ?? [:]
+            let index = g["txinIndex"] as? Int ?? -1
+            let type = SighashType(rawValue: UInt8(g["hashType"] as? Int ?? 0xff))
+            let witness = ((input["expected"] as? [String: Any])?["witness"] as? [String] ?? []).map(hex)
+            let sig = Array((witness.first ?? []).prefix(64))
+            let outputKey = Array(spent[index].scriptPubKey.dropFirst(2))
+            let msg = try BIP341.sighash(tx: tx, index: index, spent: spent, sighash: type)
+            #expect(Secp256k1.verifySchnorr(message: msg, signature: sig, xonly: outputKey), "input \(index)")
+            #expect(!Secp256k1.verifySchnorr(message: msg, signature: sig, xonly: hex((input["intermediary"] as? [String: Any])?["internalPubkey"] as? String ?? "")))
+            tx.inputs[index].witness = try BIP341.keyPathWitness(signature: sig, sighash: type)
+            keyPathInputs.insert(index)
+        }
+        // The non-key-path inputs (P2PKH, P2WPKH, script spends) are copied from the vector.
+        for i in tx.inputs.indices where !keyPathInputs.contains(i) {
+            tx.inputs[i].scriptSig = full.inputs[i].scriptSig
+            tx.inputs[i].witness = full.inputs[i].witness
+        }
+        #expect(Hex.encode(tx.serialized) == aux["fullySignedTx"] as? String)
+    }
+
     @Test func invalidSighashTypesRejected() throws {
         let kps = try #require((v["keyPathSpending"] as? [[String: Any]])?.first)
         let given = try #require(kps["given"] as? [String: Any])
