@@ -55,5 +55,14 @@ import Protocols
         for bad: [UInt8] in [[0x81, 0x05], [0xb8, 0x05, 1, 2, 3, 4, 5], [0x83, 0x64], [0xc2, 0x80], [0x80, 0x80], [0xb9, 0x00, 0x40]] {
             #expect(throws: ChainError.self) { try RLP.decode(bad) }
         }
+        // Deep nesting (2 000 levels) is refused by the depth bound instead of recursing until the stack runs out.
+        var deep: [UInt8] = [0xc0]
+        for _ in 0..<2_000 {
+            let n = deep.count
+            let len = UInt256(UInt64(n)).bytes  // canonical list header, so only the depth bound can reject it
+            deep = (n < 56 ? [0xc0 + UInt8(n)] : [0xf7 + UInt8(len.count)] + len) + deep
+        }
+        #expect { try RLP.decode(deep) } throws: { ($0 as? ChainError)?.detail.contains("nesting") == true }
+        #expect(throws: ChainError.self) { try EthereumSignedTransaction(raw: [0x02] + deep) }
     }
 }

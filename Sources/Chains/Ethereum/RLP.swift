@@ -26,10 +26,13 @@ public enum RLP {
         return [short + 55 + UInt8(len.count)] + len
     }
 
+    /// Nesting bound for hostile input (transactions nest 3 deep; recursion must not exhaust the stack).
+    public static let maxDepth = 32
+
     /// Decodes exactly one item spanning all of `data`; strict (canonical form only).
     public static func decode(_ data: [UInt8]) throws(ChainError) -> RLPItem {
         var pos = 0
-        let item = try decodeItem(data, &pos, end: data.count)
+        let item = try decodeItem(data, &pos, end: data.count, depth: 0)
         guard pos == data.count else { throw ChainError(.rlpInvalid, "trailing bytes after RLP item") }
         return item
     }
@@ -47,7 +50,8 @@ public enum RLP {
         return n
     }
 
-    private static func decodeItem(_ data: [UInt8], _ pos: inout Int, end: Int) throws(ChainError) -> RLPItem {
+    private static func decodeItem(_ data: [UInt8], _ pos: inout Int, end: Int, depth: Int) throws(ChainError) -> RLPItem {
+        guard depth <= maxDepth else { throw ChainError(.rlpInvalid, "nesting deeper than \(maxDepth)") }
         guard pos < end else { throw ChainError(.rlpInvalid, "unexpected end of input") }
         let p = data[pos]
         pos += 1
@@ -73,7 +77,7 @@ public enum RLP {
             guard n <= end - pos else { throw ChainError(.rlpInvalid, "list runs past end") }
             let listEnd = pos + n
             var items = [RLPItem]()
-            while pos < listEnd { items.append(try decodeItem(data, &pos, end: listEnd)) }
+            while pos < listEnd { items.append(try decodeItem(data, &pos, end: listEnd, depth: depth + 1)) }
             return .list(items)
         }
     }
