@@ -61,11 +61,15 @@ public struct TypedData: Sendable {
         return type
     }
 
+    /// Struct types reachable from `type` (iterative: a long chain of types in a hostile document must not recurse).
     private func dependencies(of type: String, into found: inout Set<String>) {
-        let base = TypedData.baseType(type)
-        guard let fields = types[base], !found.contains(base) else { return }
-        found.insert(base)
-        for f in fields { dependencies(of: f.type, into: &found) }
+        var work = [type]
+        while let next = work.popLast() {
+            let base = TypedData.baseType(next)
+            guard let fields = types[base], !found.contains(base) else { continue }
+            found.insert(base)
+            work += fields.map(\.type)
+        }
     }
 
     /// encodeType: the primary type, then every referenced struct type sorted by name.
