@@ -1,0 +1,78 @@
+/// Keccak-256 as used by Ethereum: Keccak-f[1600], rate 1088 bits, capacity 512, and the ORIGINAL
+/// Keccak padding (domain byte 0x01, pad10*1), not the FIPS 202 SHA3 padding (0x06).
+public enum Keccak {
+    private static let roundConstants: [UInt64] = [
+        0x0000000000000001, 0x0000000000008082, 0x800000000000808A, 0x8000000080008000,
+        0x000000000000808B, 0x0000000080000001, 0x8000000080008081, 0x8000000000008009,
+        0x000000000000008A, 0x0000000000000088, 0x0000000080008009, 0x000000008000000A,
+        0x000000008000808B, 0x800000000000008B, 0x8000000000008089, 0x8000000000008003,
+        0x8000000000008002, 0x8000000000000080, 0x000000000000800A, 0x800000008000000A,
+        0x8000000080008081, 0x8000000000008080, 0x0000000080000001, 0x8000000080008008,
+    ]
+    // Rotation offsets r[x + 5y] (FIPS 202 section 3.2.2 / Keccak reference table).
+    private static let rotations: [UInt64] = [
+        0, 1, 62, 28, 27,
+        36, 44, 6, 55, 20,
+        3, 10, 43, 25, 39,
+        41, 45, 15, 21, 8,
+        18, 2, 61, 56, 14,
+    ]
+
+    private static func rotl(_ x: UInt64, _ n: UInt64) -> UInt64 { n == 0 ? x : (x << n) | (x >> (64 - n)) }
+
+    /// Keccak-f[1600] permutation on 25 lanes indexed x + 5y.
+    static func permute(_ a: inout [UInt64]) {
+        var c = [UInt64](repeating: 0, count: 5)
+        var b = [UInt64](repeating: 0, count: 25)
+        for round in 0..<24 {
+            // theta
+            for x in 0..<5 { c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20] }
+            for x in 0..<5 {
+                let d = c[(x + 4) % 5] ^ rotl(c[(x + 1) % 5], 1)
+                for y in 0..<5 { a[x + 5 * y] ^= d }
+            }
+            // rho and pi: B[y, 2x+3y] = rot(A[x, y], r[x, y])
+            for x in 0..<5 {
+                for y in 0..<5 {
+                    b[y + 5 * ((2 * x + 3 * y) % 5)] = rotl(a[x + 5 * y], rotations[x + 5 * y])
+                }
+            }
+            // chi
+            for y in 0..<5 {
+                for x in 0..<5 {
+                    a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y])
+                }
+            }
+            // iota
+            a[0] ^= roundConstants[round]
+        }
+    }
+
+    public static func keccak256(_ data: [UInt8]) -> [UInt8] {
+        let rate = 136
+        var state = [UInt64](repeating: 0, count: 25)
+        var padded = data
+        padded.append(0x01)
+        while padded.count % rate != 0 { padded.append(0) }
+        padded[padded.count - 1] |= 0x80
+        var offset = 0
+        while offset < padded.count {
+            for i in 0..<(rate / 8) {
+                var lane: UInt64 = 0
+                for j in 0..<8 { lane |= UInt64(padded[offset + i * 8 + j]) << (8 * UInt64(j)) }
+                state[i] ^= lane
+            }
+            permute(&state)
+            offset += rate
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(32)
+        for i in 0..<4 {
+            for j in 0..<8 { out.append(UInt8((state[i] >> (8 * UInt64(j))) & 0xff)) }
+        }
+        return out
+    }
+
+    /// Keccak-256 over the concatenation of parts.
+    public static func keccak256(parts: [[UInt8]]) -> [UInt8] { keccak256(parts.flatMap { $0 }) }
+}

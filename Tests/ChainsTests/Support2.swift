@@ -1,0 +1,22 @@
+import Foundation
+internal import CSecp256k1
+
+extension TestSigner {
+    /// Plain ECDSA (RFC 6979) returning compact r || s.
+    static func sign(digest: [UInt8], privateKey: [UInt8]) -> (r: [UInt8], s: [UInt8])? {
+        guard let s = signRecoverable(digest: digest, privateKey: privateKey) else { return nil }
+        return (s.r, s.s)
+    }
+
+    /// BIP-340 signature with a (already tweaked) private key, aux randomness all zero.
+    static func signSchnorr(message: [UInt8], privateKey: [UInt8]) -> [UInt8]? {
+        guard let ctx = secp256k1_context_create(UInt32(SECP256K1_CONTEXT_NONE)) else { return nil }
+        defer { secp256k1_context_destroy(ctx) }
+        var keypair = secp256k1_keypair()
+        guard secp256k1_keypair_create(ctx, &keypair, privateKey) == 1 else { return nil }
+        var sig = [UInt8](repeating: 0, count: 64)
+        let aux = [UInt8](repeating: 0, count: 32)
+        guard secp256k1_schnorrsig_sign32(ctx, &sig, message, &keypair, aux) == 1 else { return nil }
+        return sig
+    }
+}
