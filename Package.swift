@@ -36,7 +36,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "CSodium", "CSecp256k1"]),
+        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "CSodium", "CSecp256k1"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "ChainsTests", dependencies: ["Chains", "CSecp256k1"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),

@@ -31,7 +31,9 @@ internal import CGMP
 ///   (one bit of a uniformly random mask, documented at the call sites).
 /// - random sampling by rejection: the number of rejections depends on discarded draws only.
 public final class BigNum: @unchecked Sendable {
-    // Owned and never mutated after init returns (hence @unchecked Sendable).
+    // Owned and never mutated after init returns (hence @unchecked Sendable). Only valid while
+    // this object is alive: pass BigNums as parameters (kept alive for the call) rather than
+    // reading `.z` of temporaries or of locals past their last use.
     let z: UnsafeMutablePointer<__mpz_struct>
 
     init() {
@@ -157,9 +159,9 @@ public final class BigNum: @unchecked Sendable {
         precondition(m.sign > 0, "modulus must be positive")
         if e.isNegative {
             guard let inv = inverse(modulus: m) else { return nil }
-            return .make { cgmp_powm($0, inv.z, e.magnitude().z, m.z) }
+            return Self.powm(inv, e.magnitude(), m, secret: false)
         }
-        return .make { cgmp_powm($0, z, e.z, m.z) }
+        return Self.powm(self, e, m, secret: false)
     }
 
     /// self^e mod m for a SECRET exponent with `mpz_powm_sec` (constant time in e for its size).
@@ -170,11 +172,18 @@ public final class BigNum: @unchecked Sendable {
         if e.isZero { return BigNum.one.mod(m) }
         if e.isNegative {
             guard let inv = inverse(modulus: m) else { return nil }
-            let ea = e.magnitude()
-            return .make { cgmp_powm_sec($0, inv.z, ea.z, m.z) }
+            return Self.powm(inv, e.magnitude(), m, secret: true)
         }
         let base = (isNegative || cgmp_cmp(z, m.z) >= 0) ? mod(m) : self
-        return .make { cgmp_powm_sec($0, base.z, e.z, m.z) }
+        return Self.powm(base, e, m, secret: true)
+    }
+
+    /// The operands are parameters, so they stay alive for the whole call (their `z` pointers are
+    /// only valid while the owning BigNum is alive: never read `.z` of a temporary).
+    private static func powm(_ b: BigNum, _ e: BigNum, _ m: BigNum, secret: Bool) -> BigNum {
+        let r = BigNum()
+        if secret { cgmp_powm_sec(r.z, b.z, e.z, m.z) } else { cgmp_powm(r.z, b.z, e.z, m.z) }
+        return r
     }
 
     /// Inverse mod m in [0, m), or nil when gcd(self, m) != 1. Variable time.

@@ -151,17 +151,6 @@ public struct PaillierSecretKey: Sendable {
         publicKey.signed(try decrypt(c))
     }
 
-    /// x mod N computed as CRT of x^e mod p and x^e mod q with secret exponents (reduced mod p-1,
-    /// q-1 by the caller when that is valid, i.e. for units). Used by the proofs.
-    func crtPow(_ x: BigNum, ep: BigNum, eq: BigNum) -> BigNum? {
-        guard let xp = x.mod(p).powSecret(ep, modulus: p),
-              let xq = x.mod(q).powSecret(eq, modulus: q) else { return nil }
-        return crt(xp, xq)
-    }
-
-    /// The unique x mod N with x ≡ a (mod p), x ≡ b (mod q).
-    func crt(_ a: BigNum, _ b: BigNum) -> BigNum {
-        let t = b.subtracting(a).mulMod(pInvModQ, q)
-        return a.adding(p * t).mod(publicKey.n)
-    }
+    /// CRT arithmetic mod N for the proofs (Π^mod, Π^fac).
+    var crtModulus: CRTModulus { CRTModulus(p: p, q: q, n: publicKey.n, pInvModQ: pInvModQ) }
 }

@@ -68,3 +68,7 @@ public struct RingPedersenSecret: Sendable {
         }
     }
 }
+
+extension RingPedersenSecret {
+    var crtModulus: CRTModulus? { CRTModulus(p: p, q: q) }
+}
