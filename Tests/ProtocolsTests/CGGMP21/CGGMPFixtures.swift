@@ -50,9 +50,9 @@ enum CGGMPFixtures {
 }
 
 /// Asserts helpers for typed proof failures.
-func rejection(_ body: () throws(CGGMPError) -> Void) -> ProofRejection? {
+func rejection(_ body: () throws -> Void) -> ProofRejection? {
     do { try body(); return nil } catch {
-        if case .proofRejected(_, let r) = error { return r }
+        if case .proofRejected(_, let r)? = error as? CGGMPError { return r }
         return .malformed("other error: \(error)")
     }
 }

@@ -1,0 +1,69 @@
+import Testing
+@testable import Protocols
+
+/// Π^prm (Fig. 17), checklist items 4, 5, 6, 7, 11.
+@Suite("CGGMP21 Π^prm")
+struct CGGMPPiPrmTests {
+    let profile = CGGMPProfile.bits2048
+    let ctx = CGGMPFixtures.context
+
+    func proof() throws -> (RingPedersenSecret, PiPrm) {
+        let rp = try CGGMPFixtures.ringPedersen(profile, 0)
+        var rng = SeededRandom(seed: 31)
+        return (rp, try PiPrm.prove(secret: rp, profile: profile, context: ctx, using: &rng))
+    }
+
+    @Test func honestProofVerifies() throws {
+        let (rp, pi) = try proof()
+        #expect(pi.A.count == 80)
+        try pi.verify(rp.parameters, profile: profile, context: ctx)
+        // Both challenge bit values occur (distinct challenge per repetition).
+        let e = PiPrm.challenges(rp.parameters, A: pi.A, context: ctx)
+        #expect(e.contains(true) && e.contains(false))
+    }
+
+    @Test func replayUnderOtherContextFails() throws {
+        let (rp, pi) = try proof()
+        for other in [CGGMPFixtures.otherSession, CGGMPFixtures.otherProver, CGGMPFixtures.otherRound] {
+            #expect(isEquationFailure(rejection { try pi.verify(rp.parameters, profile: profile, context: other) }))
+        }
+    }
+
+    @Test func tamperedAndOutOfRangeResponsesFail() throws {
+        let (rp, pi) = try proof()
+        let prm = rp.parameters
+        var z = pi.z; z[7] = z[7] + .one
+        #expect(isEquationFailure(rejection { try PiPrm(A: pi.A, z: z).verify(prm, profile: profile, context: ctx) }))
+        var A = pi.A; A[0] = A[0].mulMod(prm.t, prm.n)
+        #expect(isEquationFailure(rejection { try PiPrm(A: A, z: pi.z).verify(prm, profile: profile, context: ctx) }))
+        // z_i + φ(N̂)·k and z_i - φ(N̂) satisfy the equation but are out of range.
+        var zBig = pi.z; zBig[2] = zBig[2] + rp.phi * BigNum(2)
+        #expect(isOutOfRange(rejection { try PiPrm(A: pi.A, z: zBig).verify(prm, profile: profile, context: ctx) }))
+        var zNeg = pi.z; zNeg[2] = zNeg[2] - rp.phi
+        #expect(isOutOfRange(rejection { try PiPrm(A: pi.A, z: zNeg).verify(prm, profile: profile, context: ctx) }))
+        var aZero = pi.A; aZero[1] = .zero
+        #expect(isOutOfRange(rejection { try PiPrm(A: aZero, z: pi.z).verify(prm, profile: profile, context: ctx) }))
+    }
+
+    @Test func tooFewRepetitionsRejected() throws {
+        let (rp, pi) = try proof()
+        let one = PiPrm(A: [pi.A[0]], z: [pi.z[0]])
+        #expect(rejection { try one.verify(rp.parameters, profile: profile, context: ctx) } == .malformed("expected 80 repetitions"))
+    }
+
+    @Test func degenerateParametersRejected() throws {
+        // Checklist 6: s or t = 1 (or -1) are rejected even with a "valid" proof.
+        let (rp, pi) = try proof()
+        let n = rp.parameters.n
+        for (s, t) in [(BigNum.one, rp.parameters.t), (rp.parameters.s, BigNum.one), (n - .one, rp.parameters.t)] {
+            let bad = RingPedersenParameters(unchecked: n, s: s, t: t)
+            #expect(isInvalidStatement(rejection { try pi.verify(bad, profile: profile, context: ctx) }))
+        }
+        // s = t = 1 with the trivial proof (A_i = 1, z_i = 0) is still rejected.
+        let trivial = PiPrm(A: Array(repeating: .one, count: 80), z: Array(repeating: .zero, count: 80))
+        let ones = RingPedersenParameters(unchecked: n, s: .one, t: .one)
+        #expect(isInvalidStatement(rejection { try trivial.verify(ones, profile: profile, context: ctx) }))
+        // Wrong size.
+        #expect(isInvalidStatement(rejection { try pi.verify(rp.parameters, profile: .bits3072, context: ctx) }))
+    }
+}
