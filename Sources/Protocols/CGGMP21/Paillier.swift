@@ -92,6 +92,8 @@ public struct PaillierSecretKey: Sendable {
     let hq: BigNum
     /// p^{-1} mod q for CRT recombination.
     let pInvModQ: BigNum
+    /// (p²)^{-1} mod q² for encryption by CRT.
+    let pSquaredInvModQSquared: BigNum
 
     /// Builds the key from two distinct primes p, q with N = pq of the profile's exact size.
     /// Requires p ≡ q ≡ 3 mod 4 (Blum, as safe primes are).
@@ -113,6 +115,8 @@ public struct PaillierSecretKey: Sendable {
         self.qSquared = q * q
         guard let pInv = p.inverse(modulus: q) else { throw .invalidInput("p, q not coprime") }
         self.pInvModQ = pInv
+        guard let p2Inv = (p * p).inverse(modulus: q * q) else { throw .invalidInput("p, q not coprime") }
+        self.pSquaredInvModQSquared = p2Inv
         let n = publicKey.n
         // L_p((1+N)^{p-1} mod p²) = (p-1)·q mod p; its inverse exists since p ∤ (p-1)q.
         guard let hp = ((p - .one) * n).mod(pSquared).divExact(p).mod(p).inverse(modulus: p),
@@ -130,6 +134,28 @@ public struct PaillierSecretKey: Sendable {
             let q = try SafePrime.generate(bits: profile.primeBits, using: &rng, progress: progress)
             if p == q { continue }
             return try PaillierSecretKey(p: p, q: q, profile: profile)
+        }
+    }
+
+    /// Encryption under our OWN key (e.g. K_i, G_i in presigning) with the factorization:
+    /// ρ^N mod p² and mod q² (exponent N mod p(p-1), secret-derived, hence powm_sec), then CRT.
+    /// Same result as `publicKey.encrypt(m, nonce: ρ)`, about 3x faster.
+    public func encrypt(_ m: BigNum, nonce rho: BigNum) throws(CGGMPError) -> BigNum {
+        guard publicKey.isValidNonce(rho) else { throw .invalidNonce }
+        let n = publicKey.n
+        guard let ap = rho.powSecret(n.mod(pSquared - p), modulus: pSquared),
+              let bq = rho.powSecret(n.mod(qSquared - q), modulus: qSquared) else { throw .invalidNonce }
+        // x ≡ ap (mod p²), x ≡ bq (mod q²)
+        let t = bq.subtracting(ap).mulMod(pSquaredInvModQSquared, qSquared)
+        let rn = ap.adding(pSquared * t)
+        return publicKey.gToThe(m).mulMod(rn, publicKey.nSquared)
+    }
+
+    /// Encrypts under our own key with a fresh nonce; returns the ciphertext and the nonce.
+    public func encrypt<R: RandomSource>(_ m: BigNum, using rng: inout R) -> (ciphertext: BigNum, nonce: BigNum) {
+        while true {
+            let rho = BigNum.randomUnit(modulo: publicKey.n, using: &rng)
+            if let c = try? encrypt(m, nonce: rho) { return (c, rho) }
         }
     }
 
