@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Protocols
 
@@ -5,6 +6,18 @@ import Testing
 /// `swift test --filter CGGMPTimingTests` for meaningful numbers — suites run in parallel).
 @Suite("CGGMP21 timings", .serialized)
 struct CGGMPTimingTests {
+    /// Our own generator on production sizes; slow, so only with CGGMP_SLOW=1 in the environment.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["CGGMP_SLOW"] != nil))
+    func safePrimeGenerationProductionSizes() throws {
+        var rng = SystemRandom()
+        for bits in [1024, 1536] {
+            var tried = 0
+            let p = try Self.time("SafePrime.generate(\(bits))") { try SafePrime.generate(bits: bits, using: &rng) { tried = $0 } }
+            print("[cggmp21 timing] \(bits)-bit safe prime after \(tried) candidates")
+            #expect(p.bitLength == bits)
+        }
+    }
+
     static func time<T>(_ label: String, _ reps: Int = 1, _ body: () throws -> T) rethrows -> T {
         let clock = ContinuousClock()
         var out: T?
@@ -41,5 +54,21 @@ struct CGGMPTimingTests {
 
         let piEnc = try Self.time("\(name) Π^enc prove") { try PiEnc.prove(pk: pk, K: c, k: k, rho: rho, verifierAux: verifierAux, profile: profile, context: ctx, using: &rng) }
         try Self.time("\(name) Π^enc verify") { try piEnc.verify(pk: pk, K: c, ownAux: verifierAux, profile: profile, context: ctx) }
+
+        typealias G = Secp256k1TestGroup
+        let g = G.multiplyGenerator(.one), X = G.multiplyGenerator(k)
+        let piLog = try Self.time("\(name) Π^log* prove") { try PiLogStar<G>.prove(pk: pk, C: c, X: X, g: g, x: k, rho: rho, verifierAux: verifierAux, profile: profile, context: ctx, using: &rng) }
+        try Self.time("\(name) Π^log* verify") { try piLog.verify(pk: pk, C: c, X: X, g: g, ownAux: verifierAux, profile: profile, context: ctx) }
+
+        // Π^aff-g in the MtA shape: verifier 1 sent C under N0; prover 0 answers with x, y.
+        let sk0 = try CGGMPFixtures.paillierKey(profile, 1)
+        let (C0, _) = sk0.encrypt(BigNum(31337), using: &rng)
+        let x = Secp256k1Order.q - BigNum(12345), y = BigNum.powerOfTwo(profile.ellPrime - 1)
+        let rho0 = BigNum.randomUnit(modulo: sk0.publicKey.n, using: &rng)
+        let D = try sk0.publicKey.multiply(C0, by: x).mulMod(sk0.publicKey.encrypt(y, nonce: rho0), sk0.publicKey.nSquared)
+        let (Y, rhoY) = sk.encrypt(y, using: &rng)
+        let st = PiAffG<G>.Statement(pk0: sk0.publicKey, pk1: pk, C: C0, D: D, Y: Y, X: G.multiplyGenerator(x), g: g)
+        let piAff = try Self.time("\(name) Π^aff-g prove") { try PiAffG<G>.prove(st, x: x, y: y, rho: rho0, rhoY: rhoY, verifierAux: verifierAux, profile: profile, context: ctx, using: &rng) }
+        try Self.time("\(name) Π^aff-g verify") { try piAff.verify(st, ownAux: verifierAux, profile: profile, context: ctx) }
     }
 }
