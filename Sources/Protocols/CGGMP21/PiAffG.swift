@@ -123,10 +123,10 @@ public struct PiAffG<G: CGGMPGroup>: Sendable, Equatable {
             throw reject(.equationFailed("(1+N1)^z2 wy^N1 != By Y^e"))
         }
         // s^{z1} t^{z3} = E·S^e, s^{z2} t^{z4} = F·T^e mod N̂
-        guard let se = S.pow(e, modulus: nHat), aux.commitPublic(z1, z3) == E.mulMod(se, nHat) else {
+        guard let se = aux.verifierPow(S, e), aux.commitPublic(z1, z3) == E.mulMod(se, nHat) else {
             throw reject(.equationFailed("s^z1 t^z3 != E S^e"))
         }
-        guard let te = T.pow(e, modulus: nHat), aux.commitPublic(z2, z4) == F.mulMod(te, nHat) else {
+        guard let te = aux.verifierPow(T, e), aux.commitPublic(z2, z4) == F.mulMod(te, nHat) else {
             throw reject(.equationFailed("s^z2 t^z4 != F T^e"))
         }
     }

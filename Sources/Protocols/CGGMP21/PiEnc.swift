@@ -67,7 +67,7 @@ public struct PiEnc: Sendable, Equatable {
             throw reject(.equationFailed("(1+N0)^z1 z2^N0 != A K^e"))
         }
         // s^{z1} t^{z3} = C · S^e mod N̂
-        guard let se = S.pow(e, modulus: nHat), aux.commitPublic(z1, z3) == C.mulMod(se, nHat) else {
+        guard let se = aux.verifierPow(S, e), aux.commitPublic(z1, z3) == C.mulMod(se, nHat) else {
             throw reject(.equationFailed("s^z1 t^z3 != C S^e"))
         }
     }

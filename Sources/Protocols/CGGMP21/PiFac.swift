@@ -99,16 +99,16 @@ public struct PiFac: Sendable, Equatable {
         let e = Self.challenge(n0: n0, aux: aux, P: P, Q: Q, A: A, B: B, T: T, sigma: sigma, context: context)
         let R = aux.commitPublic(n0, sigma)
         // s^{z1} t^{w1} = A·P^e mod N̂
-        guard let pe = P.pow(e, modulus: nHat), aux.commitPublic(z1, w1) == A.mulMod(pe, nHat) else {
+        guard let pe = aux.verifierPow(P, e), aux.commitPublic(z1, w1) == A.mulMod(pe, nHat) else {
             throw reject(.equationFailed("s^z1 t^w1 != A P^e"))
         }
         // s^{z2} t^{w2} = B·Q^e mod N̂
-        guard let qe = Q.pow(e, modulus: nHat), aux.commitPublic(z2, w2) == B.mulMod(qe, nHat) else {
+        guard let qe = aux.verifierPow(Q, e), aux.commitPublic(z2, w2) == B.mulMod(qe, nHat) else {
             throw reject(.equationFailed("s^z2 t^w2 != B Q^e"))
         }
         // Q^{z1} t^v = T·R^e mod N̂
-        guard let qz = Q.pow(z1, modulus: nHat), let tv = aux.t.pow(v, modulus: nHat),
-              let re = R.pow(e, modulus: nHat), qz.mulMod(tv, nHat) == T.mulMod(re, nHat) else {
+        guard let qz = aux.verifierPow(Q, z1), let tv = aux.verifierPow(aux.t, v),
+              let re = aux.verifierPow(R, e), qz.mulMod(tv, nHat) == T.mulMod(re, nHat) else {
             throw reject(.equationFailed("Q^z1 t^v != T R^e"))
         }
     }

@@ -72,7 +72,7 @@ public struct PiLogStar<G: CGGMPGroup>: Sendable, Equatable {
             throw reject(.equationFailed("z1·g != Y + e·X"))
         }
         // s^{z1} t^{z3} = D·S^e mod N̂
-        guard let se = S.pow(e, modulus: nHat), aux.commitPublic(z1, z3) == D.mulMod(se, nHat) else {
+        guard let se = aux.verifierPow(S, e), aux.commitPublic(z1, z3) == D.mulMod(se, nHat) else {
             throw reject(.equationFailed("s^z1 t^z3 != D S^e"))
         }
     }

@@ -8,15 +8,31 @@ public struct RingPedersenParameters: Sendable, Equatable {
     public let n: BigNum
     public let s: BigNum
     public let t: BigNum
+    /// Present only on our OWN parameters (from `RingPedersenSecret`): lets the verifier of proofs
+    /// made against them exponentiate mod N̂ by CRT (about 3x faster). Not part of equality.
+    let accelerator: CRTModulus?
 
     public init(n: BigNum, s: BigNum, t: BigNum, profile: CGGMPProfile) throws(CGGMPError) {
         try profile.checkModulus(n)
         try Self.checkElement(s, n, "s")
         try Self.checkElement(t, n, "t")
-        self.n = n; self.s = s; self.t = t
+        self.n = n; self.s = s; self.t = t; self.accelerator = nil
     }
 
-    init(unchecked n: BigNum, s: BigNum, t: BigNum) { self.n = n; self.s = s; self.t = t }
+    init(unchecked n: BigNum, s: BigNum, t: BigNum, accelerator: CRTModulus? = nil) {
+        self.n = n; self.s = s; self.t = t; self.accelerator = accelerator
+    }
+
+    public static func == (a: RingPedersenParameters, b: RingPedersenParameters) -> Bool {
+        a.n == b.n && a.s == b.s && a.t == b.t
+    }
+
+    /// base^e mod N̂ for a PUBLIC exponent and a base in Z*_N̂ (verifier side). With our own
+    /// parameters this runs by CRT; the halves use powm_sec because p̂, q̂ are secret.
+    func verifierPow(_ base: BigNum, _ e: BigNum) -> BigNum? {
+        guard let crt = accelerator else { return base.pow(e, modulus: n) }
+        return crt.pow(base, ep: e.mod(crt.p - .one), eq: e.mod(crt.q - .one))
+    }
 
     /// x ∈ Z*_N̂ and x ∉ {1, N̂-1}.
     static func checkElement(_ x: BigNum, _ n: BigNum, _ name: String) throws(CGGMPError) {
@@ -34,8 +50,8 @@ public struct RingPedersenParameters: Sendable, Equatable {
 
     /// s^x t^y mod N̂ for PUBLIC x, y (verifier side): `mpz_powm`.
     public func commitPublic(_ x: BigNum, _ y: BigNum) -> BigNum {
-        let sx = s.pow(x, modulus: n) ?? .zero
-        let ty = t.pow(y, modulus: n) ?? .zero
+        let sx = verifierPow(s, x) ?? .zero
+        let ty = verifierPow(t, y) ?? .zero
         return sx.mulMod(ty, n)
     }
 
@@ -63,7 +79,9 @@ public struct RingPedersenSecret: Sendable {
             let t = tau.mulMod(tau, n)
             let lambda = BigNum.random(below: phi, using: &rng)
             guard let s = t.powSecret(lambda, modulus: n) else { continue }
-            guard let params = try? RingPedersenParameters(n: n, s: s, t: t, profile: profile) else { continue }
+            guard (try? RingPedersenParameters(n: n, s: s, t: t, profile: profile)) != nil,
+                  let crt = CRTModulus(p: p, q: q) else { continue }
+            let params = RingPedersenParameters(unchecked: n, s: s, t: t, accelerator: crt)
             return RingPedersenSecret(parameters: params, lambda: lambda, p: p, q: q, phi: phi)
         }
     }

@@ -76,3 +76,30 @@ struct CGGMPPiFacTests {
         #expect(isInvalidStatement(rejection { try pi.verify(n0: n0.shiftedRight(3), ownAux: aux, profile: profile, context: ctx) }))
     }
 }
+
+/// The verifier's CRT fast path (own ring-Pedersen parameters) agrees with the plain path.
+@Suite("CGGMP21 verifier CRT acceleration")
+struct CGGMPAcceleratedVerifierTests {
+    let profile = CGGMPProfile.bits2048
+    let ctx = CGGMPFixtures.context
+
+    @Test func acceleratedAndPlainVerifiersAgree() throws {
+        let sk = try CGGMPFixtures.paillierKey(profile, 0)
+        let own = try CGGMPFixtures.ringPedersen(profile, 1).parameters
+        #expect(own.accelerator != nil)
+        let plain = try RingPedersenParameters(n: own.n, s: own.s, t: own.t, profile: profile)
+        #expect(plain.accelerator == nil && plain == own)
+        var rng = SeededRandom(seed: 43)
+        let fac = try PiFac.prove(secretKey: sk, verifierAux: plain, profile: profile, context: ctx, using: &rng)
+        try fac.verify(n0: sk.publicKey.n, ownAux: own, profile: profile, context: ctx)
+        try fac.verify(n0: sk.publicKey.n, ownAux: plain, profile: profile, context: ctx)
+        let bad = PiFac(P: fac.P, Q: fac.Q, A: fac.A, B: fac.B, T: fac.T, sigma: fac.sigma, z1: fac.z1, z2: fac.z2,
+                        w1: fac.w1, w2: fac.w2, v: fac.v - .one)
+        #expect(isEquationFailure(rejection { try bad.verify(n0: sk.publicKey.n, ownAux: own, profile: profile, context: ctx) }))
+        #expect(isEquationFailure(rejection { try bad.verify(n0: sk.publicKey.n, ownAux: plain, profile: profile, context: ctx) }))
+        // Negative exponents through the CRT path.
+        let x = BigNum.powerOfTwo(700).negated(), y = BigNum(-12345)
+        #expect(own.commitPublic(x, y) == plain.commitPublic(x, y))
+        #expect(own.commitPublic(x, y) == plain.commit(x, y))
+    }
+}
