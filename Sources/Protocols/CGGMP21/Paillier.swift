@@ -6,17 +6,38 @@
 public struct PaillierPublicKey: Sendable, Equatable {
     public let n: BigNum
     public let nSquared: BigNum
+    /// Present only on our OWN public key (from `PaillierSecretKey`): CRT over p², q² for
+    /// exponentiations mod N² (encryption, and verifying proofs about ciphertexts under our key,
+    /// e.g. Π^aff-g). Not part of equality.
+    let accelerator: Accelerator?
+
+    struct Accelerator: Sendable {
+        let crt: CRTModulus      // over p², q²
+        let orderP: BigNum       // φ(p²) = p(p-1)
+        let orderQ: BigNum       // φ(q²) = q(q-1)
+    }
 
     public init(n: BigNum, profile: CGGMPProfile) throws(CGGMPError) {
         try profile.checkModulus(n)
         self.n = n
         self.nSquared = n * n
+        self.accelerator = nil
     }
 
     /// Without the profile check: for key material we generated ourselves and for tests.
-    init(uncheckedN n: BigNum) {
+    init(uncheckedN n: BigNum, accelerator: Accelerator? = nil) {
         self.n = n
         self.nSquared = n * n
+        self.accelerator = accelerator
+    }
+
+    public static func == (a: PaillierPublicKey, b: PaillierPublicKey) -> Bool { a.n == b.n }
+
+    /// base^e mod N² for a PUBLIC exponent and a base in Z*_{N²}; by CRT (powm_sec halves, the
+    /// primes being secret) when this is our own key.
+    func unitPow(_ base: BigNum, _ e: BigNum) -> BigNum? {
+        guard let acc = accelerator else { return base.pow(e, modulus: nSquared) }
+        return acc.crt.pow(base, ep: e.mod(acc.orderP), eq: e.mod(acc.orderQ))
     }
 
     // MARK: Validity (checklist 9)
@@ -44,14 +65,14 @@ public struct PaillierPublicKey: Sendable, Equatable {
     /// ρ^N uses `mpz_powm`: the exponent N is public; the secret base does not steer the windows.
     public func encrypt(_ m: BigNum, nonce rho: BigNum) throws(CGGMPError) -> BigNum {
         guard isValidNonce(rho) else { throw .invalidNonce }
-        guard let rn = rho.pow(n, modulus: nSquared) else { throw .invalidNonce }
+        guard let rn = unitPow(rho, n) else { throw .invalidNonce }
         return gToThe(m).mulMod(rn, nSquared)
     }
 
     /// Encrypts with a fresh nonce; returns the ciphertext and the nonce.
     public func encrypt<R: RandomSource>(_ m: BigNum, using rng: inout R) -> (ciphertext: BigNum, nonce: BigNum) {
         let rho = BigNum.randomUnit(modulo: n, using: &rng)
-        let rn = rho.pow(n, modulus: nSquared) ?? .one // ρ is a unit, pow with e > 0 never fails
+        let rn = unitPow(rho, n) ?? .one // ρ is a unit, pow with e > 0 never fails
         return (gToThe(m).mulMod(rn, nSquared), rho)
     }
 
@@ -92,8 +113,6 @@ public struct PaillierSecretKey: Sendable {
     let hq: BigNum
     /// p^{-1} mod q for CRT recombination.
     let pInvModQ: BigNum
-    /// (p²)^{-1} mod q² for encryption by CRT.
-    let pSquaredInvModQSquared: BigNum
 
     /// Builds the key from two distinct primes p, q with N = pq of the profile's exact size.
     /// Requires p ≡ q ≡ 3 mod 4 (Blum, as safe primes are).
@@ -107,7 +126,10 @@ public struct PaillierSecretKey: Sendable {
     }
 
     init(p: BigNum, q: BigNum, publicKey: PaillierPublicKey) throws(CGGMPError) {
-        self.publicKey = publicKey
+        let p2 = p * p, q2 = q * q
+        guard let crt2 = CRTModulus(p: p2, q: q2) else { throw .invalidInput("p, q not coprime") }
+        self.publicKey = PaillierPublicKey(uncheckedN: publicKey.n, accelerator:
+            .init(crt: crt2, orderP: p2 - p, orderQ: q2 - q))
         self.p = p
         self.q = q
         self.phi = (p - .one) * (q - .one)
@@ -115,8 +137,6 @@ public struct PaillierSecretKey: Sendable {
         self.qSquared = q * q
         guard let pInv = p.inverse(modulus: q) else { throw .invalidInput("p, q not coprime") }
         self.pInvModQ = pInv
-        guard let p2Inv = (p * p).inverse(modulus: q * q) else { throw .invalidInput("p, q not coprime") }
-        self.pSquaredInvModQSquared = p2Inv
         let n = publicKey.n
         // L_p((1+N)^{p-1} mod p²) = (p-1)·q mod p; its inverse exists since p ∤ (p-1)q.
         guard let hp = ((p - .one) * n).mod(pSquared).divExact(p).mod(p).inverse(modulus: p),
@@ -137,18 +157,10 @@ public struct PaillierSecretKey: Sendable {
         }
     }
 
-    /// Encryption under our OWN key (e.g. K_i, G_i in presigning) with the factorization:
-    /// ρ^N mod p² and mod q² (exponent N mod p(p-1), secret-derived, hence powm_sec), then CRT.
-    /// Same result as `publicKey.encrypt(m, nonce: ρ)`, about 3x faster.
+    /// Encryption under our OWN key (e.g. K_i, G_i in presigning): the same as
+    /// `publicKey.encrypt`, which runs by CRT over p², q² for our own key.
     public func encrypt(_ m: BigNum, nonce rho: BigNum) throws(CGGMPError) -> BigNum {
-        guard publicKey.isValidNonce(rho) else { throw .invalidNonce }
-        let n = publicKey.n
-        guard let ap = rho.powSecret(n.mod(pSquared - p), modulus: pSquared),
-              let bq = rho.powSecret(n.mod(qSquared - q), modulus: qSquared) else { throw .invalidNonce }
-        // x ≡ ap (mod p²), x ≡ bq (mod q²)
-        let t = bq.subtracting(ap).mulMod(pSquaredInvModQSquared, qSquared)
-        let rn = ap.adding(pSquared * t)
-        return publicKey.gToThe(m).mulMod(rn, publicKey.nSquared)
+        try publicKey.encrypt(m, nonce: rho)
     }
 
     /// Encrypts under our own key with a fresh nonce; returns the ciphertext and the nonce.

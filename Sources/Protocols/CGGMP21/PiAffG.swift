@@ -108,8 +108,8 @@ public struct PiAffG<G: CGGMPGroup>: Sendable, Equatable {
 
         let e = Self.challenge(st, aux: aux, A, Bx, By, E, S, F, T, context: context)
         // C^{z1} (1+N0)^{z2} w^{N0} = A·D^e mod N0²
-        guard let cz1 = st.C.pow(z1, modulus: n0sq), let wN = w.pow(st.pk0.n, modulus: n0sq),
-              let de = st.D.pow(e, modulus: n0sq),
+        guard let cz1 = st.pk0.unitPow(st.C, z1), let wN = st.pk0.unitPow(w, st.pk0.n),
+              let de = st.pk0.unitPow(st.D, e),
               cz1.mulMod(st.pk0.gToThe(z2), n0sq).mulMod(wN, n0sq) == A.mulMod(de, n0sq) else {
             throw reject(.equationFailed("C^z1 (1+N0)^z2 w^N0 != A D^e"))
         }
@@ -118,7 +118,7 @@ public struct PiAffG<G: CGGMPGroup>: Sendable, Equatable {
             throw reject(.equationFailed("z1·g != Bx + e·X"))
         }
         // (1+N1)^{z2} wy^{N1} = By·Y^e mod N1²
-        guard let wyN = wy.pow(st.pk1.n, modulus: n1sq), let ye = st.Y.pow(e, modulus: n1sq),
+        guard let wyN = st.pk1.unitPow(wy, st.pk1.n), let ye = st.pk1.unitPow(st.Y, e),
               st.pk1.gToThe(z2).mulMod(wyN, n1sq) == By.mulMod(ye, n1sq) else {
             throw reject(.equationFailed("(1+N1)^z2 wy^N1 != By Y^e"))
         }

@@ -62,7 +62,7 @@ public struct PiEnc: Sendable, Equatable {
 
         let e = Self.challenge(pk: pk, K: K, aux: aux, S: S, A: A, C: C, context: context)
         // (1+N0)^{z1} · z2^{N0} = A · K^e mod N0²
-        guard let z2N = z2.pow(n0, modulus: pk.nSquared), let ke = K.pow(e, modulus: pk.nSquared),
+        guard let z2N = pk.unitPow(z2, n0), let ke = pk.unitPow(K, e),
               pk.gToThe(z1).mulMod(z2N, pk.nSquared) == A.mulMod(ke, pk.nSquared) else {
             throw reject(.equationFailed("(1+N0)^z1 z2^N0 != A K^e"))
         }

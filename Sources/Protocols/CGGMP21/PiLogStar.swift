@@ -63,7 +63,7 @@ public struct PiLogStar<G: CGGMPGroup>: Sendable, Equatable {
 
         let e = Self.challenge(pk: pk, C: C, X: X, g: g, aux: aux, S: S, A: A, Y: Y, D: D, context: context)
         // (1+N0)^{z1} z2^{N0} = A·C^e mod N0²
-        guard let z2N = z2.pow(n0, modulus: n2), let ce = C.pow(e, modulus: n2),
+        guard let z2N = pk.unitPow(z2, n0), let ce = pk.unitPow(C, e),
               pk.gToThe(z1).mulMod(z2N, n2) == A.mulMod(ce, n2) else {
             throw reject(.equationFailed("(1+N0)^z1 z2^N0 != A C^e"))
         }

@@ -42,6 +42,12 @@ struct CGGMPPiAffGTests {
     @Test func honestProofVerifiesAndMtAIsCorrect() throws {
         let s = try setup()
         #expect(v(s, s.pi) == nil)
+        // Without CRT acceleration (keys and parameters as received from the wire).
+        let plainSt = PiAffG<G>.Statement(pk0: try PaillierPublicKey(n: s.st.pk0.n, profile: profile),
+                                          pk1: try PaillierPublicKey(n: s.st.pk1.n, profile: profile),
+                                          C: s.st.C, D: s.st.D, Y: s.st.Y, X: s.st.X, g: s.st.g)
+        let plainAux = try RingPedersenParameters(n: s.aux.n, s: s.aux.s, t: s.aux.t, profile: profile)
+        try s.pi.verify(plainSt, ownAux: plainAux, profile: profile, context: ctx)
         #expect(try s.sk0.decryptSigned(s.st.D) == s.k * s.x + s.y)
         let neg = try setup(x: BigNum(-77), y: BigNum(-5))
         #expect(v(neg, neg.pi) == nil)

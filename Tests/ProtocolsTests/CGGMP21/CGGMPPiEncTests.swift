@@ -33,6 +33,12 @@ struct CGGMPPiEncTests {
     @Test func honestProofVerifies() throws {
         let s = try setup()
         #expect(v(s, s.pi) == nil)
+        // A verifier holding the prover's key without its factorization (the plain path).
+        let plainPK = try PaillierPublicKey(n: s.pk.n, profile: profile)
+        let plainAux = try RingPedersenParameters(n: s.aux.n, s: s.aux.s, t: s.aux.t, profile: profile)
+        try s.pi.verify(pk: plainPK, K: s.K, ownAux: plainAux, profile: profile, context: ctx)
+        let bad = PiEnc(S: s.pi.S, A: s.pi.A, C: s.pi.C, z1: s.pi.z1, z2: s.pi.z2, z3: s.pi.z3 + .one)
+        #expect(isEquationFailure(rejection { try bad.verify(pk: plainPK, K: s.K, ownAux: plainAux, profile: profile, context: ctx) }))
         // Negative plaintexts and the extremes of ±2^ℓ.
         for k in [BigNum(-5), BigNum.powerOfTwo(256), BigNum.powerOfTwo(256).negated(), Secp256k1Order.q - .one] {
             let t = try setup(k: k)
