@@ -94,7 +94,9 @@ public final class BigNum: @unchecked Sendable {
     public var magnitudeBytes: [UInt8] {
         let n = cgmp_byte_length(z)
         var out = [UInt8](repeating: 0, count: n)
-        if n > 0 { _ = out.withUnsafeMutableBufferPointer { cgmp_export_be($0.baseAddress!, z) } }
+        out.withUnsafeMutableBufferPointer { buf in
+            if let base = buf.baseAddress, n > 0 { _ = cgmp_export_be(base, z) }
+        }
         return out
     }
 

@@ -20,6 +20,9 @@ public enum CGGMPError: Error, Equatable, Sendable {
     case proofRejected(proof: ProofKind, reason: ProofRejection)
     /// The prover could not produce a proof for its own input (e.g. witness does not match).
     case proverFailed(proof: ProofKind, String)
+    /// A proof or value could not be encoded / decoded in the canonical fixed-length format
+    /// (short input, trailing bytes, non-canonical sign or flag byte, value wider than its field).
+    case malformedEncoding(String)
     /// Prime generation gave up after the allowed number of candidates.
     case primeGenerationExhausted
 }

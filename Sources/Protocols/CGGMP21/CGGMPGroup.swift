@@ -19,4 +19,8 @@ public protocol CGGMPGroup: Sendable {
     static func add(_ p: Point, _ q: Point) -> Point
     /// Canonical fixed-length encoding.
     static func encode(_ p: Point) -> [UInt8]
+    /// Length of `encode`'s output.
+    static var encodedPointLength: Int { get }
+    /// Strict decoding (on the curve, canonical); nil otherwise.
+    static func decode(_ bytes: [UInt8]) -> Point?
 }

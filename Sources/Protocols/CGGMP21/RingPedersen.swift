@@ -88,5 +88,12 @@ public struct RingPedersenSecret: Sendable {
 }
 
 extension RingPedersenSecret {
+    /// Ring-Pedersen parameters over the modulus of our Paillier key, as in the aux-info phase
+    /// (one N per party for both uses).
+    public static func generate<R: RandomSource>(over key: PaillierSecretKey, profile: CGGMPProfile,
+                                                 using rng: inout R) throws(CGGMPError) -> RingPedersenSecret {
+        try generate(p: key.p, q: key.q, profile: profile, using: &rng)
+    }
+
     var crtModulus: CRTModulus? { CRTModulus(p: p, q: q) }
 }

@@ -64,6 +64,15 @@ enum Secp256k1TestGroup: CGGMPGroup {
         return ok == 1 ? serialize(out) : .identity // P + (-P)
     }
 
+    static var encodedPointLength: Int { 33 }
+
+    static func decode(_ bytes: [UInt8]) -> Point? {
+        guard bytes.count == 33 else { return nil }
+        if bytes.allSatisfy({ $0 == 0 }) { return .identity }
+        guard bytes[0] == 2 || bytes[0] == 3, let pk = parse(bytes) else { return nil }
+        return serialize(pk)
+    }
+
     static func encode(_ p: Point) -> [UInt8] {
         switch p {
         case .identity: return [UInt8](repeating: 0, count: 33)
