@@ -62,7 +62,8 @@ public struct PaillierPublicKey: Sendable, Equatable {
     }
 
     /// enc(m; ρ) = (1+N)^m ρ^N mod N². m may be negative (it is taken mod N). ρ must be in Z*_N.
-    /// ρ^N uses `mpz_powm`: the exponent N is public; the secret base does not steer the windows.
+    /// ρ^N: for a peer's key `mpz_powm` (the exponent N is public; the secret base does not steer
+    /// the windows); for our own key by CRT over p², q² with `mpz_powm_sec`.
     public func encrypt(_ m: BigNum, nonce rho: BigNum) throws(CGGMPError) -> BigNum {
         guard isValidNonce(rho) else { throw .invalidNonce }
         guard let rn = unitPow(rho, n) else { throw .invalidNonce }

@@ -67,3 +67,34 @@ struct CGGMPPiPrmTests {
         #expect(isInvalidStatement(rejection { try pi.verify(rp.parameters, profile: .bits3072, context: ctx) }))
     }
 }
+
+@Suite("CGGMP21 Π^prm / Π^enc soundness")
+struct CGGMPSoundnessTests {
+    let profile = CGGMPProfile.bits2048
+    let ctx = CGGMPFixtures.context
+
+    @Test func prmWithoutDiscreteLogFails() throws {
+        // s chosen independently of t (λ unknown): a prover using a wrong λ is caught on e_i = 1.
+        let rp = try CGGMPFixtures.ringPedersen(profile, 0)
+        var rng = SeededRandom(seed: 33)
+        let s = BigNum.randomUnit(modulo: rp.parameters.n, using: &rng)
+        let fake = RingPedersenSecret(parameters: RingPedersenParameters(unchecked: rp.parameters.n, s: s, t: rp.parameters.t),
+                                      lambda: BigNum.random(below: rp.phi, using: &rng), p: rp.p, q: rp.q, phi: rp.phi)
+        let pi = try PiPrm.prove(secret: fake, profile: profile, context: ctx, using: &rng)
+        #expect(isEquationFailure(rejection { try pi.verify(fake.parameters, profile: profile, context: ctx) }))
+    }
+
+    @Test func encWithWrongWitnessFails() throws {
+        // K encrypts k, the prover claims k + 1 (or uses a wrong nonce): rejected.
+        let sk = try CGGMPFixtures.paillierKey(profile, 0)
+        let aux = try CGGMPFixtures.ringPedersen(profile, 1).parameters
+        var rng = SeededRandom(seed: 34)
+        let k = BigNum(1000)
+        let (K, rho) = sk.encrypt(k, using: &rng)
+        let wrongK = try PiEnc.prove(pk: sk.publicKey, K: K, k: k + .one, rho: rho, verifierAux: aux, profile: profile, context: ctx, using: &rng)
+        #expect(isEquationFailure(rejection { try wrongK.verify(pk: sk.publicKey, K: K, ownAux: aux, profile: profile, context: ctx) }))
+        let otherRho = BigNum.randomUnit(modulo: sk.publicKey.n, using: &rng)
+        let wrongRho = try PiEnc.prove(pk: sk.publicKey, K: K, k: k, rho: otherRho, verifierAux: aux, profile: profile, context: ctx, using: &rng)
+        #expect(isEquationFailure(rejection { try wrongRho.verify(pk: sk.publicKey, K: K, ownAux: aux, profile: profile, context: ctx) }))
+    }
+}
