@@ -38,20 +38,19 @@ public enum SafePrime {
             var qp = BigNum.random(below: BigNum.powerOfTwo(bits - 3), using: &rng)
                 .adding(BigNum.powerOfTwo(bits - 2)).adding(BigNum.powerOfTwo(bits - 3))
             if !qp.isOdd { qp = qp.adding(.one) }
-            var residues = smallPrimes.map { qp.mod(small: $0) }
+            let residues = smallPrimes.map { qp.mod(small: $0) }
             for step in 0..<window {
                 if tried >= maxCandidates { break }
                 tried += 1
                 if tried % 64 == 0 { progress(tried) }
-                let offset = BigNum(2 * step)
+                // Candidate q' + 2·step: reject as soon as q' or 2q'+1 has a small factor.
                 var survives = true
                 for (i, r) in smallPrimes.enumerated() {
-                    let res = residues[i]
-                    if res == 0 || res == (r - 1) / 2 { survives = false }
-                    residues[i] = (res + 2) % r
+                    let res = (residues[i] + 2 * UInt(step)) % r
+                    if res == 0 || res == (r - 1) / 2 { survives = false; break }
                 }
                 guard survives else { continue }
-                let candidate = qp.adding(offset)
+                let candidate = qp.adding(BigNum(2 * step))
                 let p = candidate.shiftedLeft(1).adding(.one)
                 guard p.bitLength == bits, p.testBit(bits - 2) else { break }
                 // Cheap Fermat test on p first (base 2), then full tests on q' and p.
