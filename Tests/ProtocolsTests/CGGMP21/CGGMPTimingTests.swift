@@ -38,8 +38,10 @@ struct CGGMPTimingTests {
         let pk = sk.publicKey
 
         let k = BigNum(424242)
-        let (c, rho) = Self.time("\(name) Paillier encrypt", 20) { pk.encrypt(k, using: &rng) }
-        _ = Self.time("\(name) Paillier encrypt, own key (CRT)", 20) { sk.encrypt(k, using: &rng) }
+        let peerView = try PaillierPublicKey(n: pk.n, profile: profile) // no factorization
+        _ = Self.time("\(name) Paillier encrypt, peer's key", 20) { peerView.encrypt(k, using: &rng) }
+        let (c, rho) = Self.time("\(name) Paillier encrypt, own key (CRT)", 20) { sk.encrypt(k, using: &rng) }
+        _ = try Self.time("\(name) Paillier C^x (x secret, 256 bits, powm_sec mod N²)", 20) { try peerView.multiply(c, by: Secp256k1Order.q - .one) }
         let m = try Self.time("\(name) Paillier decrypt (CRT, powm_sec)", 20) { try sk.decrypt(c) }
         #expect(m == k)
 
