@@ -17,9 +17,9 @@ public enum CGGMPError: Error, Equatable, Sendable {
     /// Invalid caller input (a bug or misuse on our side, not a misbehaving peer).
     case invalidInput(String)
     /// A zero-knowledge proof was rejected.
-    case proofRejected(proof: ProofKind, reason: ProofRejection)
+    case proofRejected(proof: CGGMPProofKind, reason: CGGMPProofRejection)
     /// The prover could not produce a proof for its own input (e.g. witness does not match).
-    case proverFailed(proof: ProofKind, String)
+    case proverFailed(proof: CGGMPProofKind, String)
     /// A proof or value could not be encoded / decoded in the canonical fixed-length format
     /// (short input, trailing bytes, non-canonical sign or flag byte, value wider than its field).
     case malformedEncoding(String)
@@ -27,7 +27,7 @@ public enum CGGMPError: Error, Equatable, Sendable {
     case primeGenerationExhausted
 }
 
-public enum ProofKind: String, Sendable, Equatable {
+public enum CGGMPProofKind: String, Sendable, Equatable {
     case mod = "Π^mod"
     case prm = "Π^prm"
     case fac = "Π^fac"
@@ -37,7 +37,7 @@ public enum ProofKind: String, Sendable, Equatable {
 }
 
 /// Why a proof was rejected.
-public enum ProofRejection: Equatable, Sendable {
+public enum CGGMPProofRejection: Equatable, Sendable {
     /// Wrong number of repetitions or elements.
     case malformed(String)
     /// A value outside its range (checked before any equation, checklist 7).

@@ -11,7 +11,7 @@ public struct VerifiedPeerAuxInfo: Sendable, Equatable {
     /// parameters `ownAux` (checklist 2). All proofs are bound to `context` (the peer is the prover).
     public static func verify(n: BigNum, s: BigNum, t: BigNum, piMod: PiMod, piPrm: PiPrm, piFac: PiFac,
                               ownAux: RingPedersenParameters, profile: CGGMPProfile,
-                              context: ProofContext) throws(CGGMPError) -> VerifiedPeerAuxInfo {
+                              context: CGGMPProofContext) throws(CGGMPError) -> VerifiedPeerAuxInfo {
         let pk = try PaillierPublicKey(n: n, profile: profile)
         let rp = try RingPedersenParameters(n: n, s: s, t: t, profile: profile)
         try piMod.verify(n: n, profile: profile, context: context)

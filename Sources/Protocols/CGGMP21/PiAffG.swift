@@ -29,7 +29,7 @@ public struct PiAffG<G: CGGMPGroup>: Sendable, Equatable {
     }
 
     static func challenge(_ st: Statement, aux: RingPedersenParameters, _ A: BigNum, _ Bx: G.Point, _ By: BigNum,
-                          _ E: BigNum, _ S: BigNum, _ F: BigNum, _ T: BigNum, context: ProofContext) -> BigNum {
+                          _ E: BigNum, _ S: BigNum, _ F: BigNum, _ T: BigNum, context: CGGMPProofContext) -> BigNum {
         var tr = context.transcript(.affG)
         tr.append("q", G.order)
         tr.append("N0", st.pk0.n); tr.append("N1", st.pk1.n)
@@ -45,7 +45,7 @@ public struct PiAffG<G: CGGMPGroup>: Sendable, Equatable {
     /// Witness: x, y, ρ (nonce of D under N0), ρ_y (nonce of Y under N1).
     public static func prove<R: RandomSource>(_ st: Statement, x: BigNum, y: BigNum, rho: BigNum, rhoY: BigNum,
                                               verifierAux aux: RingPedersenParameters, profile: CGGMPProfile,
-                                              context: ProofContext, using rng: inout R) throws(CGGMPError) -> PiAffG {
+                                              context: CGGMPProofContext, using rng: inout R) throws(CGGMPError) -> PiAffG {
         let twoL = BigNum.powerOfTwo(profile.ell)
         let twoLE = BigNum.powerOfTwo(profile.ell + profile.epsilon)
         let twoLPE = BigNum.powerOfTwo(profile.ellPrime + profile.epsilon)
@@ -81,8 +81,8 @@ public struct PiAffG<G: CGGMPGroup>: Sendable, Equatable {
     }
 
     public func verify(_ st: Statement, ownAux aux: RingPedersenParameters, profile: CGGMPProfile,
-                       context: ProofContext) throws(CGGMPError) {
-        func reject(_ r: ProofRejection) -> CGGMPError { .proofRejected(proof: .affG, reason: r) }
+                       context: CGGMPProofContext) throws(CGGMPError) {
+        func reject(_ r: CGGMPProofRejection) -> CGGMPError { .proofRejected(proof: .affG, reason: r) }
         let nHat = aux.n, n0sq = st.pk0.nSquared, n1sq = st.pk1.nSquared
         guard st.pk0.n.bitLength == profile.modulusBits, st.pk1.n.bitLength == profile.modulusBits else {
             throw reject(.invalidStatement("modulus size"))

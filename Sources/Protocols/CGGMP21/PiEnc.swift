@@ -11,19 +11,19 @@ public struct PiEnc: Sendable, Equatable {
     }
 
     static func challenge(pk: PaillierPublicKey, K: BigNum, aux: RingPedersenParameters,
-                          S: BigNum, A: BigNum, C: BigNum, context: ProofContext) -> BigNum {
+                          S: BigNum, A: BigNum, C: BigNum, context: CGGMPProofContext) -> BigNum {
         var tr = context.transcript(.enc)
         tr.append("N0", pk.n); tr.append("K", K)
         tr.append("Nhat", aux.n); tr.append("s", aux.s); tr.append("t", aux.t)
         tr.append("S", S); tr.append("A", A); tr.append("C", C)
         // Fig. 14, step 2 (Fiat-Shamir): e ← ±q.
-        return tr.challengeSigned("e", magnitude: Secp256k1Order.q)
+        return tr.challengeSigned("e", magnitude: CGGMPProfile.curveOrder)
     }
 
     /// Proves that K encrypts k ∈ ±2^ℓ with nonce ρ under `pk`, for the verifier with `aux`.
     public static func prove<R: RandomSource>(pk: PaillierPublicKey, K: BigNum, k: BigNum, rho: BigNum,
                                               verifierAux aux: RingPedersenParameters, profile: CGGMPProfile,
-                                              context: ProofContext, using rng: inout R) throws(CGGMPError) -> PiEnc {
+                                              context: CGGMPProofContext, using rng: inout R) throws(CGGMPError) -> PiEnc {
         let twoL = BigNum.powerOfTwo(profile.ell), twoLE = BigNum.powerOfTwo(profile.ell + profile.epsilon)
         guard k.isInSymmetricRange(twoL) else { throw .proverFailed(proof: .enc, "k out of range") }
         guard pk.isValidNonce(rho) else { throw .invalidNonce }
@@ -45,8 +45,8 @@ public struct PiEnc: Sendable, Equatable {
     /// Verifies with the verifier's own ring-Pedersen parameters. `pk` has been size-checked at
     /// construction (`PaillierPublicKey.init(n:profile:)`).
     public func verify(pk: PaillierPublicKey, K: BigNum, ownAux aux: RingPedersenParameters,
-                       profile: CGGMPProfile, context: ProofContext) throws(CGGMPError) {
-        func reject(_ r: ProofRejection) -> CGGMPError { .proofRejected(proof: .enc, reason: r) }
+                       profile: CGGMPProfile, context: CGGMPProofContext) throws(CGGMPError) {
+        func reject(_ r: CGGMPProofRejection) -> CGGMPError { .proofRejected(proof: .enc, reason: r) }
         let n0 = pk.n, nHat = aux.n
         guard n0.bitLength == profile.modulusBits else { throw reject(.invalidStatement("N0 size")) }
         guard pk.isValidCiphertext(K) else { throw reject(.invalidStatement("K not in Z*_{N0²}")) }

@@ -32,18 +32,18 @@ public struct PiFac: Sendable, Equatable {
     }
 
     static func challenge(n0: BigNum, aux: RingPedersenParameters, P: BigNum, Q: BigNum, A: BigNum, B: BigNum,
-                          T: BigNum, sigma: BigNum, context: ProofContext) -> BigNum {
+                          T: BigNum, sigma: BigNum, context: CGGMPProofContext) -> BigNum {
         var tr = context.transcript(.fac)
         tr.append("N0", n0)
         tr.append("Nhat", aux.n); tr.append("s", aux.s); tr.append("t", aux.t)
         tr.append("P", P); tr.append("Q", Q); tr.append("A", A); tr.append("B", B); tr.append("T", T)
         tr.append("sigma", sigma)
         // Fig. 28, step 2 (Fiat-Shamir): e ← ±q.
-        return tr.challengeSigned("e", magnitude: Secp256k1Order.q)
+        return tr.challengeSigned("e", magnitude: CGGMPProfile.curveOrder)
     }
 
     public static func prove<R: RandomSource>(secretKey sk: PaillierSecretKey, verifierAux aux: RingPedersenParameters,
-                                              profile: CGGMPProfile, context: ProofContext,
+                                              profile: CGGMPProfile, context: CGGMPProofContext,
                                               using rng: inout R) throws(CGGMPError) -> PiFac {
         let bd = Bounds(profile)
         let n0 = sk.publicKey.n, nHat = aux.n
@@ -75,8 +75,8 @@ public struct PiFac: Sendable, Equatable {
 
     /// Verifies with the verifier's OWN ring-Pedersen parameters `aux` (checklist 2).
     public func verify(n0: BigNum, ownAux aux: RingPedersenParameters, profile: CGGMPProfile,
-                       context: ProofContext) throws(CGGMPError) {
-        func reject(_ r: ProofRejection) -> CGGMPError { .proofRejected(proof: .fac, reason: r) }
+                       context: CGGMPProofContext) throws(CGGMPError) {
+        func reject(_ r: CGGMPProofRejection) -> CGGMPError { .proofRejected(proof: .fac, reason: r) }
         let bd = Bounds(profile)
         let nHat = aux.n
         guard n0.bitLength == profile.modulusBits, n0.isOdd else { throw reject(.invalidStatement("N0 size")) }

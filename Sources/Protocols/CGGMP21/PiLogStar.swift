@@ -12,7 +12,7 @@ public struct PiLogStar<G: CGGMPGroup>: Sendable, Equatable {
     }
 
     static func challenge(pk: PaillierPublicKey, C: BigNum, X: G.Point, g: G.Point, aux: RingPedersenParameters,
-                          S: BigNum, A: BigNum, Y: G.Point, D: BigNum, context: ProofContext) -> BigNum {
+                          S: BigNum, A: BigNum, Y: G.Point, D: BigNum, context: CGGMPProofContext) -> BigNum {
         var tr = context.transcript(.logStar)
         tr.append("q", G.order)
         tr.append("N0", pk.n); tr.append("C", C)
@@ -25,7 +25,7 @@ public struct PiLogStar<G: CGGMPGroup>: Sendable, Equatable {
 
     public static func prove<R: RandomSource>(pk: PaillierPublicKey, C: BigNum, X: G.Point, g: G.Point,
                                               x: BigNum, rho: BigNum, verifierAux aux: RingPedersenParameters,
-                                              profile: CGGMPProfile, context: ProofContext,
+                                              profile: CGGMPProfile, context: CGGMPProofContext,
                                               using rng: inout R) throws(CGGMPError) -> PiLogStar {
         let twoL = BigNum.powerOfTwo(profile.ell), twoLE = BigNum.powerOfTwo(profile.ell + profile.epsilon)
         guard x.isInSymmetricRange(twoL) else { throw .proverFailed(proof: .logStar, "x out of range") }
@@ -47,8 +47,8 @@ public struct PiLogStar<G: CGGMPGroup>: Sendable, Equatable {
     }
 
     public func verify(pk: PaillierPublicKey, C: BigNum, X: G.Point, g: G.Point, ownAux aux: RingPedersenParameters,
-                       profile: CGGMPProfile, context: ProofContext) throws(CGGMPError) {
-        func reject(_ r: ProofRejection) -> CGGMPError { .proofRejected(proof: .logStar, reason: r) }
+                       profile: CGGMPProfile, context: CGGMPProofContext) throws(CGGMPError) {
+        func reject(_ r: CGGMPProofRejection) -> CGGMPError { .proofRejected(proof: .logStar, reason: r) }
         let n0 = pk.n, nHat = aux.n, n2 = pk.nSquared
         guard n0.bitLength == profile.modulusBits else { throw reject(.invalidStatement("N0 size")) }
         guard pk.isValidCiphertext(C) else { throw reject(.invalidStatement("C not in Z*_{N0²}")) }

@@ -18,7 +18,7 @@ public struct PiMod: Sendable, Equatable {
     }
 
     /// The challenges y_1..y_m ∈ Z*_N, bound to the context, N and w.
-    static func challenges(n: BigNum, w: BigNum, m: Int, context: ProofContext) -> [BigNum] {
+    static func challenges(n: BigNum, w: BigNum, m: Int, context: CGGMPProofContext) -> [BigNum] {
         var tr = context.transcript(.mod)
         tr.append("N", n)
         tr.append("w", w)
@@ -28,7 +28,7 @@ public struct PiMod: Sendable, Equatable {
     }
 
     public static func prove<R: RandomSource>(secretKey sk: PaillierSecretKey, profile: CGGMPProfile,
-                                              context: ProofContext, using rng: inout R) throws(CGGMPError) -> PiMod {
+                                              context: CGGMPProofContext, using rng: inout R) throws(CGGMPError) -> PiMod {
         let n = sk.publicKey.n
         let p = sk.p, q = sk.q
         let crt = sk.crtModulus
@@ -72,8 +72,8 @@ public struct PiMod: Sendable, Equatable {
     }
 
     /// Verifies the proof for N (checklist 3): sizes and ranges first, then the equations.
-    public func verify(n: BigNum, profile: CGGMPProfile, context: ProofContext) throws(CGGMPError) {
-        func reject(_ r: ProofRejection) -> CGGMPError { .proofRejected(proof: .mod, reason: r) }
+    public func verify(n: BigNum, profile: CGGMPProfile, context: CGGMPProofContext) throws(CGGMPError) {
+        func reject(_ r: CGGMPProofRejection) -> CGGMPError { .proofRejected(proof: .mod, reason: r) }
         // Statement: exact size, N odd and composite.
         guard n.bitLength == profile.modulusBits else { throw reject(.invalidStatement("N has \(n.bitLength) bits")) }
         guard n.isOdd else { throw reject(.invalidStatement("N even")) }

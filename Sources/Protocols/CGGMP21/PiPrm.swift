@@ -10,7 +10,7 @@ public struct PiPrm: Sendable, Equatable {
 
     public init(A: [BigNum], z: [BigNum]) { self.A = A; self.z = z }
 
-    static func challenges(_ params: RingPedersenParameters, A: [BigNum], context: ProofContext) -> [Bool] {
+    static func challenges(_ params: RingPedersenParameters, A: [BigNum], context: CGGMPProofContext) -> [Bool] {
         var tr = context.transcript(.prm)
         tr.append("N", params.n)
         tr.append("s", params.s)
@@ -21,7 +21,7 @@ public struct PiPrm: Sendable, Equatable {
     }
 
     public static func prove<R: RandomSource>(secret: RingPedersenSecret, profile: CGGMPProfile,
-                                              context: ProofContext, using rng: inout R) throws(CGGMPError) -> PiPrm {
+                                              context: CGGMPProofContext, using rng: inout R) throws(CGGMPError) -> PiPrm {
         let params = secret.parameters
         guard let crt = secret.crtModulus else { throw .proverFailed(proof: .prm, "bad primes") }
         // Fig. 17, step 1: a_i ← Z_φ(N̂), A_i = t^{a_i} (CRT, powm_sec).
@@ -40,8 +40,8 @@ public struct PiPrm: Sendable, Equatable {
     /// Verifies against (N̂, s, t): exact size of N̂, s and t units and not ±1 (checklist 6),
     /// counts and ranges, then t^{z_i} = A_i · s^{e_i} mod N̂.
     public func verify(_ params: RingPedersenParameters, profile: CGGMPProfile,
-                       context: ProofContext) throws(CGGMPError) {
-        func reject(_ r: ProofRejection) -> CGGMPError { .proofRejected(proof: .prm, reason: r) }
+                       context: CGGMPProofContext) throws(CGGMPError) {
+        func reject(_ r: CGGMPProofRejection) -> CGGMPError { .proofRejected(proof: .prm, reason: r) }
         let n = params.n
         guard n.bitLength == profile.modulusBits, n.isOdd else { throw reject(.invalidStatement("N̂ size")) }
         do { try RingPedersenParameters.checkElement(params.s, n, "s"); try RingPedersenParameters.checkElement(params.t, n, "t") }

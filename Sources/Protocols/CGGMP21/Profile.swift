@@ -44,7 +44,9 @@ public struct CGGMPProfile: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The secp256k1 group order q (the challenge space of Π^enc, Π^fac, ...).
-public enum Secp256k1Order {
-    public static let q: BigNum = BigNum(hex: "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141") ?? .zero
+extension CGGMPProfile {
+    /// The secp256k1 group order q = FFFFFFFF FFFFFFFF FFFFFFFF FFFFFFFE BAAEDCE6 AF48A03B BFD25E8C D0364141:
+    /// the challenge space ±q of Π^enc, Π^fac, Π^log*, Π^aff-g (|q| = ℓ = 256).
+    public static let curveOrder: BigNum =
+        BigNum(hex: "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141") ?? .zero
 }

@@ -96,7 +96,7 @@ public struct Transcript: Sendable {
 
     /// A scalar mod q (the secp256k1 order), uniform in [0, q).
     public mutating func challengeScalar(_ label: String, index: UInt64 = 0) -> BigNum {
-        challengeBelow(label, bound: Secp256k1Order.q, index: index)
+        challengeBelow(label, bound: CGGMPProfile.curveOrder, index: index)
     }
 
     /// Uniform in the symmetric range ±bound = [-bound, bound] (e.g. e ∈ ±q).
@@ -120,7 +120,7 @@ public struct Transcript: Sendable {
 }
 
 /// What a proof is bound to (checklist 11): the session, the prover and the round.
-public struct ProofContext: Sendable, Equatable {
+public struct CGGMPProofContext: Sendable, Equatable {
     public let sessionId: [UInt8]
     public let proverId: [UInt8]
     public let round: UInt32
@@ -131,7 +131,7 @@ public struct ProofContext: Sendable, Equatable {
         self.round = round
     }
 
-    func transcript(_ proof: ProofKind) -> Transcript {
+    func transcript(_ proof: CGGMPProofKind) -> Transcript {
         Transcript(protocolLabel: "CGGMP21/" + proof.rawValue, sessionId: sessionId, proverId: proverId, round: round)
     }
 }

@@ -43,20 +43,20 @@ enum CGGMPFixtures {
         return try RingPedersenSecret.generate(p: ps[2 * index], q: ps[2 * index + 1], profile: profile, using: &rng)
     }
 
-    static let context = ProofContext(sessionId: Array("session-1".utf8), proverId: [0, 1], round: 1)
-    static let otherSession = ProofContext(sessionId: Array("session-2".utf8), proverId: [0, 1], round: 1)
-    static let otherProver = ProofContext(sessionId: Array("session-1".utf8), proverId: [0, 2], round: 1)
-    static let otherRound = ProofContext(sessionId: Array("session-1".utf8), proverId: [0, 1], round: 2)
+    static let context = CGGMPProofContext(sessionId: Array("session-1".utf8), proverId: [0, 1], round: 1)
+    static let otherSession = CGGMPProofContext(sessionId: Array("session-2".utf8), proverId: [0, 1], round: 1)
+    static let otherProver = CGGMPProofContext(sessionId: Array("session-1".utf8), proverId: [0, 2], round: 1)
+    static let otherRound = CGGMPProofContext(sessionId: Array("session-1".utf8), proverId: [0, 1], round: 2)
 }
 
 /// Asserts helpers for typed proof failures.
-func rejection(_ body: () throws -> Void) -> ProofRejection? {
+func rejection(_ body: () throws -> Void) -> CGGMPProofRejection? {
     do { try body(); return nil } catch {
         if case .proofRejected(_, let r)? = error as? CGGMPError { return r }
         return .malformed("other error: \(error)")
     }
 }
 
-func isOutOfRange(_ r: ProofRejection?) -> Bool { if case .outOfRange = r { return true }; return false }
-func isEquationFailure(_ r: ProofRejection?) -> Bool { if case .equationFailed = r { return true }; return false }
-func isInvalidStatement(_ r: ProofRejection?) -> Bool { if case .invalidStatement = r { return true }; return false }
+func isOutOfRange(_ r: CGGMPProofRejection?) -> Bool { if case .outOfRange = r { return true }; return false }
+func isEquationFailure(_ r: CGGMPProofRejection?) -> Bool { if case .equationFailed = r { return true }; return false }
+func isInvalidStatement(_ r: CGGMPProofRejection?) -> Bool { if case .invalidStatement = r { return true }; return false }

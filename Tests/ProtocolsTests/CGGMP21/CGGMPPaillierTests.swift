@@ -10,7 +10,7 @@ struct CGGMPPaillierTests {
         let pk = sk.publicKey
         #expect(pk.n.bitLength == 2048)
         var rng = SeededRandom(seed: 11)
-        for m in [BigNum(0), BigNum(1), BigNum(123456789), pk.n - .one, Secp256k1Order.q] {
+        for m in [BigNum(0), BigNum(1), BigNum(123456789), pk.n - .one, CGGMPProfile.curveOrder] {
             let (c, rho) = pk.encrypt(m, using: &rng)
             #expect(try sk.decrypt(c) == m)
             #expect(try pk.encrypt(m, nonce: rho) == c)
@@ -74,6 +74,7 @@ struct CGGMPPaillierTests {
         #expect(CGGMPProfile.bits2048.m == 80)
         #expect(CGGMPProfile.bits3072.m == 128)
         #expect(CGGMPProfile.default == .bits3072)
+        #expect(CGGMPProfile.curveOrder.hexString == "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
         #expect(CGGMPProfile.bits3072.ell == 256 && CGGMPProfile.bits3072.epsilon == 512 && CGGMPProfile.bits3072.ellPrime == 1280)
     }
 

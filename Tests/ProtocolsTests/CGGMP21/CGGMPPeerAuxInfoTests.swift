@@ -71,7 +71,7 @@ struct CGGMPPeerAuxInfoTests {
         var rng = SeededRandom(seed: 73)
         let plain = try PaillierPublicKey(n: sk.publicKey.n, profile: profile)
         #expect(plain.accelerator == nil && sk.publicKey.accelerator != nil && plain == sk.publicKey)
-        for m in [BigNum(0), BigNum(-7), Secp256k1Order.q] {
+        for m in [BigNum(0), BigNum(-7), CGGMPProfile.curveOrder] {
             let rho = BigNum.randomUnit(modulo: sk.publicKey.n, using: &rng)
             #expect(try sk.encrypt(m, nonce: rho) == plain.encrypt(m, nonce: rho))
             let (c, _) = sk.encrypt(m, using: &rng)

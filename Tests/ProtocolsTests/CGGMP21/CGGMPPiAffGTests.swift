@@ -35,7 +35,7 @@ struct CGGMPPiAffGTests {
         return Setup(sk0: sk0, aux: aux, st: st, pi: pi, k: k, x: x, y: y)
     }
 
-    func v(_ s: Setup, _ pi: PiAffG<G>, ctx: ProofContext? = nil) -> ProofRejection? {
+    func v(_ s: Setup, _ pi: PiAffG<G>, ctx: CGGMPProofContext? = nil) -> CGGMPProofRejection? {
         rejection { try pi.verify(s.st, ownAux: s.aux, profile: profile, context: ctx ?? self.ctx) }
     }
 

@@ -26,7 +26,7 @@ struct CGGMPPiEncTests {
         return Setup(pk: sk.publicKey, aux: aux, K: K, k: k, rho: rho, pi: pi)
     }
 
-    func v(_ s: Setup, _ pi: PiEnc, K: BigNum? = nil, ctx: ProofContext? = nil) -> ProofRejection? {
+    func v(_ s: Setup, _ pi: PiEnc, K: BigNum? = nil, ctx: CGGMPProofContext? = nil) -> CGGMPProofRejection? {
         rejection { try pi.verify(pk: s.pk, K: K ?? s.K, ownAux: s.aux, profile: profile, context: ctx ?? self.ctx) }
     }
 
@@ -40,7 +40,7 @@ struct CGGMPPiEncTests {
         let bad = PiEnc(S: s.pi.S, A: s.pi.A, C: s.pi.C, z1: s.pi.z1, z2: s.pi.z2, z3: s.pi.z3 + .one)
         #expect(isEquationFailure(rejection { try bad.verify(pk: plainPK, K: s.K, ownAux: plainAux, profile: profile, context: ctx) }))
         // Negative plaintexts and the extremes of ±2^ℓ.
-        for k in [BigNum(-5), BigNum.powerOfTwo(256), BigNum.powerOfTwo(256).negated(), Secp256k1Order.q - .one] {
+        for k in [BigNum(-5), BigNum.powerOfTwo(256), BigNum.powerOfTwo(256).negated(), CGGMPProfile.curveOrder - .one] {
             let t = try setup(k: k)
             #expect(v(t, t.pi) == nil)
         }

@@ -38,7 +38,7 @@ struct CGGMPPiFacTests {
     @Test func tamperedResponsesFail() throws {
         let (sk, aux, pi) = try setup()
         let n0 = sk.publicKey.n
-        func v(_ f: PiFac) -> ProofRejection? { rejection { try f.verify(n0: n0, ownAux: aux, profile: profile, context: ctx) } }
+        func v(_ f: PiFac) -> CGGMPProofRejection? { rejection { try f.verify(n0: n0, ownAux: aux, profile: profile, context: ctx) } }
         let one = BigNum.one
         #expect(isEquationFailure(v(PiFac(P: pi.P, Q: pi.Q, A: pi.A, B: pi.B, T: pi.T, sigma: pi.sigma, z1: pi.z1 + one, z2: pi.z2, w1: pi.w1, w2: pi.w2, v: pi.v))))
         #expect(isEquationFailure(v(PiFac(P: pi.P, Q: pi.Q, A: pi.A, B: pi.B, T: pi.T, sigma: pi.sigma, z1: pi.z1, z2: pi.z2 + one, w1: pi.w1, w2: pi.w2, v: pi.v))))

@@ -29,7 +29,7 @@ struct CGGMPPiLogStarTests {
         return Setup(pk: sk.publicKey, aux: aux, C: C, X: X, g: g, pi: pi)
     }
 
-    func v(_ s: Setup, _ pi: PiLogStar<G>, X: G.Point? = nil, ctx: ProofContext? = nil) -> ProofRejection? {
+    func v(_ s: Setup, _ pi: PiLogStar<G>, X: G.Point? = nil, ctx: CGGMPProofContext? = nil) -> CGGMPProofRejection? {
         rejection { try pi.verify(pk: s.pk, C: s.C, X: X ?? s.X, g: s.g, ownAux: s.aux, profile: profile, context: ctx ?? self.ctx) }
     }
 

@@ -41,7 +41,7 @@ struct CGGMPTimingTests {
         let peerView = try PaillierPublicKey(n: pk.n, profile: profile) // no factorization
         _ = Self.time("\(name) Paillier encrypt, peer's key", 20) { peerView.encrypt(k, using: &rng) }
         let (c, rho) = Self.time("\(name) Paillier encrypt, own key (CRT)", 20) { sk.encrypt(k, using: &rng) }
-        _ = try Self.time("\(name) Paillier C^x (x secret, 256 bits, powm_sec mod N²)", 20) { try peerView.multiply(c, by: Secp256k1Order.q - .one) }
+        _ = try Self.time("\(name) Paillier C^x (x secret, 256 bits, powm_sec mod N²)", 20) { try peerView.multiply(c, by: CGGMPProfile.curveOrder - .one) }
         let m = try Self.time("\(name) Paillier decrypt (CRT, powm_sec)", 20) { try sk.decrypt(c) }
         #expect(m == k)
 
@@ -65,7 +65,7 @@ struct CGGMPTimingTests {
         // Π^aff-g in the MtA shape: verifier 1 sent C under N0; prover 0 answers with x, y.
         let sk0 = try CGGMPFixtures.paillierKey(profile, 1)
         let (C0, _) = sk0.encrypt(BigNum(31337), using: &rng)
-        let x = Secp256k1Order.q - BigNum(12345), y = BigNum.powerOfTwo(profile.ellPrime - 1)
+        let x = CGGMPProfile.curveOrder - BigNum(12345), y = BigNum.powerOfTwo(profile.ellPrime - 1)
         let rho0 = BigNum.randomUnit(modulo: sk0.publicKey.n, using: &rng)
         let D = try sk0.publicKey.multiply(C0, by: x).mulMod(sk0.publicKey.encrypt(y, nonce: rho0), sk0.publicKey.nSquared)
         let (Y, rhoY) = sk.encrypt(y, using: &rng)

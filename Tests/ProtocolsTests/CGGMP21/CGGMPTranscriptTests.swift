@@ -3,7 +3,7 @@ import Testing
 
 @Suite("CGGMP21 transcript")
 struct CGGMPTranscriptTests {
-    func fresh(_ ctx: ProofContext = CGGMPFixtures.context) -> Transcript {
+    func fresh(_ ctx: CGGMPProofContext = CGGMPFixtures.context) -> Transcript {
         Transcript(protocolLabel: "test", sessionId: ctx.sessionId, proverId: ctx.proverId, round: ctx.round)
     }
 
@@ -47,7 +47,7 @@ struct CGGMPTranscriptTests {
 
     @Test func challengeRanges() {
         var t = fresh()
-        let q = Secp256k1Order.q
+        let q = CGGMPProfile.curveOrder
         #expect(q.bitLength == 256)
         var negatives = 0
         for i in 0..<50 {

@@ -16,7 +16,7 @@ enum Secp256k1TestGroup: CGGMPGroup {
         return c
     }()
 
-    static var order: BigNum { Secp256k1Order.q }
+    static var order: BigNum { CGGMPProfile.curveOrder }
 
     static func scalarBytes(_ k: BigNum) -> [UInt8]? {
         let r = k.mod(order)

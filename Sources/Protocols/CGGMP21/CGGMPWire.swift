@@ -7,11 +7,11 @@
 /// - group element: the group's fixed-length encoding.
 /// Each encoding starts with a format version byte (1). Decoding rejects short input, trailing
 /// bytes and any non-canonical byte; range checks against the bounds stay in `verify`.
-enum Wire {
+enum CGGMPWire {
     static let version: UInt8 = 1
 
     struct Writer {
-        private(set) var bytes: [UInt8] = [Wire.version]
+        private(set) var bytes: [UInt8] = [CGGMPWire.version]
 
         mutating func unsigned(_ x: BigNum, width: Int, _ field: String) throws(CGGMPError) {
             guard !x.isNegative, let b = x.bytes(width: width) else { throw .malformedEncoding("\(field) does not fit") }
@@ -34,7 +34,7 @@ enum Wire {
 
         init(_ bytes: [UInt8]) throws(CGGMPError) {
             self.bytes = bytes
-            guard bytes.first == Wire.version else { throw .malformedEncoding("unknown version") }
+            guard bytes.first == CGGMPWire.version else { throw .malformedEncoding("unknown version") }
             offset = 1
         }
 
@@ -101,11 +101,11 @@ enum Wire {
 
 extension PiMod {
     public func encoded(profile: CGGMPProfile) throws(CGGMPError) -> [UInt8] {
-        let wd = Wire.Widths(profile)
+        let wd = CGGMPWire.Widths(profile)
         guard x.count == profile.m, z.count == profile.m, a.count == profile.m, b.count == profile.m else {
             throw .malformedEncoding("repetitions")
         }
-        var out = Wire.Writer()
+        var out = CGGMPWire.Writer()
         try out.unsigned(w, width: wd.mod, "w")
         for i in 0..<profile.m {
             try out.unsigned(x[i], width: wd.mod, "x")
@@ -116,8 +116,8 @@ extension PiMod {
     }
 
     public init(encoded bytes: [UInt8], profile: CGGMPProfile) throws(CGGMPError) {
-        let wd = Wire.Widths(profile)
-        var r = try Wire.Reader(bytes)
+        let wd = CGGMPWire.Widths(profile)
+        var r = try CGGMPWire.Reader(bytes)
         let w = try r.unsigned(width: wd.mod, "w")
         var x: [BigNum] = [], z: [BigNum] = [], a: [Bool] = [], b: [Bool] = []
         for _ in 0..<profile.m {
@@ -136,9 +136,9 @@ extension PiMod {
 
 extension PiPrm {
     public func encoded(profile: CGGMPProfile) throws(CGGMPError) -> [UInt8] {
-        let wd = Wire.Widths(profile)
+        let wd = CGGMPWire.Widths(profile)
         guard A.count == profile.m, z.count == profile.m else { throw .malformedEncoding("repetitions") }
-        var out = Wire.Writer()
+        var out = CGGMPWire.Writer()
         for i in 0..<profile.m {
             try out.unsigned(A[i], width: wd.mod, "A")
             try out.unsigned(z[i], width: wd.mod, "z")
@@ -147,8 +147,8 @@ extension PiPrm {
     }
 
     public init(encoded bytes: [UInt8], profile: CGGMPProfile) throws(CGGMPError) {
-        let wd = Wire.Widths(profile)
-        var r = try Wire.Reader(bytes)
+        let wd = CGGMPWire.Widths(profile)
+        var r = try CGGMPWire.Reader(bytes)
         var A: [BigNum] = [], z: [BigNum] = []
         for _ in 0..<profile.m {
             A.append(try r.unsigned(width: wd.mod, "A"))
@@ -163,8 +163,8 @@ extension PiPrm {
 
 extension PiFac {
     public func encoded(profile: CGGMPProfile) throws(CGGMPError) -> [UInt8] {
-        let wd = Wire.Widths(profile)
-        var out = Wire.Writer()
+        let wd = CGGMPWire.Widths(profile)
+        var out = CGGMPWire.Writer()
         for (n, c) in [("P", P), ("Q", Q), ("A", A), ("B", B), ("T", T)] { try out.unsigned(c, width: wd.mod, n) }
         try out.signed(sigma, width: wd.facSigma, "sigma")
         try out.signed(z1, width: wd.facZ, "z1")
@@ -176,8 +176,8 @@ extension PiFac {
     }
 
     public init(encoded bytes: [UInt8], profile: CGGMPProfile) throws(CGGMPError) {
-        let wd = Wire.Widths(profile)
-        var r = try Wire.Reader(bytes)
+        let wd = CGGMPWire.Widths(profile)
+        var r = try CGGMPWire.Reader(bytes)
         let P = try r.unsigned(width: wd.mod, "P"), Q = try r.unsigned(width: wd.mod, "Q")
         let A = try r.unsigned(width: wd.mod, "A"), B = try r.unsigned(width: wd.mod, "B")
         let T = try r.unsigned(width: wd.mod, "T")
@@ -194,8 +194,8 @@ extension PiFac {
 
 extension PiEnc {
     public func encoded(profile: CGGMPProfile) throws(CGGMPError) -> [UInt8] {
-        let wd = Wire.Widths(profile)
-        var out = Wire.Writer()
+        let wd = CGGMPWire.Widths(profile)
+        var out = CGGMPWire.Writer()
         try out.unsigned(S, width: wd.mod, "S")
         try out.unsigned(A, width: wd.modSquared, "A")
         try out.unsigned(C, width: wd.mod, "C")
@@ -206,8 +206,8 @@ extension PiEnc {
     }
 
     public init(encoded bytes: [UInt8], profile: CGGMPProfile) throws(CGGMPError) {
-        let wd = Wire.Widths(profile)
-        var r = try Wire.Reader(bytes)
+        let wd = CGGMPWire.Widths(profile)
+        var r = try CGGMPWire.Reader(bytes)
         let S = try r.unsigned(width: wd.mod, "S"), A = try r.unsigned(width: wd.modSquared, "A")
         let C = try r.unsigned(width: wd.mod, "C")
         let z1 = try r.signed(width: wd.ellEps, "z1"), z2 = try r.unsigned(width: wd.mod, "z2")
@@ -221,8 +221,8 @@ extension PiEnc {
 
 extension PiLogStar {
     public func encoded(profile: CGGMPProfile) throws(CGGMPError) -> [UInt8] {
-        let wd = Wire.Widths(profile)
-        var out = Wire.Writer()
+        let wd = CGGMPWire.Widths(profile)
+        var out = CGGMPWire.Writer()
         try out.unsigned(S, width: wd.mod, "S")
         try out.unsigned(A, width: wd.modSquared, "A")
         out.raw(G.encode(Y))
@@ -234,8 +234,8 @@ extension PiLogStar {
     }
 
     public init(encoded bytes: [UInt8], profile: CGGMPProfile) throws(CGGMPError) {
-        let wd = Wire.Widths(profile)
-        var r = try Wire.Reader(bytes)
+        let wd = CGGMPWire.Widths(profile)
+        var r = try CGGMPWire.Reader(bytes)
         let S = try r.unsigned(width: wd.mod, "S"), A = try r.unsigned(width: wd.modSquared, "A")
         guard let Y = G.decode(try r.raw(G.encodedPointLength, "Y")) else { throw .malformedEncoding("Y") }
         let D = try r.unsigned(width: wd.mod, "D")
@@ -250,8 +250,8 @@ extension PiLogStar {
 
 extension PiAffG {
     public func encoded(profile: CGGMPProfile) throws(CGGMPError) -> [UInt8] {
-        let wd = Wire.Widths(profile)
-        var out = Wire.Writer()
+        let wd = CGGMPWire.Widths(profile)
+        var out = CGGMPWire.Writer()
         try out.unsigned(A, width: wd.modSquared, "A")
         out.raw(G.encode(Bx))
         try out.unsigned(By, width: wd.modSquared, "By")
@@ -266,8 +266,8 @@ extension PiAffG {
     }
 
     public init(encoded bytes: [UInt8], profile: CGGMPProfile) throws(CGGMPError) {
-        let wd = Wire.Widths(profile)
-        var r = try Wire.Reader(bytes)
+        let wd = CGGMPWire.Widths(profile)
+        var r = try CGGMPWire.Reader(bytes)
         let A = try r.unsigned(width: wd.modSquared, "A")
         guard let Bx = G.decode(try r.raw(G.encodedPointLength, "Bx")) else { throw .malformedEncoding("Bx") }
         let By = try r.unsigned(width: wd.modSquared, "By")
