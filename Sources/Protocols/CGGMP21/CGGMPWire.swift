@@ -196,24 +196,18 @@ extension PiEnc {
     public func encoded(profile: CGGMPProfile) throws(CGGMPError) -> [UInt8] {
         let wd = CGGMPWire.Widths(profile)
         var out = CGGMPWire.Writer()
-        try out.unsigned(S, width: wd.mod, "S")
-        try out.unsigned(A, width: wd.modSquared, "A")
-        try out.unsigned(C, width: wd.mod, "C")
-        try out.signed(z1, width: wd.ellEps, "z1")
-        try out.unsigned(z2, width: wd.mod, "z2")
-        try out.signed(z3, width: wd.commitmentMask, "z3")
+        try core.encodeHead(&out, wd)
+        try core.encodeTail(&out, wd)
         return out.bytes
     }
 
     public init(encoded bytes: [UInt8], profile: CGGMPProfile) throws(CGGMPError) {
         let wd = CGGMPWire.Widths(profile)
         var r = try CGGMPWire.Reader(bytes)
-        let S = try r.unsigned(width: wd.mod, "S"), A = try r.unsigned(width: wd.modSquared, "A")
-        let C = try r.unsigned(width: wd.mod, "C")
-        let z1 = try r.signed(width: wd.ellEps, "z1"), z2 = try r.unsigned(width: wd.mod, "z2")
-        let z3 = try r.signed(width: wd.commitmentMask, "z3")
+        let (S, A) = try EncRangeCore.decodeHead(&r, wd)
+        let core = try EncRangeCore.decodeTail(&r, wd, S: S, A: A)
         try r.finish()
-        self.init(S: S, A: A, C: C, z1: z1, z2: z2, z3: z3)
+        self.init(core: core)
     }
 }
 
@@ -223,26 +217,20 @@ extension PiLogStar {
     public func encoded(profile: CGGMPProfile) throws(CGGMPError) -> [UInt8] {
         let wd = CGGMPWire.Widths(profile)
         var out = CGGMPWire.Writer()
-        try out.unsigned(S, width: wd.mod, "S")
-        try out.unsigned(A, width: wd.modSquared, "A")
+        try core.encodeHead(&out, wd)
         out.raw(G.encode(Y))
-        try out.unsigned(D, width: wd.mod, "D")
-        try out.signed(z1, width: wd.ellEps, "z1")
-        try out.unsigned(z2, width: wd.mod, "z2")
-        try out.signed(z3, width: wd.commitmentMask, "z3")
+        try core.encodeTail(&out, wd)
         return out.bytes
     }
 
     public init(encoded bytes: [UInt8], profile: CGGMPProfile) throws(CGGMPError) {
         let wd = CGGMPWire.Widths(profile)
         var r = try CGGMPWire.Reader(bytes)
-        let S = try r.unsigned(width: wd.mod, "S"), A = try r.unsigned(width: wd.modSquared, "A")
+        let (S, A) = try EncRangeCore.decodeHead(&r, wd)
         guard let Y = G.decode(try r.raw(G.encodedPointLength, "Y")) else { throw .malformedEncoding("Y") }
-        let D = try r.unsigned(width: wd.mod, "D")
-        let z1 = try r.signed(width: wd.ellEps, "z1"), z2 = try r.unsigned(width: wd.mod, "z2")
-        let z3 = try r.signed(width: wd.commitmentMask, "z3")
+        let core = try EncRangeCore.decodeTail(&r, wd, S: S, A: A)
         try r.finish()
-        self.init(S: S, A: A, Y: Y, D: D, z1: z1, z2: z2, z3: z3)
+        self.init(core: core, Y: Y)
     }
 }
 
