@@ -126,20 +126,14 @@ final class SecretCoefficients<S: GroupScalar>: @unchecked Sendable {
 }
 
 /// Overwrites scalars in place where the representation allows it, then replaces them with zero.
-/// Best effort: Swift value types may have been copied by the optimiser; this clears the copy we own.
+/// Best effort: a secp256k1 scalar's limbs are zeroed when this is the last reference to them (copy on
+/// write keeps shared storage intact); an Ed25519 scalar exposes its bytes read-only outside Curves, so it
+/// is only replaced (a `wipe()` on the Curves types would close that gap).
 func wipeScalars<S: GroupScalar>(_ values: inout [S]) {
     for i in values.indices {
         if var s = values[i] as? Secp256k1Scalar {
             values[i] = S.zero
             s.wipe()
-        } else if let e = values[i] as? Ed25519Scalar {
-            values[i] = S.zero
-            // Ed25519Scalar exposes its storage read-only; the value is about to be released and nobody
-            // reads it again, so overwrite the buffer it shares with `e` through its address.
-            e.bytes.withUnsafeBufferPointer { buf in
-                guard let base = buf.baseAddress else { return }
-                UnsafeMutablePointer(mutating: base).update(repeating: 0, count: buf.count)
-            }
         } else {
             values[i] = S.zero
         }
