@@ -1,0 +1,164 @@
+import Testing
+@testable import Protocols
+
+/// Cheating and faulty participants (SECURITY-CHECKLIST 13–16, 26): every refusal names the exact culprits.
+@Suite struct DKGAdversaryTests {
+    static let p1 = try! ParticipantID(1), p2 = try! ParticipantID(2), p3 = try! ParticipantID(3)
+
+    @Test(arguments: KeyGenSuite.allCases)
+    func round1Cheats(suite: KeyGenSuite) throws {
+        switch suite {
+        case .ed25519: try round1Cheats(FROSTEd25519.self)
+        case .secp256k1: try round1Cheats(FROSTSecp256k1.self)
+        case .taproot: try round1Cheats(FROSTSecp256k1Taproot.self)
+        }
+    }
+
+    @Test(arguments: KeyGenSuite.allCases)
+    func round2Cheats(suite: KeyGenSuite) throws {
+        switch suite {
+        case .ed25519: try round2Cheats(FROSTEd25519.self)
+        case .secp256k1: try round2Cheats(FROSTSecp256k1.self)
+        case .taproot: try round2Cheats(FROSTSecp256k1Taproot.self)
+        }
+    }
+
+    /// Runs a 3-of-4 DKG where party 1's round-1 inbox is rewritten by `tamper`; returns party 1's error.
+    func round1Error<C: FROSTCiphersuite>(_: C.Type, _ tamper: @escaping (Inbox1<C>) -> Inbox1<C>) throws -> FROSTError? {
+        var sim = DKGSimulation<C>()
+        sim.round1Inbox = { to, inbox in to == Self.p1 ? tamper(inbox) : inbox }
+        let results = try sim.run(n: 4, t: 3, seed: 77)
+        return results[Self.p1]?.error
+    }
+
+    func replacing<C>(_ inbox: Inbox1<C>, from sender: ParticipantID,
+                      _ f: (DKGRound1Package<C>) -> DKGRound1Package<C>) -> Inbox1<C> {
+        inbox.map { $0.from == sender ? (from: $0.from, package: f($0.package)) : $0 }
+    }
+
+    func round1Cheats<C: FROSTCiphersuite>(_ suite: C.Type) throws {
+        let G = C.Element.generator
+        // Commitment vector of t+1 entries: would silently raise the threshold (checklist 14).
+        var e = try round1Error(suite) { inbox in
+            self.replacing(inbox, from: Self.p2) { DKGRound1Package(commitment: $0.commitment + [G], proofOfKnowledge: $0.proofOfKnowledge) }
+        }
+        #expect(e?.culprits == [Self.p2])
+        #expect(e?.code == "FROST_PARTY_MISBEHAVED")
+        if case .misbehaving(let list)? = e { #expect(list.first?.reason.contains("entries") == true) }
+        // t−1 entries.
+        e = try round1Error(suite) { inbox in
+            self.replacing(inbox, from: Self.p3) { DKGRound1Package(commitment: Array($0.commitment.dropLast()), proofOfKnowledge: $0.proofOfKnowledge) }
+        }
+        #expect(e?.culprits == [Self.p3])
+        // Both at once: both named, in order.
+        e = try round1Error(suite) { inbox in
+            let a = self.replacing(inbox, from: Self.p2) { DKGRound1Package(commitment: $0.commitment + [G], proofOfKnowledge: $0.proofOfKnowledge) }
+            return self.replacing(a, from: Self.p3) { DKGRound1Package(commitment: [], proofOfKnowledge: $0.proofOfKnowledge) }
+        }
+        #expect(e?.culprits == [Self.p2, Self.p3])
+        // A bad proof of knowledge (μ + 1).
+        e = try round1Error(suite) { inbox in
+            self.replacing(inbox, from: Self.p2) {
+                DKGRound1Package(commitment: $0.commitment,
+                                 proofOfKnowledge: DKGProofOfKnowledge(R: $0.proofOfKnowledge.R, mu: $0.proofOfKnowledge.mu + .one))
+            }
+        }
+        #expect(e?.culprits == [Self.p2])
+        if case .misbehaving(let list)? = e { #expect(list.first?.reason == "invalid proof of knowledge") }
+        // A proof replayed under another identity: party 3 re-broadcasts party 2's package (rogue key / replay).
+        e = try round1Error(suite) { inbox in
+            guard let copied = inbox.first(where: { $0.from == Self.p2 })?.package else { return inbox }
+            return self.replacing(inbox, from: Self.p3) { _ in copied }
+        }
+        #expect(e?.culprits == [Self.p3])
+        // A rogue key without a proof: φ_0 replaced by another point (the proof no longer verifies).
+        e = try round1Error(suite) { inbox in
+            self.replacing(inbox, from: Self.p4) {
+                DKGRound1Package(commitment: [G + G] + $0.commitment.dropFirst(), proofOfKnowledge: $0.proofOfKnowledge)
+            }
+        }
+        #expect(e?.culprits == [Self.p4])
+        // The identity inside a commitment, and as the proof's R.
+        e = try round1Error(suite) { inbox in
+            self.replacing(inbox, from: Self.p2) {
+                var c = $0.commitment; c[1] = C.Element.identity
+                return DKGRound1Package(commitment: c, proofOfKnowledge: $0.proofOfKnowledge)
+            }
+        }
+        #expect(e?.culprits == [Self.p2])
+        e = try round1Error(suite) { inbox in
+            self.replacing(inbox, from: Self.p2) {
+                DKGRound1Package(commitment: $0.commitment, proofOfKnowledge: DKGProofOfKnowledge(R: .identity, mu: $0.proofOfKnowledge.mu))
+            }
+        }
+        #expect(e?.culprits == [Self.p2])
+        // Senders: an unknown party, oneself, twice, or missing.
+        e = try round1Error(suite) { inbox in inbox + [(from: try! ParticipantID(9), package: inbox[0].package)] }
+        #expect(e?.culprits == [try ParticipantID(9)])
+        e = try round1Error(suite) { inbox in inbox + [(from: Self.p1, package: inbox[0].package)] }
+        #expect(e?.code == "FROST_INVALID_PARAMETERS")
+        #expect(e?.culprits == [])
+        e = try round1Error(suite) { inbox in inbox + [inbox[1]] }
+        #expect(e?.culprits == [inbox1Sender(1)])
+        e = try round1Error(suite) { inbox in Array(inbox.dropLast()) }
+        #expect(e?.code == "FROST_INVALID_PARAMETERS")
+    }
+
+    static let p4 = try! ParticipantID(4)
+    func inbox1Sender(_ index: Int) -> ParticipantID { [Self.p2, Self.p3, Self.p4][index] }
+
+    func round2Cheats<C: FROSTCiphersuite>(_ suite: C.Type) throws {
+        func run(_ tamper: @escaping (Inbox2<C>) -> Inbox2<C>) throws -> [ParticipantID: Result<DKGOutput<C>, FROSTError>] {
+            var sim = DKGSimulation<C>()
+            sim.round2Inbox = { to, inbox in to == Self.p1 ? tamper(inbox) : inbox }
+            return try sim.run(n: 4, t: 3, seed: 78)
+        }
+        func shifted(_ p: DKGRound2Package<C>) -> DKGRound2Package<C> { DKGRound2Package(share: p.shareScalar() + .one) }
+        // A tampered share: the sender is named; the other parties are unaffected.
+        var results = try run { inbox in inbox.map { $0.from == Self.p3 ? (from: $0.from, package: shifted($0.package)) : $0 } }
+        #expect(results[Self.p1]?.error?.culprits == [Self.p3])
+        #expect(results[Self.p2]?.value != nil && results[Self.p4]?.value != nil)
+        // Two tampered shares, even ones whose errors would cancel in a sum of the wrong kind: both named.
+        results = try run { inbox in
+            inbox.map { item -> (from: ParticipantID, package: DKGRound2Package<C>) in
+                if item.from == Self.p2 { return (item.from, shifted(item.package)) }
+                if item.from == Self.p4 { return (item.from, DKGRound2Package(share: item.package.shareScalar() + .one + .one)) }
+                return item
+            }
+        }
+        #expect(results[Self.p1]?.error?.culprits == [Self.p2, Self.p4])
+        // A share that is not on the sender's committed polynomial at all.
+        results = try run { inbox in inbox.map { $0.from == Self.p2 ? (from: $0.from, package: DKGRound2Package(share: .one)) : $0 } }
+        #expect(results[Self.p1]?.error?.culprits == [Self.p2])
+        // Senders.
+        results = try run { inbox in inbox + [(from: try! ParticipantID(7), package: inbox[0].package)] }
+        #expect(results[Self.p1]?.error?.culprits == [try ParticipantID(7)])
+        results = try run { inbox in inbox + [(from: Self.p1, package: inbox[0].package)] }
+        #expect(results[Self.p1]?.error?.code == "FROST_INVALID_PARAMETERS")
+        results = try run { inbox in inbox + [inbox[0]] }
+        #expect(results[Self.p1]?.error?.culprits == [Self.p2])   // the inbox is in sender order: p2 first
+        results = try run { inbox in Array(inbox.dropFirst()) }
+        #expect(results[Self.p1]?.error?.code == "FROST_INVALID_PARAMETERS")
+    }
+
+    @Test func taprootProofWithOddRIsRefused() throws {
+        typealias C = FROSTSecp256k1Taproot
+        let e = try round1Error(C.self) { inbox in
+            self.replacing(inbox, from: Self.p2) {
+                // (−R, −k + a·c) would satisfy the plain Schnorr equation for a challenge over −R; the Taproot
+                // proof must carry an even R, so a negated R is refused before anything else.
+                DKGRound1Package(commitment: $0.commitment,
+                                 proofOfKnowledge: DKGProofOfKnowledge(R: C.Element.identity - $0.proofOfKnowledge.R, mu: $0.proofOfKnowledge.mu))
+            }
+        }
+        #expect(e?.culprits == [Self.p2])
+        // Every honest Taproot proof has an even R and encodes in 64 bytes.
+        var rng = SeededRandom(seed: 9)
+        let params = try KeyGenParameters(count: 3, threshold: 2)
+        for _ in 0..<16 {
+            let step = try DKG<C>.round1(identifier: Self.p1, parameters: params, using: &rng)
+            #expect(try step.package.proofOfKnowledge.R.hasEvenY())
+            #expect(try step.package.serialized().count == 3 + 2 + 2 * 33 + 64)
+        }
+    }
+}
