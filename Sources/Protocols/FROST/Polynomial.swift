@@ -102,6 +102,53 @@ public struct VSSCommitment<E: GroupElement>: Sendable, Equatable {
         return total
     }
 
+    /// Σ_k φ_k·x^k at every identifier (derive_group_info's PK_i for all i). When the identifiers are dense
+    /// (the usual 1...n), the values at 0, 1, 2, ... are produced by forward differences: a polynomial of
+    /// degree t−1 has a constant (t−1)-th difference, so after the t starting values each further value
+    /// costs t−1 additions instead of t−1 scalar multiplications. The starting values use Horner's rule
+    /// with multiplications by the small integers 2, ..., t−1 done as double-and-add.
+    static func evaluateAll(_ coefficients: [E], at ids: [ParticipantID]) -> [ParticipantID: E] {
+        var out: [ParticipantID: E] = [:]
+        let t = coefficients.count
+        guard let maxID = ids.max().map({ Int($0.value) }), t >= 1 else { return out }
+        guard maxID <= 2 * ids.count + t else {
+            for id in ids { out[id] = evaluate(coefficients, at: id.scalar()) }
+            return out
+        }
+        // F(0), ..., F(t−1).
+        var start: [E] = []
+        for m in 0..<t {
+            var acc = E.identity
+            for phi in coefficients.reversed() { acc = smallMultiple(acc, m) + phi }
+            start.append(acc)
+        }
+        // Forward-difference table at 0: d[j] = Δ^j F(0).
+        var d = start
+        for level in 1..<max(t, 1) {
+            for i in stride(from: t - 1, through: level, by: -1) { d[i] = d[i] - d[i - 1] }
+        }
+        let wanted = Set(ids.map { Int($0.value) })
+        for k in 1...maxID {
+            // Step: F(k) = F(k−1) + ΔF(k−1), and so on down the table.
+            for j in 0..<(t - 1) { d[j] = d[j] + d[j + 1] }
+            if wanted.contains(k), let id = try? ParticipantID(UInt16(k)) { out[id] = d[0] }
+        }
+        return out
+    }
+
+    /// m·P for a small public m by double-and-add (cheaper than a full multiplication for tiny m).
+    static func smallMultiple(_ P: E, _ m: Int) -> E {
+        if m == 0 || P.isIdentity { return .identity }
+        if m > 64 { return P.multipliedPublic(by: E.Scalar(UInt64(m))) }
+        var result = E.identity, addend = P, k = m
+        while k > 0 {
+            if k & 1 == 1 { result = result + addend }
+            k >>= 1
+            if k > 0 { addend = addend + addend }
+        }
+        return result
+    }
+
     /// Evaluates an (unvalidated) coefficient list in the group, as `evaluate(at:)`.
     static func evaluate(_ coefficients: [E], at x: E.Scalar) -> E {
         var acc = E.identity

@@ -26,10 +26,7 @@ extension DKGRound2State {
         for (_, package) in received { s[0] = s[0] + package.shareScalar() }
 
         // Every verifying share from the public commitments: Y_k = Σ_j Φ_j·k^j.
-        var verifyingShares: [ParticipantID: C.Element] = [:]
-        for k in parameters.participants {
-            verifyingShares[k] = VSSCommitment<C.Element>.evaluate(groupCommitment, at: k.scalar())
-        }
+        var verifyingShares = VSSCommitment<C.Element>.evaluateAll(groupCommitment, at: parameters.participants)
         var groupKey = groupCommitment[0]
 
         // Round 2, step 2. Σ_ℓ f_ℓ(i)·G == Σ_ℓ C_ℓ(i) is the sum of the n per-sender checks g^{f_ℓ(i)} ==

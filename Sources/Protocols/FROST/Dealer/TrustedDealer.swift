@@ -42,7 +42,8 @@ public enum TrustedDealer<C: FROSTCiphersuite> {
         let commitment: VSSCommitment<C.Element>
         do { commitment = try VSSCommitment(Polynomial.commit(f.values)) } catch { throw .curve(error) }
         var shares: [DealerShare<C>] = []
-        var verifyingShares: [ParticipantID: C.Element] = [:]
+        // derive_group_info: PK_i = Σ_k φ_k·i^k.
+        let verifyingShares = VSSCommitment<C.Element>.evaluateAll(commitment.coefficients, at: parameters.participants)
         for id in parameters.participants {
             var s = [f.evaluate(at: id.scalar())]
             // f(i) = 0 for some identifier happens with probability about n/q; refuse rather than hand out a
@@ -50,8 +51,6 @@ public enum TrustedDealer<C: FROSTCiphersuite> {
             guard !s[0].isZero else { throw .invalidParameters("zero share; split again") }
             shares.append(DealerShare(identifier: id, share: s[0], commitment: commitment))
             wipeScalars(&s)
-            // derive_group_info: PK_i = Σ_k φ_k·i^k.
-            verifyingShares[id] = commitment.evaluate(at: id.scalar())
         }
         let publicKeyPackage = PublicKeyPackage<C>(verifyingShares: verifyingShares,
                                                    groupPublicKey: commitment.constantTerm,
