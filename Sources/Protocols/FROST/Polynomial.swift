@@ -80,11 +80,7 @@ public struct VSSCommitment<E: GroupElement>: Sendable, Equatable {
 
     /// Σ_k φ_k·x^k, the public image f(x)·G of the committed polynomial at x (Horner's rule in the
     /// group; x and the φ are public, so the variable-time multiplication is used).
-    public func evaluate(at x: E.Scalar) -> E {
-        var acc = E.identity
-        for phi in coefficients.reversed() { acc = acc.multipliedPublic(by: x) + phi }
-        return acc
-    }
+    public func evaluate(at x: E.Scalar) -> E { Self.evaluate(coefficients, at: x) }
 
     /// vss_verify (RFC 9591 Appendix C.2): share·G == Σ_k φ_k·i^k.
     public func verify(share: E.Scalar, for id: ParticipantID) -> Bool {
@@ -118,8 +114,9 @@ public struct VSSCommitment<E: GroupElement>: Sendable, Equatable {
         // F(0), ..., F(t−1).
         var start: [E] = []
         for m in 0..<t {
+            if m == 0, let phi0 = coefficients.first { start.append(phi0); continue }
             var acc = E.identity
-            for phi in coefficients.reversed() { acc = smallMultiple(acc, m) + phi }
+            for phi in coefficients.reversed() { acc = sum(smallMultiple(acc, m), phi) }
             start.append(acc)
         }
         // Forward-difference table at 0: d[j] = Δ^j F(0).
@@ -142,17 +139,25 @@ public struct VSSCommitment<E: GroupElement>: Sendable, Equatable {
         if m > 64 { return P.multipliedPublic(by: E.Scalar(UInt64(m))) }
         var result = E.identity, addend = P, k = m
         while k > 0 {
-            if k & 1 == 1 { result = result + addend }
+            if k & 1 == 1 { result = sum(result, addend) }
             k >>= 1
             if k > 0 { addend = addend + addend }
         }
         return result
     }
 
+    /// a + b without the cost of a group addition when either side is the identity (an Ed25519 addition
+    /// decompresses both operands, even the identity).
+    static func sum(_ a: E, _ b: E) -> E {
+        if a.isIdentity { return b }
+        if b.isIdentity { return a }
+        return a + b
+    }
+
     /// Evaluates an (unvalidated) coefficient list in the group, as `evaluate(at:)`.
     static func evaluate(_ coefficients: [E], at x: E.Scalar) -> E {
         var acc = E.identity
-        for phi in coefficients.reversed() { acc = acc.multipliedPublic(by: x) + phi }
+        for phi in coefficients.reversed() { acc = sum(acc.multipliedPublic(by: x), phi) }
         return acc
     }
 }
