@@ -83,7 +83,35 @@ public enum KeyPackageCodec {
             shares[id] = try r.element()
         }
         try r.finish()
-        return PublicKeyPackage(verifyingShares: shares, groupPublicKey: PK, minSigners: minSigners)
+        let pkp = PublicKeyPackage<C>(verifyingShares: shares, groupPublicKey: PK, minSigners: minSigners)
+        guard isConsistent(pkp) else {
+            throw .malformed(from: nil, "verifying shares and group key are not on one polynomial of degree t−1")
+        }
+        return pkp
+    }
+
+    /// Whether the group key and every verifying share lie on one polynomial of degree t−1 in the
+    /// exponent: interpolating the first t verifying shares must give PK at 0 and every other Y_k at k.
+    /// Catches a package stitched together from different key generations.
+    public static func isConsistent<C>(_ pkp: PublicKeyPackage<C>) -> Bool {
+        let ids = pkp.verifyingShares.keys.sorted()
+        let t = pkp.minSigners
+        guard t >= 1, ids.count >= t else { return false }
+        let basis = Array(ids.prefix(t))
+        func interpolate(at x: C.Scalar) -> C.Element? {
+            var terms: [(C.Scalar, C.Element)] = []
+            for id in basis {
+                guard let Y = pkp.verifyingShares[id],
+                      let lambda: C.Scalar = try? Polynomial.lagrangeCoefficient(for: id, in: basis, at: x) else { return nil }
+                terms.append((lambda, Y))
+            }
+            return C.Element.publicSum(terms)
+        }
+        guard interpolate(at: .zero) == pkp.groupPublicKey else { return false }
+        for id in ids.dropFirst(t) {
+            guard interpolate(at: id.scalar()) == pkp.verifyingShares[id] else { return false }
+        }
+        return true
     }
 }
 

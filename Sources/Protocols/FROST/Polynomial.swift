@@ -46,6 +46,19 @@ public enum Polynomial {
         do { return numerator * (try denominator.inverted()) } catch { throw .curve(error) }
     }
 
+    /// The Lagrange coefficient λ_i(x) = Π_{j≠i} (x − x_j) / (x_i − x_j) for interpolating at a point x.
+    static func lagrangeCoefficient<S: GroupScalar>(for id: ParticipantID, in ids: [ParticipantID], at x: S) throws(FROSTError) -> S {
+        guard ids.contains(id) else { throw .invalidParameters("\(id) is not among the interpolation points") }
+        let xi: S = id.scalar()
+        var numerator = S.one, denominator = S.one
+        for other in ids where other != id {
+            let xj: S = other.scalar()
+            numerator = numerator * (x - xj)
+            denominator = denominator * (xi - xj)
+        }
+        do { return numerator * (try denominator.inverted()) } catch { throw .curve(error) }
+    }
+
     /// polynomial_interpolate_constant (RFC 9591 Appendix A.2): f(0) from points (x_i, f(x_i)). Used by
     /// tests (and by nobody in production: no party ever reconstructs the group secret).
     public static func interpolateAtZero<S: GroupScalar>(_ points: [(id: ParticipantID, value: S)]) throws(FROSTError) -> S {

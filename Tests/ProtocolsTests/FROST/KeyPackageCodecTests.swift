@@ -17,7 +17,7 @@ struct CodecFixtures<C: FROSTCiphersuite> {
 
     static func publicKeyPackage() throws -> PublicKeyPackage<C> {
         var shares: [ParticipantID: C.Element] = [:]
-        for i in [5, 1, 2] as [UInt16] { shares[try ParticipantID(i)] = C.Element.baseMultiply(C.Scalar(10 + UInt64(i))) }
+        for i in [5, 1, 2] as [UInt16] { shares[try ParticipantID(i)] = C.Element.baseMultiply(C.Scalar(42 + 10 * UInt64(i))) }   // f(x) = 42 + 10x
         return PublicKeyPackage(verifyingShares: shares, groupPublicKey: C.Element.baseMultiply(C.Scalar(42)), minSigners: 2)
     }
 
@@ -67,9 +67,9 @@ struct CodecFixtures<C: FROSTCiphersuite> {
                 "c7b4313474aa2749db88981d05da46a2bd5ec592cdd59bce1a32994e835c193e2bf33909f44373ae2cf94ddef0fd9220" +
                 "35c483670637c2",
             "publicKeyPackage":
-                "0102010002ce1a32994e835c193e2bf33909f44373ae2cf94ddef0fd922035c483670637c2000300011337036ac32d8f" +
-                "30d4589c3c1c595812ce0fff40e37c6f5a97ab213f318290ad0002f9e42d2edc81d23367967352b47e4856b82578634e" +
-                "6c1de72280ce8b60ce70c00005df5c2eadc44c6d94a19a9aa118afe5ac3193d26401f76251f522ff042dfbcb92",
+                "0102010002ce1a32994e835c193e2bf33909f44373ae2cf94ddef0fd922035c483670637c200030001dc4da7ec42b2af" +
+                "b4a480459d5ded5e71401a91b5584972233061a999019bb463000295774f35788a5223db356c18593d1c5c710b519450" +
+                "c4a90583a601a9d3d0c70900059129ea8e70dbad8c4b57299e0e5535619e1f6dbd8ed979bcd588c0b52964dfab",
             "round1":
                 "0111010002edc876d6831fd2105d0b4389ca2e283166469289146e2ce06faefe98b22548dff47e49f9d07ad2c1606b4d" +
                 "94067c41f9777d4ffda709b71da1d88628fce34d85b862409fb5c4c4123df2abf7462b88f041ad36dd6864ce872fd547" +
@@ -87,10 +87,10 @@ struct CodecFixtures<C: FROSTCiphersuite> {
                 "58c241bd738e289026fc3395e629903214eff0b75c272baf02fe8d1eb1bcb3432b1db5833ff5f2226d9cb5e65cee4305" +
                 "58c18ed3a3c86ce1af",
             "publicKeyPackage":
-                "010202000202fe8d1eb1bcb3432b1db5833ff5f2226d9cb5e65cee430558c18ed3a3c86ce1af0003000103774ae7f858" +
-                "a9411e5ef4246b70c65aac5649980be5c17891bbec17895da008cb000203d01115d548e7561b15c38f004d734633687c" +
-                "f4419620095bc5b0f47070afe85a000502d7924d4f7d43ea965a465ae3095ff41131e5946f3c85f79e44adbcf8e27e08" +
-                "0e",
+                "010202000202fe8d1eb1bcb3432b1db5833ff5f2226d9cb5e65cee430558c18ed3a3c86ce1af00030001032b22efda32" +
+                "491a9e0294339ca3da761f7d36cfc8814c1b29ca731921025ff695000203108443b948d1553584a271333f7fbd043c4d" +
+                "66a91706edecbf07f6894c04f299000503de1d35cbc6308cc5b435db84a21605a7d3a6172d6511c68bf6639d49c87048" +
+                "18",
             "round1":
                 "0111020002022f8bde4d1a07209355b4a7250a5c5128e88b84bddc619ab7cba8d569b240efe403fff97bd5755eeea420" +
                 "453a14355235d382f6472f8568a18b2f057a1460297556025cbdf0646e5db4eaa398f365f2ea7a0e3d419b7e0330e39c" +
@@ -108,10 +108,10 @@ struct CodecFixtures<C: FROSTCiphersuite> {
                 "58c241bd738e289026fc3395e629903214eff0b75c272baf02fe8d1eb1bcb3432b1db5833ff5f2226d9cb5e65cee4305" +
                 "58c18ed3a3c86ce1af",
             "publicKeyPackage":
-                "010203000202fe8d1eb1bcb3432b1db5833ff5f2226d9cb5e65cee430558c18ed3a3c86ce1af0003000103774ae7f858" +
-                "a9411e5ef4246b70c65aac5649980be5c17891bbec17895da008cb000203d01115d548e7561b15c38f004d734633687c" +
-                "f4419620095bc5b0f47070afe85a000502d7924d4f7d43ea965a465ae3095ff41131e5946f3c85f79e44adbcf8e27e08" +
-                "0e",
+                "010203000202fe8d1eb1bcb3432b1db5833ff5f2226d9cb5e65cee430558c18ed3a3c86ce1af00030001032b22efda32" +
+                "491a9e0294339ca3da761f7d36cfc8814c1b29ca731921025ff695000203108443b948d1553584a271333f7fbd043c4d" +
+                "66a91706edecbf07f6894c04f299000503de1d35cbc6308cc5b435db84a21605a7d3a6172d6511c68bf6639d49c87048" +
+                "18",
             "round1":
                 "0111030002022f8bde4d1a07209355b4a7250a5c5128e88b84bddc619ab7cba8d569b240efe403fff97bd5755eeea420" +
                 "453a14355235d382f6472f8568a18b2f057a14602975565cbdf0646e5db4eaa398f365f2ea7a0e3d419b7e0330e39ce9" +
@@ -208,6 +208,11 @@ struct CodecFixtures<C: FROSTCiphersuite> {
         rejects(suite, "publicKeyPackage", patched(pkp, 5 + Ne, [0, 4]), "count larger than the entries")
         rejects(suite, "publicKeyPackage", patched(pkp, first + 2, badPoint), "invalid verifying share")
         rejects(suite, "publicKeyPackage", patched(pkp, 5, badPoint), "invalid group key")
+        let offCurve = try C.Element.baseMultiply(C.Scalar(93)).serialized()   // f(5) = 92
+        rejects(suite, "publicKeyPackage", patched(pkp, first + 2 * entry + 2, offCurve), "share not on the polynomial")
+        rejects(suite, "publicKeyPackage", patched(pkp, 5, try C.Element.baseMultiply(C.Scalar(43)).serialized()),
+                "group key not on the polynomial")
+        #expect(KeyPackageCodec.isConsistent(try CodecFixtures<C>.publicKeyPackage()))
         // Round 1: hdr | t | φ* | proof.
         let r1 = try CodecFixtures<C>.round1().serialized()
         rejects(suite, "round1", patched(r1, 3, [0, 0]), "empty commitment")
