@@ -141,6 +141,34 @@ import Testing
         #expect(results[Self.p1]?.error?.code == "FROST_INVALID_PARAMETERS")
     }
 
+    /// A party that shows party 1 a different (valid) higher-degree commitment than the others: with t = 2,
+    /// changing φ_{ℓ1} and the share to match goes unnoticed by party 1 alone; the commitment digest differs.
+    @Test func equivocationShowsInTheCommitmentDigest() throws {
+        typealias C = FROSTSecp256k1
+        // Party 2 equivocates towards party 1: φ_21 + G, and the share for party 1 raised by 1 (id 1 → 1·1).
+        var sim = DKGSimulation<C>()
+        sim.round1Inbox = { to, inbox in
+            guard to == Self.p1 else { return inbox }
+            return inbox.map { item in
+                guard item.from == Self.p2 else { return item }
+                var c = item.package.commitment
+                c[1] = c[1] + .generator
+                return (from: item.from, package: DKGRound1Package(commitment: c, proofOfKnowledge: item.package.proofOfKnowledge))
+            }
+        }
+        sim.round2Inbox = { to, inbox in
+            guard to == Self.p1 else { return inbox }
+            return inbox.map { $0.from == Self.p2 ? (from: $0.from, package: DKGRound2Package(share: $0.package.shareScalar() + .one)) : $0 }
+        }
+        let results = try sim.run(n: 3, t: 2, seed: 31)
+        let outs = results.values.compactMap(\.value)
+        try #require(outs.count == 3)
+        let d1 = try #require(results[Self.p1]?.value?.commitmentDigest)
+        let d3 = try #require(results[Self.p3]?.value?.commitmentDigest)
+        #expect(d1 != d3)
+        #expect(results[Self.p2]?.value?.commitmentDigest == d3)
+    }
+
     @Test func taprootProofWithOddRIsRefused() throws {
         typealias C = FROSTSecp256k1Taproot
         let e = try round1Error(C.self) { inbox in

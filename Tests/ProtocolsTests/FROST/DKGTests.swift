@@ -27,6 +27,8 @@ import Testing
                 #expect(out.publicKeyPackage.groupPublicKey == reference.groupPublicKey)
                 #expect(out.publicKeyPackage.verifyingShares == reference.verifyingShares)
                 #expect(out.publicKeyPackage.minSigners == shape.t)
+                #expect(out.commitmentDigest == outputs[0].commitmentDigest)
+                #expect(out.commitmentDigest.count == 32)
                 let kp = out.keyPackage
                 #expect(kp.groupPublicKey == reference.groupPublicKey)
                 #expect(kp.minSigners == shape.t)

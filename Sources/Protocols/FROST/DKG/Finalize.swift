@@ -65,7 +65,8 @@ extension DKGRound2State {
                                        groupPublicKey: groupKey, minSigners: t)
         let publicKeyPackage = PublicKeyPackage<C>(verifyingShares: verifyingShares, groupPublicKey: groupKey,
                                                    minSigners: t)
-        return DKGOutput(keyPackage: keyPackage, publicKeyPackage: publicKeyPackage)
+        let digest = try DKGOutput<C>.commitmentDigest(commitments, threshold: t)
+        return DKGOutput(keyPackage: keyPackage, publicKeyPackage: publicKeyPackage, commitmentDigest: digest)
     }
 
     /// The senders whose share fails g^{f_ℓ(i)} == Π_k φ_{ℓk}^{i^k}.

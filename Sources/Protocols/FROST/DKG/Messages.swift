@@ -78,4 +78,22 @@ public struct DKGRound2Package<C: FROSTCiphersuite>: Sendable, Equatable {
 public struct DKGOutput<C: FROSTCiphersuite>: Sendable {
     public let keyPackage: KeyPackage<C>
     public let publicKeyPackage: PublicKeyPackage<C>
+    /// SHA-256 over every participant's commitment C_ℓ in identifier order (see `commitmentDigest`).
+    /// The DKG needs a broadcast on which nobody can show different commitments to different peers
+    /// (SECURITY-CHECKLIST 12): participants compare this digest (an echo round) before using the key.
+    public let commitmentDigest: [UInt8]
+
+    /// H("FROST-DKG-commitments-v1" || suite || t u16 || n u16 || for each ℓ ascending: id u16 || φ_{ℓ0..ℓ(t−1)}).
+    static func commitmentDigest(_ commitments: [ParticipantID: VSSCommitment<C.Element>], threshold t: Int) throws(FROSTError) -> [UInt8] {
+        var parts: [[UInt8]] = [Array("FROST-DKG-commitments-v1".utf8), [C.suiteID],
+                                [UInt8(t >> 8), UInt8(t & 0xff)],
+                                [UInt8(commitments.count >> 8), UInt8(commitments.count & 0xff)]]
+        for (id, c) in commitments.sorted(by: { $0.key < $1.key }) {
+            parts.append([UInt8(id.value >> 8), UInt8(id.value & 0xff)])
+            for phi in c.coefficients {
+                do { parts.append(try phi.serialized()) } catch { throw .curve(error) }
+            }
+        }
+        return Hash.sha256(parts)
+    }
 }

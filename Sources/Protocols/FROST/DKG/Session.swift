@@ -75,7 +75,7 @@ public struct DKGSession<C: FROSTCiphersuite>: ~Copyable, Sendable {
                 if earlier == package { return [] }
                 return abort(.misbehaving([.init(party: sender, reason: "sent two different round-1 packages")]))
             }
-            if isPastRound1 { return [.refused(.invalidParameters("round-1 package after round 1"))] }   // not reached for members: kept inbox
+            if isPastRound1 { return [.refused(.invalidParameters("round-1 package after round 1"))] }   // defensive: members past round 1 are all in inbox1
             inbox1[sender] = package
         case .round2(let package):
             if let earlier = inbox2[sender] {
