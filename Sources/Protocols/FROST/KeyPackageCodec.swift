@@ -30,7 +30,7 @@ public enum KeyPackageCodec {
     // MARK: KeyPackage
 
     public static func encode<C>(_ kp: KeyPackage<C>) throws(FROSTError) -> [UInt8] {
-        var w = ByteWriter(.keyPackage, suite: C.self)
+        var w = KeyGenByteWriter(.keyPackage, suite: C.self)
         w.u16(kp.identifier.value)
         try w.u16(minSigners: kp.minSigners)
         kp.signingShare.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
@@ -40,7 +40,7 @@ public enum KeyPackageCodec {
     }
 
     public static func decodeKeyPackage<C>(_ bytes: [UInt8], as _: C.Type = C.self) throws(FROSTError) -> KeyPackage<C> {
-        var r = try ByteReader(bytes, .keyPackage, suite: C.self)
+        var r = try KeyGenByteReader(bytes, .keyPackage, suite: C.self)
         let id = try r.identifier()
         let minSigners = try r.minSigners()
         let sk: C.Scalar = try r.nonZeroScalar()
@@ -56,7 +56,7 @@ public enum KeyPackageCodec {
     // MARK: PublicKeyPackage
 
     public static func encode<C>(_ pkp: PublicKeyPackage<C>) throws(FROSTError) -> [UInt8] {
-        var w = ByteWriter(.publicKeyPackage, suite: C.self)
+        var w = KeyGenByteWriter(.publicKeyPackage, suite: C.self)
         try w.u16(minSigners: pkp.minSigners)
         try w.element(pkp.groupPublicKey)
         guard pkp.verifyingShares.count <= Int(UInt16.max) else { throw .invalidParameters("too many participants") }
@@ -69,7 +69,7 @@ public enum KeyPackageCodec {
     }
 
     public static func decodePublicKeyPackage<C>(_ bytes: [UInt8], as _: C.Type = C.self) throws(FROSTError) -> PublicKeyPackage<C> {
-        var r = try ByteReader(bytes, .publicKeyPackage, suite: C.self)
+        var r = try KeyGenByteReader(bytes, .publicKeyPackage, suite: C.self)
         let minSigners = try r.minSigners()
         let PK: C.Element = try r.element()
         let count = Int(try r.u16())
@@ -117,7 +117,7 @@ public enum KeyPackageCodec {
 
 // MARK: - Byte-level helpers shared by the FROST key-generation codecs
 
-struct ByteWriter {
+struct KeyGenByteWriter {
     var bytes: [UInt8]
 
     init<C: FROSTCiphersuite>(_ type: KeyPackageCodec.RecordType, suite _: C.Type) {
@@ -138,7 +138,7 @@ struct ByteWriter {
     mutating func scalar<S: GroupScalar>(_ s: S) { bytes += s.bytes }
 }
 
-struct ByteReader {
+struct KeyGenByteReader {
     private let bytes: [UInt8]
     private var offset: Int
     let sender: ParticipantID?

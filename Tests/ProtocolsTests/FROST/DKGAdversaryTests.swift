@@ -24,15 +24,15 @@ import Testing
     }
 
     /// Runs a 3-of-4 DKG where party 1's round-1 inbox is rewritten by `tamper`; returns party 1's error.
-    func round1Error<C: FROSTCiphersuite>(_: C.Type, _ tamper: @escaping (Inbox1<C>) -> Inbox1<C>) throws -> FROSTError? {
+    func round1Error<C: FROSTCiphersuite>(_: C.Type, _ tamper: @escaping (DKGInbox1<C>) -> DKGInbox1<C>) throws -> FROSTError? {
         var sim = DKGSimulation<C>()
         sim.round1Inbox = { to, inbox in to == Self.p1 ? tamper(inbox) : inbox }
         let results = try sim.run(n: 4, t: 3, seed: 77)
-        return results[Self.p1]?.error
+        return results[Self.p1]?.dkgError
     }
 
-    func replacing<C>(_ inbox: Inbox1<C>, from sender: ParticipantID,
-                      _ f: (DKGRound1Package<C>) -> DKGRound1Package<C>) -> Inbox1<C> {
+    func replacing<C>(_ inbox: DKGInbox1<C>, from sender: ParticipantID,
+                      _ f: (DKGRound1Package<C>) -> DKGRound1Package<C>) -> DKGInbox1<C> {
         inbox.map { $0.from == sender ? (from: $0.from, package: f($0.package)) : $0 }
     }
 
@@ -108,7 +108,7 @@ import Testing
     func inbox1Sender(_ index: Int) -> ParticipantID { [Self.p2, Self.p3, Self.p4][index] }
 
     func round2Cheats<C: FROSTCiphersuite>(_ suite: C.Type) throws {
-        func run(_ tamper: @escaping (Inbox2<C>) -> Inbox2<C>) throws -> [ParticipantID: Result<DKGOutput<C>, FROSTError>] {
+        func run(_ tamper: @escaping (DKGInbox2<C>) -> DKGInbox2<C>) throws -> [ParticipantID: Result<DKGOutput<C>, FROSTError>] {
             var sim = DKGSimulation<C>()
             sim.round2Inbox = { to, inbox in to == Self.p1 ? tamper(inbox) : inbox }
             return try sim.run(n: 4, t: 3, seed: 78)
@@ -116,8 +116,8 @@ import Testing
         func shifted(_ p: DKGRound2Package<C>) -> DKGRound2Package<C> { DKGRound2Package(share: p.shareScalar() + .one) }
         // A tampered share: the sender is named; the other parties are unaffected.
         var results = try run { inbox in inbox.map { $0.from == Self.p3 ? (from: $0.from, package: shifted($0.package)) : $0 } }
-        #expect(results[Self.p1]?.error?.culprits == [Self.p3])
-        #expect(results[Self.p2]?.value != nil && results[Self.p4]?.value != nil)
+        #expect(results[Self.p1]?.dkgError?.culprits == [Self.p3])
+        #expect(results[Self.p2]?.dkgOutput != nil && results[Self.p4]?.dkgOutput != nil)
         // Two tampered shares, even ones whose errors would cancel in a sum of the wrong kind: both named.
         results = try run { inbox in
             inbox.map { item -> (from: ParticipantID, package: DKGRound2Package<C>) in
@@ -126,19 +126,19 @@ import Testing
                 return item
             }
         }
-        #expect(results[Self.p1]?.error?.culprits == [Self.p2, Self.p4])
+        #expect(results[Self.p1]?.dkgError?.culprits == [Self.p2, Self.p4])
         // A share that is not on the sender's committed polynomial at all.
         results = try run { inbox in inbox.map { $0.from == Self.p2 ? (from: $0.from, package: DKGRound2Package(share: .one)) : $0 } }
-        #expect(results[Self.p1]?.error?.culprits == [Self.p2])
+        #expect(results[Self.p1]?.dkgError?.culprits == [Self.p2])
         // Senders.
         results = try run { inbox in inbox + [(from: try! ParticipantID(7), package: inbox[0].package)] }
-        #expect(results[Self.p1]?.error?.culprits == [try ParticipantID(7)])
+        #expect(results[Self.p1]?.dkgError?.culprits == [try ParticipantID(7)])
         results = try run { inbox in inbox + [(from: Self.p1, package: inbox[0].package)] }
-        #expect(results[Self.p1]?.error?.code == "FROST_INVALID_PARAMETERS")
+        #expect(results[Self.p1]?.dkgError?.code == "FROST_INVALID_PARAMETERS")
         results = try run { inbox in inbox + [inbox[0]] }
-        #expect(results[Self.p1]?.error?.culprits == [Self.p2])   // the inbox is in sender order: p2 first
+        #expect(results[Self.p1]?.dkgError?.culprits == [Self.p2])   // the inbox is in sender order: p2 first
         results = try run { inbox in Array(inbox.dropFirst()) }
-        #expect(results[Self.p1]?.error?.code == "FROST_INVALID_PARAMETERS")
+        #expect(results[Self.p1]?.dkgError?.code == "FROST_INVALID_PARAMETERS")
     }
 
     /// A party that shows party 1 a different (valid) higher-degree commitment than the others: with t = 2,
@@ -161,12 +161,12 @@ import Testing
             return inbox.map { $0.from == Self.p2 ? (from: $0.from, package: DKGRound2Package(share: $0.package.shareScalar() + .one)) : $0 }
         }
         let results = try sim.run(n: 3, t: 2, seed: 31)
-        let outs = results.values.compactMap(\.value)
+        let outs = results.values.compactMap(\.dkgOutput)
         try #require(outs.count == 3)
-        let d1 = try #require(results[Self.p1]?.value?.commitmentDigest)
-        let d3 = try #require(results[Self.p3]?.value?.commitmentDigest)
+        let d1 = try #require(results[Self.p1]?.dkgOutput?.commitmentDigest)
+        let d3 = try #require(results[Self.p3]?.dkgOutput?.commitmentDigest)
         #expect(d1 != d3)
-        #expect(results[Self.p2]?.value?.commitmentDigest == d3)
+        #expect(results[Self.p2]?.dkgOutput?.commitmentDigest == d3)
     }
 
     @Test func taprootProofWithOddRIsRefused() throws {

@@ -6,7 +6,7 @@ import Testing
     struct Envelope<C: FROSTCiphersuite> { let to: ParticipantID; let from: ParticipantID; let message: DKGMessage<C> }
 
     final class Network<C: FROSTCiphersuite> {
-        var sessions: [ParticipantID: Slot<DKGSession<C>>] = [:]
+        var sessions: [ParticipantID: DKGSlot<DKGSession<C>>] = [:]
         var queue: [Envelope<C>] = []
         var outputs: [ParticipantID: DKGOutput<C>] = [:]
         var errors: [ParticipantID: FROSTError] = [:]
@@ -15,7 +15,7 @@ import Testing
 
         init(n: Int, t: Int) throws {
             params = try KeyGenParameters(count: n, threshold: t)
-            for id in params.participants { sessions[id] = Slot(try DKGSession<C>(identifier: id, parameters: params)) }
+            for id in params.participants { sessions[id] = DKGSlot(try DKGSession<C>(identifier: id, parameters: params)) }
         }
 
         func handle(_ actions: [DKGAction<C>], of id: ParticipantID) {

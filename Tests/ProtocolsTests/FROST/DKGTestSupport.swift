@@ -9,48 +9,48 @@ enum KeyGenSuite: String, CaseIterable, CustomStringConvertible, Sendable {
 }
 
 /// Holds one non-copyable value so that collections of them can exist in tests.
-final class Slot<T: ~Copyable> {
+final class DKGSlot<T: ~Copyable> {
     var value: T?
     init(_ v: consuming T) { value = consume v }
     func take() -> T? { value.take() }
 }
 
-typealias Inbox1<C: FROSTCiphersuite> = [(from: ParticipantID, package: DKGRound1Package<C>)]
-typealias Inbox2<C: FROSTCiphersuite> = [(from: ParticipantID, package: DKGRound2Package<C>)]
+typealias DKGInbox1<C: FROSTCiphersuite> = [(from: ParticipantID, package: DKGRound1Package<C>)]
+typealias DKGInbox2<C: FROSTCiphersuite> = [(from: ParticipantID, package: DKGRound2Package<C>)]
 
 /// An in-process n-party DKG. The inbox hooks let a test play a cheating or faulty network: they see
 /// (recipient, what it would receive) and return what it receives instead.
 struct DKGSimulation<C: FROSTCiphersuite> {
-    var round1Inbox: (ParticipantID, Inbox1<C>) -> Inbox1<C> = { $1 }
-    var round2Inbox: (ParticipantID, Inbox2<C>) -> Inbox2<C> = { $1 }
+    var round1Inbox: (ParticipantID, DKGInbox1<C>) -> DKGInbox1<C> = { $1 }
+    var round2Inbox: (ParticipantID, DKGInbox2<C>) -> DKGInbox2<C> = { $1 }
 
     /// Per participant: its output, or the error its round 2 or final step raised.
     func run(n: Int, t: Int, seed: UInt64) throws -> [ParticipantID: Result<DKGOutput<C>, FROSTError>] {
         let params = try KeyGenParameters(count: n, threshold: t)
         var rng = SeededRandom(seed: seed)
-        var states1: [ParticipantID: Slot<DKGRound1State<C>>] = [:]
+        var states1: [ParticipantID: DKGSlot<DKGRound1State<C>>] = [:]
         var round1: [ParticipantID: DKGRound1Package<C>] = [:]
         for id in params.participants {
             let step = try DKG<C>.round1(identifier: id, parameters: params, using: &rng)
             round1[id] = step.package
-            states1[id] = Slot(step.state)
+            states1[id] = DKGSlot(step.state)
         }
         var results: [ParticipantID: Result<DKGOutput<C>, FROSTError>] = [:]
-        var states2: [ParticipantID: Slot<DKGRound2State<C>>] = [:]
+        var states2: [ParticipantID: DKGSlot<DKGRound2State<C>>] = [:]
         var sent: [ParticipantID: [ParticipantID: DKGRound2Package<C>]] = [:]   // sender -> recipient -> package
         for id in params.participants {
-            let inbox: Inbox1<C> = params.participants.filter { $0 != id }.compactMap { from in
+            let inbox: DKGInbox1<C> = params.participants.filter { $0 != id }.compactMap { from in
                 round1[from].map { (from: from, package: $0) }
             }
             guard let state = states1[id]?.take() else { continue }
             do {
                 let step = try state.round2(round1Inbox(id, inbox))
                 sent[id] = step.packages
-                states2[id] = Slot(step.state)
+                states2[id] = DKGSlot(step.state)
             } catch { results[id] = .failure(error) }
         }
         for id in params.participants where results[id] == nil {
-            let inbox: Inbox2<C> = params.participants.filter { $0 != id }.compactMap { from in
+            let inbox: DKGInbox2<C> = params.participants.filter { $0 != id }.compactMap { from in
                 sent[from]?[id].map { (from: from, package: $0) }
             }
             guard let state = states2[id]?.take() else { continue }
@@ -61,11 +61,11 @@ struct DKGSimulation<C: FROSTCiphersuite> {
 }
 
 extension Result where Failure == FROSTError {
-    var error: FROSTError? { if case .failure(let e) = self { return e } else { return nil } }
-    var value: Success? { if case .success(let v) = self { return v } else { return nil } }
+    var dkgError: FROSTError? { if case .failure(let e) = self { return e } else { return nil } }
+    var dkgOutput: Success? { if case .success(let v) = self { return v } else { return nil } }
 }
 
-enum VectorFiles {
+enum DKGVectorFiles {
     /// <repo root>/../shared/vectors (the CI layout), else $MPC_SHARED_DIR/vectors, else /work/shared/vectors.
     static func directory(filePath: String = #filePath) -> String {
         var root = URL(fileURLWithPath: filePath)
@@ -86,4 +86,3 @@ enum VectorFiles {
     }
 }
 
-func scalarOf<C: FROSTCiphersuite>(_ kp: KeyPackage<C>) -> C.Scalar { kp.signingShareScalar() }

@@ -17,8 +17,8 @@ import Testing
     func honestRuns<C: FROSTCiphersuite>(_: C.Type) throws {
         for (index, shape) in Self.shapes.enumerated() {
             let results = try DKGSimulation<C>().run(n: shape.n, t: shape.t, seed: 100 + UInt64(index))
-            let outputs = results.values.compactMap(\.value)
-            try #require(outputs.count == shape.n, "every party finishes: \(results.values.compactMap(\.error))")
+            let outputs = results.values.compactMap(\.dkgOutput)
+            try #require(outputs.count == shape.n, "every party finishes: \(results.values.compactMap(\.dkgError))")
             let reference = try #require(outputs.first).publicKeyPackage
             #expect(reference.verifyingShares.count == shape.n)
             #expect(reference.minSigners == shape.t)
@@ -76,20 +76,20 @@ import Testing
         let params = try KeyGenParameters(participants: ids, threshold: 2)
         var rng = SeededRandom(seed: 5)
         var packages: [ParticipantID: DKGRound1Package<C>] = [:]
-        var slots: [ParticipantID: Slot<DKGRound1State<C>>] = [:]
+        var slots: [ParticipantID: DKGSlot<DKGRound1State<C>>] = [:]
         for id in ids {
             let step = try DKG<C>.round1(identifier: id, parameters: params, using: &rng)
             packages[id] = step.package
-            slots[id] = Slot(step.state)
+            slots[id] = DKGSlot(step.state)
         }
         var sent: [ParticipantID: [ParticipantID: DKGRound2Package<C>]] = [:]
-        var slots2: [ParticipantID: Slot<DKGRound2State<C>>] = [:]
+        var slots2: [ParticipantID: DKGSlot<DKGRound2State<C>>] = [:]
         for id in ids {
             let inbox = ids.filter { $0 != id }.map { (from: $0, package: packages[$0]!) }
             guard let state = slots[id]?.take() else { Issue.record("no state"); return }
             let step = try state.round2(inbox)
             sent[id] = step.packages
-            slots2[id] = Slot(step.state)
+            slots2[id] = DKGSlot(step.state)
         }
         var keys: [C.Element] = []
         var shares: [(id: ParticipantID, value: C.Scalar)] = []

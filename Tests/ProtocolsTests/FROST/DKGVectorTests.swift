@@ -7,7 +7,7 @@ import Testing
                       "ZcashFoundation-frost_frost-secp256k1_vectors_dkg.json",
                       "ZcashFoundation-frost_frost-secp256k1-tr_vectors_dkg.json"])
     func referenceVectors(file: String) throws {
-        let checks = try runDKGVectorChecks(json: try VectorFiles.load(file))
+        let checks = try runDKGVectorChecks(json: try DKGVectorFiles.load(file))
         // 3 participants: 2 commitments + count + proof + verifies + wire (6), 2 shares sent, 5 + 3 final values.
         #expect(checks.count == 3 * (6 + 2 + 8))
         for c in checks {
@@ -16,12 +16,12 @@ import Testing
     }
 
     @Test func taprootFileIsRecognised() throws {
-        let checks = try runDKGVectorChecks(json: try VectorFiles.load("ZcashFoundation-frost_frost-secp256k1-tr_vectors_dkg.json"))
+        let checks = try runDKGVectorChecks(json: try DKGVectorFiles.load("ZcashFoundation-frost_frost-secp256k1-tr_vectors_dkg.json"))
         #expect(checks.first?.name.hasPrefix("FROST-secp256k1-TR/") == true)
     }
 
     @Test func aTamperedVectorIsReported() throws {
-        var text = String(decoding: try VectorFiles.load("ZcashFoundation-frost_frost-secp256k1_vectors_dkg.json"), as: UTF8.self)
+        var text = String(decoding: try DKGVectorFiles.load("ZcashFoundation-frost_frost-secp256k1_vectors_dkg.json"), as: UTF8.self)
         // Change party 1's final signing share: exactly that check must fail.
         text = text.replacingOccurrences(of: "87cee034add572924bbd40001bbffa1db1f28a4bf52efebb4c2ad0978c71edf5",
                                          with: "87cee034add572924bbd40001bbffa1db1f28a4bf52efebb4c2ad0978c71edf6")

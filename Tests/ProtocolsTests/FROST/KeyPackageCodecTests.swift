@@ -2,7 +2,7 @@ import Testing
 @testable import Protocols
 
 /// Fixed key material (no randomness) from which every golden encoding is built.
-struct CodecFixtures<C: FROSTCiphersuite> {
+struct KeyGenCodecFixtures<C: FROSTCiphersuite> {
     static func point(_ k: UInt64) -> C.Element {
         let P = C.Element.baseMultiply(C.Scalar(k))
         // Taproot proofs need an even R; use −P when P is odd.
@@ -131,7 +131,7 @@ struct CodecFixtures<C: FROSTCiphersuite> {
     }
 
     func golden<C: FROSTCiphersuite>(_: C.Type, _ suite: KeyGenSuite) throws {
-        typealias F = CodecFixtures<C>
+        typealias F = KeyGenCodecFixtures<C>
         let pinned = try #require(Self.golden[suite])
         for (name, bytes) in try F.encodings() {
             #expect(Hex.encode(bytes) == pinned[name], "\(suite) \(name)")
@@ -161,7 +161,7 @@ struct CodecFixtures<C: FROSTCiphersuite> {
     func rejects<C: FROSTCiphersuite>(_: C.Type, _ name: String, _ bytes: [UInt8], _ why: String,
                                       sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(throws: FROSTError.self, "\(name): \(why)", sourceLocation: sourceLocation) {
-            try CodecFixtures<C>.decode(name, bytes)
+            try KeyGenCodecFixtures<C>.decode(name, bytes)
         }
     }
 
@@ -171,8 +171,8 @@ struct CodecFixtures<C: FROSTCiphersuite> {
         let badPoint = C.Element.byteCount == 32 ? [UInt8](repeating: 0xff, count: 32)   // y ≥ p
                                                  : [0x02] + [UInt8](repeating: 0xff, count: 32)  // x ≥ p
         let otherSuite: UInt8 = C.suiteID == 1 ? 2 : 1
-        for (name, good) in try CodecFixtures<C>.encodings() {
-            #expect(throws: Never.self) { try CodecFixtures<C>.decode(name, good) }
+        for (name, good) in try KeyGenCodecFixtures<C>.encodings() {
+            #expect(throws: Never.self) { try KeyGenCodecFixtures<C>.decode(name, good) }
             for cut in 0..<good.count { rejects(suite, name, Array(good.prefix(cut)), "truncated to \(cut)") }
             rejects(suite, name, good + [0], "trailing byte")
             var b = good; b[0] = 2; rejects(suite, name, b, "unknown version")
@@ -182,7 +182,7 @@ struct CodecFixtures<C: FROSTCiphersuite> {
             b = good; b[2] = 0xee; rejects(suite, name, b, "unknown suite")
         }
         // KeyPackage: hdr | id | t | sk | Y | PK
-        let kp = try KeyPackageCodec.encode(try CodecFixtures<C>.keyPackage())
+        let kp = try KeyPackageCodec.encode(try KeyGenCodecFixtures<C>.keyPackage())
         let sk = 7, Y = 7 + Ns, PK = 7 + Ns + Ne
         func patched(_ base: [UInt8], _ at: Int, _ with: [UInt8]) -> [UInt8] {
             var b = base; b.replaceSubrange(at..<(at + with.count), with: with); return b
@@ -198,7 +198,7 @@ struct CodecFixtures<C: FROSTCiphersuite> {
                 "verifying share not sk·G")
         rejects(suite, "keyPackage", patched(kp, sk, C.Scalar(99).bytes), "share changed under its verifying share")
         // PublicKeyPackage: hdr | t | PK | n | (id | Y)*; entries at 5 + Ne + 2.
-        let pkp = try KeyPackageCodec.encode(try CodecFixtures<C>.publicKeyPackage())
+        let pkp = try KeyPackageCodec.encode(try KeyGenCodecFixtures<C>.publicKeyPackage())
         let first = 5 + Ne + 2, entry = 2 + Ne
         rejects(suite, "publicKeyPackage", patched(pkp, first, [0, 0]), "identifier 0")
         rejects(suite, "publicKeyPackage", patched(pkp, first + entry, [0, 1]), "duplicate identifier")
@@ -212,9 +212,9 @@ struct CodecFixtures<C: FROSTCiphersuite> {
         rejects(suite, "publicKeyPackage", patched(pkp, first + 2 * entry + 2, offCurve), "share not on the polynomial")
         rejects(suite, "publicKeyPackage", patched(pkp, 5, try C.Element.baseMultiply(C.Scalar(43)).serialized()),
                 "group key not on the polynomial")
-        #expect(KeyPackageCodec.isConsistent(try CodecFixtures<C>.publicKeyPackage()))
+        #expect(KeyPackageCodec.isConsistent(try KeyGenCodecFixtures<C>.publicKeyPackage()))
         // Round 1: hdr | t | φ* | proof.
-        let r1 = try CodecFixtures<C>.round1().serialized()
+        let r1 = try KeyGenCodecFixtures<C>.round1().serialized()
         rejects(suite, "round1", patched(r1, 3, [0, 0]), "empty commitment")
         rejects(suite, "round1", patched(r1, 3, [0, 3]), "t larger than the entries")
         rejects(suite, "round1", patched(r1, 3, [0, 1]), "t smaller than the entries (trailing)")
@@ -235,7 +235,7 @@ struct CodecFixtures<C: FROSTCiphersuite> {
             rejects(suite, "round1", patched(r1, 5, order2), "small-order point")
         }
         // Round 2: hdr | share.
-        let r2 = CodecFixtures<C>.round2().serialized()
+        let r2 = KeyGenCodecFixtures<C>.round2().serialized()
         rejects(suite, "round2", patched(r2, 3, [UInt8](repeating: 0, count: Ns)), "zero share")
         rejects(suite, "round2", patched(r2, 3, badScalar), "non-canonical share")
         // A decoding failure names the sender when it is known.
@@ -245,7 +245,7 @@ struct CodecFixtures<C: FROSTCiphersuite> {
         do { _ = try DKGRound1Package<C>(serialized: patched(r1, 5, badPoint), from: sender); Issue.record("accepted") }
         catch { #expect(error.culprits == [sender]) }
         // Dealer share: hdr | id | s | t | φ*.
-        let ds = try CodecFixtures<C>.dealerShare().serialized()
+        let ds = try KeyGenCodecFixtures<C>.dealerShare().serialized()
         rejects(suite, "dealerShare", patched(ds, 3, [0, 0]), "identifier 0")
         rejects(suite, "dealerShare", patched(ds, 5, [UInt8](repeating: 0, count: Ns)), "zero share")
         rejects(suite, "dealerShare", patched(ds, 5 + Ns, [0, 1]), "threshold 1")
@@ -264,7 +264,7 @@ struct CodecFixtures<C: FROSTCiphersuite> {
     @Test func dkgOutputsRoundTrip() throws {
         typealias C = FROSTSecp256k1Taproot
         let results = try DKGSimulation<C>().run(n: 5, t: 3, seed: 11)
-        for out in results.values.compactMap(\.value) {
+        for out in results.values.compactMap(\.dkgOutput) {
             let kp = try KeyPackageCodec.decodeKeyPackage(try KeyPackageCodec.encode(out.keyPackage), as: C.self)
             #expect(kp.signingShare == out.keyPackage.signingShare && kp.groupPublicKey == out.keyPackage.groupPublicKey)
             let pkp = try KeyPackageCodec.decodePublicKeyPackage(try KeyPackageCodec.encode(out.publicKeyPackage), as: C.self)

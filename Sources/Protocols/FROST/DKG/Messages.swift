@@ -14,7 +14,7 @@ public struct DKGRound1Package<C: FROSTCiphersuite>: Sendable, Equatable {
     }
 
     public func serialized() throws(FROSTError) -> [UInt8] {
-        var w = ByteWriter(.dkgRound1, suite: C.self)
+        var w = KeyGenByteWriter(.dkgRound1, suite: C.self)
         guard commitment.count <= Int(UInt16.max) else { throw .invalidParameters("commitment too long") }
         w.u16(UInt16(commitment.count))
         for phi in commitment { try w.element(phi) }
@@ -26,7 +26,7 @@ public struct DKGRound1Package<C: FROSTCiphersuite>: Sendable, Equatable {
 
     /// Decodes a package received from `sender`; failures name the sender.
     public init(serialized bytes: [UInt8], from sender: ParticipantID? = nil) throws(FROSTError) {
-        var r = try ByteReader(bytes, .dkgRound1, suite: C.self, from: sender)
+        var r = try KeyGenByteReader(bytes, .dkgRound1, suite: C.self, from: sender)
         let t = Int(try r.u16())
         guard t >= 1 else { throw .malformed(from: sender, "empty commitment") }
         var phis: [C.Element] = []
@@ -58,14 +58,14 @@ public struct DKGRound2Package<C: FROSTCiphersuite>: Sendable, Equatable {
 
     /// The encoding is secret: encrypt it to the recipient (SECURITY-CHECKLIST 31).
     public func serialized() -> [UInt8] {
-        var w = ByteWriter(.dkgRound2, suite: C.self)
+        var w = KeyGenByteWriter(.dkgRound2, suite: C.self)
         share.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
         return w.bytes
     }
 
     /// Rejects a zero or non-canonical share, naming the sender.
     public init(serialized bytes: [UInt8], from sender: ParticipantID? = nil) throws(FROSTError) {
-        var r = try ByteReader(bytes, .dkgRound2, suite: C.self, from: sender)
+        var r = try KeyGenByteReader(bytes, .dkgRound2, suite: C.self, from: sender)
         let s: C.Scalar = try r.nonZeroScalar()
         try r.finish()
         self.init(share: s)

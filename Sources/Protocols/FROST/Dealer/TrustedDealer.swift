@@ -105,7 +105,7 @@ public struct DealerShare<C: FROSTCiphersuite>: Sendable, Equatable {
 
     /// hdr(v, 0x21, suite) | id u16 | s_i [Ns] | t u16 | t × φ [Ne]. Secret: seal or encrypt it.
     public func serialized() throws(FROSTError) -> [UInt8] {
-        var w = ByteWriter(.dealerShare, suite: C.self)
+        var w = KeyGenByteWriter(.dealerShare, suite: C.self)
         w.u16(identifier.value)
         share.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
         try w.u16(minSigners: commitment.threshold)
@@ -114,7 +114,7 @@ public struct DealerShare<C: FROSTCiphersuite>: Sendable, Equatable {
     }
 
     public init(serialized bytes: [UInt8]) throws(FROSTError) {
-        var r = try ByteReader(bytes, .dealerShare, suite: C.self)
+        var r = try KeyGenByteReader(bytes, .dealerShare, suite: C.self)
         let id = try r.identifier()
         let s: C.Scalar = try r.nonZeroScalar()
         let t = try r.minSigners()
