@@ -43,6 +43,20 @@ import Testing
         #expect(out.publicKeyPackage.groupPublicKey == C.Element.baseMultiply(s))
     }
 
+    @Test(arguments: [[2, 4, 6], [2, 5, 9, 40], [1, 2, 3, 4, 5, 6, 7], [65_535, 1, 30_000]])
+    func verifyingSharesForAnyIdentifierSet(ids: [Int]) throws {
+        typealias C = FROSTEd25519
+        var rng = SeededRandom(seed: UInt64(ids.reduce(0, +)))
+        let params = try KeyGenParameters(participants: ids.map { try ParticipantID(UInt16($0)) }, threshold: 3)
+        let out = try TrustedDealer<C>.generate(parameters: params, using: &rng)
+        #expect(out.publicKeyPackage.verifyingShares.count == ids.count)
+        for share in out.shares {
+            let kp = try share.verify()
+            #expect(out.publicKeyPackage.verifyingShares[kp.identifier] == kp.verifyingShare)
+        }
+        #expect(KeyPackageCodec.isConsistent(out.publicKeyPackage))
+    }
+
     @Test func rejectsBadInputs() throws {
         typealias C = FROSTEd25519
         var rng = SeededRandom(seed: 22)
