@@ -53,6 +53,23 @@ import Testing
         }
     }
 
+    /// post_dkg: Q = P + H_TapTweak(x(P))·G with P the even-y sum of the φ_{ℓ0}; other suites have no internal key.
+    @Test func taprootOutputKeyIsTheTweakedEvenInternalKey() throws {
+        var sawOdd = false
+        for seed in UInt64(1)...8 {
+            let results = try DKGSimulation<FROSTSecp256k1Taproot>().run(n: 3, t: 2, seed: seed)
+            let out = try #require(results[try ParticipantID(1)]?.dkgOutput)
+            let P = try #require(out.taprootInternalKey)
+            #expect(try P.hasEvenY())
+            let t = Secp256k1Scalar(reducing32: Hash.taggedSHA256(tag: "TapTweak", [try P.xOnly()]))
+            #expect(out.publicKeyPackage.groupPublicKey == P + Secp256k1Point.baseMultiply(t))
+            if !(try out.publicKeyPackage.groupPublicKey.hasEvenY()) { sawOdd = true }
+        }
+        #expect(sawOdd)   // the output key itself is not normalised (as in the reference vectors: 03…)
+        let plain = try DKGSimulation<FROSTSecp256k1>().run(n: 3, t: 2, seed: 1)
+        #expect(plain[try ParticipantID(1)]?.dkgOutput?.taprootInternalKey == nil)
+    }
+
     @Test func dkgParametersAreValidated() throws {
         #expect(throws: FROSTError.self) { try ParticipantID(0) }
         #expect(throws: FROSTError.self) { try KeyGenParameters(count: 3, threshold: 1) }

@@ -40,12 +40,14 @@ extension DKGRound2State {
         }
 
         // Taproot post_dkg: even-y normalisation, then the BIP-341 unspendable-script-path tweak.
+        var internalKey: C.Element? = nil
         if DKGSuiteRules<C>.isTaproot {
             if DKGSuiteRules<C>.hasOddY(groupKey) {
                 s[0] = -s[0]
                 groupKey = C.Element.identity - groupKey
                 for (k, Y) in verifyingShares { verifyingShares[k] = C.Element.identity - Y }
             }
+            internalKey = groupKey
             let tweak: C.Scalar
             do { tweak = try DKGSuiteRules<C>.unspendableTweak(groupKey) } catch { throw .curve(error) }
             let tG = C.Element.baseMultiply(tweak)
@@ -66,7 +68,8 @@ extension DKGRound2State {
         let publicKeyPackage = PublicKeyPackage<C>(verifyingShares: verifyingShares, groupPublicKey: groupKey,
                                                    minSigners: t)
         let digest = try DKGOutput<C>.commitmentDigest(commitments, threshold: t)
-        return DKGOutput(keyPackage: keyPackage, publicKeyPackage: publicKeyPackage, commitmentDigest: digest)
+        return DKGOutput(keyPackage: keyPackage, publicKeyPackage: publicKeyPackage, commitmentDigest: digest,
+                         taprootInternalKey: internalKey)
     }
 
     /// The senders whose share fails g^{f_ℓ(i)} == Π_k φ_{ℓk}^{i^k}.

@@ -82,6 +82,10 @@ public struct DKGOutput<C: FROSTCiphersuite>: Sendable {
     /// The DKG needs a broadcast on which nobody can show different commitments to different peers
     /// (SECURITY-CHECKLIST 12): participants compare this digest (an echo round) before using the key.
     public let commitmentDigest: [UInt8]
+    /// Taproot only: the even-y internal key P = ±Σ_ℓ φ_{ℓ0} before post_dkg's BIP-341 tweak. The key
+    /// packages already hold the output key Q = P + H_TapTweak(x(P))·G (key-path only, no script tree):
+    /// signing with them must not apply that tweak again (SECURITY-CHECKLIST 26). nil for other suites.
+    public let taprootInternalKey: C.Element?
 
     /// H("FROST-DKG-commitments-v1" || suite || t u16 || n u16 || for each ℓ ascending: id u16 || φ_{ℓ0..ℓ(t−1)}).
     static func commitmentDigest(_ commitments: [ParticipantID: VSSCommitment<C.Element>], threshold t: Int) throws(FROSTError) -> [UInt8] {
