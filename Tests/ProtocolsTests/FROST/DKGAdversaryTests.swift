@@ -169,6 +169,51 @@ import Testing
         #expect(results[Self.p2]?.dkgOutput?.commitmentDigest == d3)
     }
 
+    /// A round-1 package recorded in one run and replayed into another is refused when runs carry session
+    /// ids (SECURITY-CHECKLIST 11); with session ids the honest run still succeeds.
+    @Test(arguments: KeyGenSuite.allCases)
+    func replayAcrossSessionsIsRefused(suite: KeyGenSuite) throws {
+        switch suite {
+        case .ed25519: try replay(FROSTEd25519.self)
+        case .secp256k1: try replay(FROSTSecp256k1.self)
+        case .taproot: try replay(FROSTSecp256k1Taproot.self)
+        }
+    }
+
+    func replay<C: FROSTCiphersuite>(_ suite: C.Type) throws {
+        let withSessions = try replayedError(suite, recordIn: Array("session-A".utf8), replayIn: Array("session-B".utf8))
+        #expect(withSessions?.culprits == [Self.p2])
+        #expect(reason(withSessions) == "invalid proof of knowledge")
+        // Without session ids the replayed proof verifies; only the later share check catches party 2.
+        let without = try replayedError(suite, recordIn: [], replayIn: [])
+        #expect(without?.culprits == [Self.p2])
+        #expect(reason(without) == "round-2 share does not match its commitment")
+    }
+
+    /// Records party 2's round-1 package in one run and shows it to party 1 in another; party 1's error.
+    func replayedError<C: FROSTCiphersuite>(_: C.Type, recordIn a: [UInt8], replayIn b: [UInt8]) throws -> FROSTError? {
+        var recorded: DKGRound1Package<C>?
+        var first = DKGSimulation<C>()
+        first.sessionID = a
+        first.round1Inbox = { to, inbox in
+            if to == Self.p1 { recorded = inbox.first { $0.from == Self.p2 }?.package }
+            return inbox
+        }
+        #expect(try first.run(n: 3, t: 2, seed: 90).values.compactMap(\.dkgOutput).count == 3)
+        let old = try #require(recorded)
+        var second = DKGSimulation<C>()
+        second.sessionID = b
+        second.round1Inbox = { to, inbox in
+            to == Self.p1 ? inbox.map { $0.from == Self.p2 ? (from: Self.p2, package: old) : $0 } : inbox
+        }
+        return try second.run(n: 3, t: 2, seed: 91)[Self.p1]?.dkgError
+    }
+
+    func reason(_ e: FROSTError?) -> String? {
+        if case .misbehaving(let list)? = e { return list.first?.reason }
+        return nil
+    }
+
     @Test func taprootProofWithOddRIsRefused() throws {
         typealias C = FROSTSecp256k1Taproot
         let e = try round1Error(C.self) { inbox in

@@ -25,8 +25,10 @@ struct DKGSimulation<C: FROSTCiphersuite> {
     var round2Inbox: (ParticipantID, DKGInbox2<C>) -> DKGInbox2<C> = { $1 }
 
     /// Per participant: its output, or the error its round 2 or final step raised.
+    var sessionID: [UInt8] = []
+
     func run(n: Int, t: Int, seed: UInt64) throws -> [ParticipantID: Result<DKGOutput<C>, FROSTError>] {
-        let params = try KeyGenParameters(count: n, threshold: t)
+        let params = try KeyGenParameters(count: n, threshold: t, sessionID: sessionID)
         var rng = SeededRandom(seed: seed)
         var states1: [ParticipantID: DKGSlot<DKGRound1State<C>>] = [:]
         var round1: [ParticipantID: DKGRound1Package<C>] = [:]

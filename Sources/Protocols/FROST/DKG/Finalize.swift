@@ -67,7 +67,7 @@ extension DKGRound2State {
                                        groupPublicKey: groupKey, minSigners: t)
         let publicKeyPackage = PublicKeyPackage<C>(verifyingShares: verifyingShares, groupPublicKey: groupKey,
                                                    minSigners: t)
-        let digest = try DKGOutput<C>.commitmentDigest(commitments, threshold: t)
+        let digest = try DKGOutput<C>.commitmentDigest(commitments, threshold: t, session: parameters.sessionID)
         return DKGOutput(keyPackage: keyPackage, publicKeyPackage: publicKeyPackage, commitmentDigest: digest,
                          taprootInternalKey: internalKey)
     }

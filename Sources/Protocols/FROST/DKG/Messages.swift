@@ -87,9 +87,12 @@ public struct DKGOutput<C: FROSTCiphersuite>: Sendable {
     /// signing with them must not apply that tweak again (SECURITY-CHECKLIST 26). nil for other suites.
     public let taprootInternalKey: C.Element?
 
-    /// H("FROST-DKG-commitments-v1" || suite || t u16 || n u16 || for each ℓ ascending: id u16 || φ_{ℓ0..ℓ(t−1)}).
-    static func commitmentDigest(_ commitments: [ParticipantID: VSSCommitment<C.Element>], threshold t: Int) throws(FROSTError) -> [UInt8] {
+    /// H("FROST-DKG-commitments-v1" || suite || len u16 || session id || t u16 || n u16 ||
+    ///   for each ℓ ascending: id u16 || φ_{ℓ0..ℓ(t−1)}).
+    static func commitmentDigest(_ commitments: [ParticipantID: VSSCommitment<C.Element>], threshold t: Int,
+                                 session: [UInt8]) throws(FROSTError) -> [UInt8] {
         var parts: [[UInt8]] = [Array("FROST-DKG-commitments-v1".utf8), [C.suiteID],
+                                [UInt8(session.count >> 8), UInt8(session.count & 0xff)], session,
                                 [UInt8(t >> 8), UInt8(t & 0xff)],
                                 [UInt8(commitments.count >> 8), UInt8(commitments.count & 0xff)]]
         for (id, c) in commitments.sorted(by: { $0.key < $1.key }) {

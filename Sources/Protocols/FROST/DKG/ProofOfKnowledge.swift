@@ -13,30 +13,33 @@ public struct DKGProofOfKnowledge<C: FROSTCiphersuite>: Sendable, Equatable {
         self.mu = mu
     }
 
-    /// c_i = HDKG(SerializeScalar(i) || SerializeElement(φ_{i0}) || SerializeElement(R_i)).
-    static func challenge(identifier: ParticipantID, phi0: C.Element, R: C.Element) throws(CurveError) -> C.Scalar {
+    /// c_i = HDKG(SerializeScalar(i) || SerializeElement(φ_{i0}) || SerializeElement(R_i) [|| session id]).
+    /// The fields before the session id have fixed lengths, so the concatenation is unambiguous; with an
+    /// empty session id this is exactly the RFC 9591 / reference challenge.
+    static func challenge(identifier: ParticipantID, phi0: C.Element, R: C.Element,
+                          session: [UInt8] = []) throws(CurveError) -> C.Scalar {
         let i: C.Scalar = identifier.scalar()
-        return C.HDKG(i.bytes + (try phi0.serialized()) + (try R.serialized()))
+        return C.HDKG(i.bytes + (try phi0.serialized()) + (try R.serialized()) + session)
     }
 
     /// Round 1, step 2: proves knowledge of a_{i0} with the nonce k (fresh randomness, or a vector's).
     /// Taproot: k is negated when k·G has odd y, as the reference's generate_nonce does.
     static func prove(identifier: ParticipantID, secret a0: C.Scalar, phi0: C.Element,
-                      nonce: C.Scalar) throws(CurveError) -> Self {
+                      nonce: C.Scalar, session: [UInt8] = []) throws(CurveError) -> Self {
         var k = nonce
         var R = C.Element.baseMultiply(k)
         if DKGSuiteRules<C>.hasOddY(R) {
             k = -k
             R = C.Element.identity - R
         }
-        let c = try challenge(identifier: identifier, phi0: phi0, R: R)
+        let c = try challenge(identifier: identifier, phi0: phi0, R: R, session: session)
         return Self(R: R, mu: k + a0 * c)
     }
 
     /// Round 1, step 5: R_ℓ == μ_ℓ·G − c_ℓ·φ_{ℓ0}. Everything here is public.
-    func verify(identifier: ParticipantID, phi0: C.Element) -> Bool {
+    func verify(identifier: ParticipantID, phi0: C.Element, session: [UInt8] = []) -> Bool {
         guard !R.isIdentity, !phi0.isIdentity, !DKGSuiteRules<C>.hasOddY(R),
-              let c = try? Self.challenge(identifier: identifier, phi0: phi0, R: R) else { return false }
+              let c = try? Self.challenge(identifier: identifier, phi0: phi0, R: R, session: session) else { return false }
         return C.Element.baseMultiply(mu) - phi0.multipliedPublic(by: c) == R
     }
 }

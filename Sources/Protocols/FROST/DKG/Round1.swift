@@ -55,7 +55,7 @@ public enum DKG<C: FROSTCiphersuite> {
         let proof: DKGProofOfKnowledge<C>
         do {
             proof = try DKGProofOfKnowledge.prove(identifier: identifier, secret: secret.constant,
-                                                 phi0: commitment.constantTerm, nonce: k)
+                                                 phi0: commitment.constantTerm, nonce: k, session: parameters.sessionID)
         } catch { throw .curve(error) }
         // Round 1, step 4: broadcast (C_i, σ_i).
         let state = DKGRound1State<C>(identifier: identifier, parameters: parameters,

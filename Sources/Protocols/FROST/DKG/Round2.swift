@@ -32,7 +32,7 @@ extension DKGRound1State {
         var culprits: [FROSTError.Culprit] = []
         var commitments: [ParticipantID: VSSCommitment<C.Element>] = [identifier: commitment]
         for (sender, package) in received {
-            do { commitments[sender] = try DKGInputs.validate(package, from: sender, threshold: parameters.threshold) }
+            do { commitments[sender] = try DKGInputs.validate(package, from: sender, parameters: parameters) }
             catch { culprits.append(.init(party: sender, reason: error.reason)) }
         }
         guard culprits.isEmpty else { throw .misbehaving(culprits.sorted { $0.party < $1.party }) }
@@ -77,8 +77,9 @@ enum DKGInputs {
     }
 
     /// One round-1 package: exactly t commitment entries, none the identity, a valid proof of knowledge.
-    static func validate<C>(_ package: DKGRound1Package<C>, from sender: ParticipantID, threshold t: Int)
+    static func validate<C>(_ package: DKGRound1Package<C>, from sender: ParticipantID, parameters: KeyGenParameters)
         throws(Rejection) -> VSSCommitment<C.Element> {
+        let t = parameters.threshold
         guard package.commitment.count == t else {
             throw Rejection(reason: "commitment has \(package.commitment.count) entries, expected exactly \(t)")
         }
@@ -89,7 +90,8 @@ enum DKGInputs {
         guard !package.proofOfKnowledge.R.isIdentity else {
             throw Rejection(reason: "proof of knowledge with R at the identity")
         }
-        guard package.proofOfKnowledge.verify(identifier: sender, phi0: commitment.constantTerm) else {
+        guard package.proofOfKnowledge.verify(identifier: sender, phi0: commitment.constantTerm,
+                                              session: parameters.sessionID) else {
             throw Rejection(reason: "invalid proof of knowledge")
         }
         return commitment
