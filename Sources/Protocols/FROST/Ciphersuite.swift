@@ -21,10 +21,52 @@ public protocol FROSTCiphersuite: Sendable {
     static func H5(_ m: [UInt8]) -> [UInt8]
     /// HDKG: the DKG proof-of-knowledge challenge ("dkg").
     static func HDKG(_ m: [UInt8]) -> Scalar
+
+    // MARK: Signing hooks (defaults below are RFC 9591; the Taproot suite overrides them for BIP-340)
+
+    /// Whether keys and the group commitment are normalised to even y (BIP-340) and the key tweak applies.
+    static var isBIP340: Bool { get }
+    /// The length of an encoded final signature.
+    static var signatureByteCount: Int { get }
+    /// RFC 9591 §4.6 compute_challenge: H2(SerializeElement(R) || SerializeElement(PK) || msg).
+    static func challenge(R: Element, PK: Element, message: [UInt8]) throws(CurveError) -> Scalar
+    /// RFC 9591 §6 signature encoding: SerializeElement(R) || SerializeScalar(z).
+    static func serializeSignature(R: Element, z: Scalar) throws(CurveError) -> [UInt8]
+    /// Inverse of `serializeSignature`; rejects wrong lengths, invalid points and non-canonical scalars.
+    static func deserializeSignature(_ bytes: [UInt8]) throws(CurveError) -> (R: Element, z: Scalar)
+    /// True when y is odd (BIP-340 suites); false for suites without the even-y rule.
+    static func hasOddY(_ e: Element) -> Bool
+    /// BIP-341 tweak scalar t for the group key P and a merkle root (BIP-340 suites only).
+    static func tapTweak(groupKey P: Element, merkleRoot: [UInt8]) throws(CurveError) -> Scalar
 }
 
 extension FROSTCiphersuite {
     static var context: [UInt8] { Array(contextString.utf8) }
+
+    public static var isBIP340: Bool { false }
+    public static var signatureByteCount: Int { Element.byteCount + Scalar.byteCount }
+
+    public static func challenge(R: Element, PK: Element, message: [UInt8]) throws(CurveError) -> Scalar {
+        H2(try R.serialized() + PK.serialized() + message)
+    }
+
+    public static func serializeSignature(R: Element, z: Scalar) throws(CurveError) -> [UInt8] {
+        try R.serialized() + z.bytes
+    }
+
+    public static func deserializeSignature(_ bytes: [UInt8]) throws(CurveError) -> (R: Element, z: Scalar) {
+        guard bytes.count == signatureByteCount else { throw .invalidPoint }
+        let R = try Element(serialized: Array(bytes[0..<Element.byteCount]))
+        let z = try Scalar(canonical: Array(bytes[Element.byteCount...]))
+        return (R, z)
+    }
+
+    public static func hasOddY(_ e: Element) -> Bool { false }
+
+    /// Suites without BIP-341 have no tweak (SigningPackage refuses a tweak for them).
+    public static func tapTweak(groupKey P: Element, merkleRoot: [UInt8]) throws(CurveError) -> Scalar {
+        throw .invalidPoint
+    }
 }
 
 /// FROST(Ed25519, SHA-512), RFC 9591 §6.1: hashes are SHA-512 reduced little-endian modulo ℓ, and H2 has
@@ -75,6 +117,37 @@ public enum FROSTSecp256k1Taproot: FROSTCiphersuite {
     public static func H4(_ m: [UInt8]) -> [UInt8] { Hash.sha256([context, Array("msg".utf8), m]) }
     public static func H5(_ m: [UInt8]) -> [UInt8] { Hash.sha256([context, Array("com".utf8), m]) }
     public static func HDKG(_ m: [UInt8]) -> Secp256k1Scalar { HashToField.secp256k1(m, dst: context + Array("dkg".utf8)) }
+
+    // BIP-340 hooks, as the reference implementation's frost-secp256k1-tr does it.
+    public static var isBIP340: Bool { true }
+    /// BIP-340: R.x || s.
+    public static var signatureByteCount: Int { 64 }
+
+    /// BIP-340 challenge: only the x coordinates of R and of the (even-y) key are hashed.
+    public static func challenge(R: Secp256k1Point, PK: Secp256k1Point, message: [UInt8]) throws(CurveError) -> Secp256k1Scalar {
+        H2(try R.xOnly() + PK.xOnly() + message)
+    }
+
+    public static func serializeSignature(R: Secp256k1Point, z: Secp256k1Scalar) throws(CurveError) -> [UInt8] {
+        try R.xOnly() + z.bytes
+    }
+
+    /// R is lifted to even y (a BIP-340 signature always carries an even R).
+    public static func deserializeSignature(_ bytes: [UInt8]) throws(CurveError) -> (R: Secp256k1Point, z: Secp256k1Scalar) {
+        guard bytes.count == 64 else { throw .invalidPoint }
+        let R = try Secp256k1Point(liftX: Array(bytes[0..<32]))
+        let z = try Secp256k1Scalar(canonical: Array(bytes[32...]))
+        return (R, z)
+    }
+
+    public static func hasOddY(_ e: Secp256k1Point) -> Bool {
+        guard let even = try? e.hasEvenY() else { return false }
+        return !even
+    }
+
+    public static func tapTweak(groupKey P: Secp256k1Point, merkleRoot: [UInt8]) throws(CurveError) -> Secp256k1Scalar {
+        try BIP341.tweakScalar(internalKey: P, merkleRoot: merkleRoot)
+    }
 }
 
 /// RFC 9380 §5: hash_to_field with expand_message_xmd over SHA-256.
