@@ -66,6 +66,19 @@ public enum FROSTSigning<C: FROSTCiphersuite> {
     public static func deriveInterpolatingValue(participants L: [ParticipantID], x xi: ParticipantID) throws(FROSTError) -> Scalar {
         guard L.contains(xi) else { throw .invalidParameters("\(xi) is not in the signer list") }
         guard Set(L).count == L.count else { throw .invalidParameters("duplicate identifier in the signer list") }
+        // λ_i = Π_{j≠i} x_j / (x_j − x_i); each |x_j − x_i| < 2^16 is inverted as a small public integer.
+        let inverses = SmallInverses<Scalar>()
+        var lambda = Scalar.one
+        for xj in L where xj != xi {
+            let diff = Int(xj.value) - Int(xi.value)
+            let inv = inverses.inverse(UInt32(diff.magnitude))
+            lambda = lambda * xj.scalar(Scalar.self) * (diff < 0 ? -inv : inv)
+        }
+        return lambda
+    }
+
+    /// The textbook form (one field inversion), kept as the reference the fast form is tested against.
+    static func deriveInterpolatingValueByInversion(participants L: [ParticipantID], x xi: ParticipantID) throws(FROSTError) -> Scalar {
         let x = xi.scalar(Scalar.self)
         var numerator = Scalar.one, denominator = Scalar.one
         for xj in L where xj != xi {
