@@ -38,6 +38,13 @@ public protocol FROSTCiphersuite: Sendable {
     static func hasOddY(_ e: Element) -> Bool
     /// BIP-341 tweak scalar t for the group key P and a merkle root (BIP-340 suites only).
     static func tapTweak(groupKey P: Element, merkleRoot: [UInt8]) throws(CurveError) -> Scalar
+
+    // MARK: Performance hooks over public values (defaults: the group's own operations)
+
+    /// Σ D_i + ρ_i·E_i (RFC 9591 §4.5 compute_group_commitment); all inputs public.
+    static func groupCommitment(hiding: [Element], binding: [Element], bindingFactors: [Scalar]) -> Element
+    /// z·G == R + c·PK for public values.
+    static func verifyEquation(R: Element, z: Scalar, PK: Element, c: Scalar) -> Bool
 }
 
 extension FROSTCiphersuite {
@@ -63,6 +70,18 @@ extension FROSTCiphersuite {
 
     public static func hasOddY(_ e: Element) -> Bool { false }
 
+    public static func groupCommitment(hiding: [Element], binding: [Element], bindingFactors: [Scalar]) -> Element {
+        var R = Element.identity
+        for (i, rho) in bindingFactors.enumerated() where i < hiding.count && i < binding.count {
+            R = R + hiding[i] + binding[i].multipliedPublic(by: rho)
+        }
+        return R
+    }
+
+    public static func verifyEquation(R: Element, z: Scalar, PK: Element, c: Scalar) -> Bool {
+        Element.baseMultiply(z) == R + PK.multipliedPublic(by: c)
+    }
+
     /// Suites without BIP-341 have no tweak (SigningPackage refuses a tweak for them).
     public static func tapTweak(groupKey P: Element, merkleRoot: [UInt8]) throws(CurveError) -> Scalar {
         throw .invalidPoint
@@ -83,6 +102,20 @@ public enum FROSTEd25519: FROSTCiphersuite {
     public static func H4(_ m: [UInt8]) -> [UInt8] { h("msg", m) }
     public static func H5(_ m: [UInt8]) -> [UInt8] { h("com", m) }
     public static func HDKG(_ m: [UInt8]) -> Ed25519Scalar { Ed25519Scalar(reducingWide: h("dkg", m)) }
+
+    /// Public-value fast path (libsodium has only a constant-time ladder with a subgroup check per call).
+    public static func groupCommitment(hiding: [Ed25519Point], binding: [Ed25519Point], bindingFactors: [Ed25519Scalar]) -> Ed25519Point {
+        guard let enc = Ed25519Vartime.linearCombination(scalars: bindingFactors.map(\.bytes), points: binding.map(\.encoding),
+                                                         extra: hiding.map(\.encoding)) else { return .identity }
+        return (try? Ed25519Point(serialized: enc)) ?? .identity
+    }
+
+    public static func verifyEquation(R: Ed25519Point, z: Ed25519Scalar, PK: Ed25519Point, c: Ed25519Scalar) -> Bool {
+        guard !R.isIdentity, let enc = Ed25519Vartime.linearCombination(scalars: [z.bytes, (-c).bytes],
+                                                                        points: [Ed25519Point.generator.encoding, PK.encoding],
+                                                                        extra: []) else { return false }
+        return enc == R.encoding
+    }
 }
 
 /// FROST(secp256k1, SHA-256), RFC 9591 §6.5: scalar hashes are RFC 9380 hash_to_field (expand_message_xmd

@@ -79,7 +79,7 @@ extension FROSTSigning {
     /// z·G == R' + c·PK' (R' and PK' with even y for BIP-340; c already computed from them).
     static func verify(R: Element, z: Scalar, groupPublicKey: Element, challenge c: Scalar) -> Bool {
         let Rn = C.hasOddY(R) ? Element.identity - R : R
-        return Element.baseMultiply(z) == Rn + groupPublicKey.multipliedPublic(by: c)
+        return C.verifyEquation(R: Rn, z: z, PK: groupPublicKey, c: c)
     }
 
     // RFC 9591 signature verification (Appendix C, prime-order groups): c = H2(R || PK || msg),
@@ -88,7 +88,7 @@ extension FROSTSigning {
         let pk = C.hasOddY(groupPublicKey) ? Element.identity - groupPublicKey : groupPublicKey
         let R = C.hasOddY(signature.R) ? Element.identity - signature.R : signature.R
         guard !R.isIdentity, let c = try? computeChallenge(R: R, groupPublicKey: pk, message: message) else { return false }
-        return Element.baseMultiply(signature.z) == R + pk.multipliedPublic(by: c)
+        return C.verifyEquation(R: R, z: signature.z, PK: pk, c: c)
     }
 
     /// The key a final signature verifies under: PK for RFC suites; for BIP-340 the even-y (and tweaked) key.

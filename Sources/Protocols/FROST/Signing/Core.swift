@@ -49,11 +49,7 @@ public enum FROSTSigning<C: FROSTCiphersuite> {
 
     // RFC 9591 §4.5 compute_group_commitment: R = Σ (D_i + ρ_i·E_i). Public values: variable-time products.
     public static func computeGroupCommitment(list: [SigningCommitments<C>], bindingFactors: [Scalar]) -> Element {
-        var R = Element.identity
-        for (c, rho) in zip(list, bindingFactors) {
-            R = R + c.hiding + c.binding.multipliedPublic(by: rho)
-        }
-        return R
+        C.groupCommitment(hiding: list.map(\.hiding), binding: list.map(\.binding), bindingFactors: bindingFactors)
     }
 
     // RFC 9591 §4.6 compute_challenge (the suite hook: BIP-340 hashes x-only R and PK).
