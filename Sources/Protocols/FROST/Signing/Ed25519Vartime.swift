@@ -9,9 +9,9 @@ enum Ed25519Vartime {
 
     struct FE {
         var l0, l1, l2, l3, l4: UInt64
-        static let mask: UInt64 = (1 << 51) - 1
-        static let zero = FE(l0: 0, l1: 0, l2: 0, l3: 0, l4: 0)
-        static let one = FE(l0: 1, l1: 0, l2: 0, l3: 0, l4: 0)
+        static var mask: UInt64 { 0x7_FFFF_FFFF_FFFF }
+        static var zero: FE { FE(l0: 0, l1: 0, l2: 0, l3: 0, l4: 0) }
+        static var one: FE { FE(l0: 1, l1: 0, l2: 0, l3: 0, l4: 0) }
 
         init(l0: UInt64, l1: UInt64, l2: UInt64, l3: UInt64, l4: UInt64) {
             self.l0 = l0; self.l1 = l1; self.l2 = l2; self.l3 = l3; self.l4 = l4
@@ -206,10 +206,13 @@ enum Ed25519Vartime {
         }
 
         /// add-2008-hwcd-3 (a = −1, unified).
-        static func + (p: Point, q: Point) -> Point {
+        static func + (p: Point, q: Point) -> Point { add(p, q, d2: Ed25519Vartime.d2) }
+
+        @inline(__always)
+        static func add(_ p: Point, _ q: Point, d2: FE) -> Point {
             let a = (p.Y - p.X) * (q.Y - q.X)
             let b = (p.Y + p.X) * (q.Y + q.X)
-            let c = p.T * Ed25519Vartime.d2 * q.T
+            let c = p.T * d2 * q.T
             let zz = p.Z * q.Z
             let d = zz + zz
             let e = b - a, f = d - c, g = d + c, h = b + a
@@ -224,7 +227,7 @@ enum Ed25519Vartime {
             let e = (X + Y).squared() - a - b
             let g = b - a
             let f = g - c
-            let h = FE.zero - a - b
+            let h = -(a + b)
             return Point(X: e * f, Y: g * h, Z: f * g, T: e * h)
         }
     }
@@ -232,21 +235,32 @@ enum Ed25519Vartime {
     /// Σ scalars[i]·points[i] + Σ extra, everything public. Scalars are 32-byte little-endian (Ed25519Scalar).
     /// Returns the canonical encoding, or nil if an input does not decode.
     static func linearCombination(scalars: [[UInt8]], points: [[UInt8]], extra: [[UInt8]]) -> [UInt8]? {
-        var tables = [[Point]]()
-        tables.reserveCapacity(points.count)
-        for enc in points {
-            guard let p = Point(encoding: enc) else { return nil }
-            var t = [Point.identity, p]
-            for j in 2..<16 { t.append(t[j - 1] + p) }
-            tables.append(t)
+        let d2 = Ed25519Vartime.d2
+        let n = min(points.count, scalars.count)
+        // One flat table: entry 16·i + j = j·P_i.
+        var table = [Point](repeating: .identity, count: 16 * n)
+        for i in 0..<n {
+            guard let p = Point(encoding: points[i]), scalars[i].count == 32 else { return nil }
+            table[16 * i + 1] = p
+            for j in 2..<16 { table[16 * i + j] = Point.add(table[16 * i + j - 1], p, d2: d2) }
+        }
+        // Nibbles, most significant window first.
+        var nibbles = [UInt8](repeating: 0, count: 64 * n)
+        for i in 0..<n {
+            let s = scalars[i]
+            for w in 0..<64 { nibbles[64 * i + w] = s[w >> 1] >> (4 * UInt8(w & 1)) & 0x0f }
         }
         var acc = Point.identity
         var started = false
-        for w in stride(from: 63, through: 0, by: -1) {
-            if started { acc = acc.doubled().doubled().doubled().doubled() }
-            for (i, s) in scalars.enumerated() where s.count == 32 && i < tables.count {
-                let nib = Int(s[w >> 1] >> (4 * UInt8(w & 1)) & 0x0f)
-                if nib != 0 { acc = acc + tables[i][nib]; started = true }
+        table.withUnsafeBufferPointer { tab in
+            nibbles.withUnsafeBufferPointer { nib in
+                for w in stride(from: 63, through: 0, by: -1) {
+                    if started { acc = acc.doubled().doubled().doubled().doubled() }
+                    for i in 0..<n {
+                        let k = Int(nib[64 * i + w])
+                        if k != 0 { acc = Point.add(acc, tab[16 * i + k], d2: d2); started = true }
+                    }
+                }
             }
         }
         for enc in extra {
