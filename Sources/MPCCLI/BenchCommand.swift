@@ -1,5 +1,10 @@
 import ArgumentParser
 import Protocols
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `mpc bench frost --suite ed25519|secp256k1|taproot --threshold T --parties N --iterations K`
 /// In-process timing of FROST signing (run it from a release build: `swift run -c release mpc bench ...`).
@@ -41,11 +46,13 @@ struct FrostBench: ParsableCommand {
         case (.sign, .taproot): rows = try SigningBench<FROSTSecp256k1Taproot>.run(t: threshold, n: parties, iterations: iterations, seed: seed)
         case (.dkg, _): rows = try benchDKG(suite: suite, threshold: threshold, parties: parties, iterations: iterations, seed: seed)
         }
-        print("FROST \(proto.rawValue) \(suite.rawValue) \(threshold)-of-\(parties), \(iterations) iterations")
-        print("phase".padding(toLength: 34, withPad: " ", startingAt: 0) + "median        p95")
+        print("FROST \(proto.rawValue) \(suite.rawValue) \(threshold)-of-\(parties), \(iterations) iterations"
+              + " (wall clock; CPU = this thread's CPU time, less sensitive to other load on the machine)")
+        print("phase".padding(toLength: 32, withPad: " ", startingAt: 0)
+              + "wall median   wall p95      CPU median    CPU p95")
         for r in rows {
-            print(r.name.padding(toLength: 34, withPad: " ", startingAt: 0)
-                  + format(r.median).padding(toLength: 14, withPad: " ", startingAt: 0) + format(r.p95))
+            let cells = [r.wall.median, r.wall.p95, r.cpu.median, r.cpu.p95].map { format($0).padding(toLength: 14, withPad: " ", startingAt: 0) }
+            print(r.name.padding(toLength: 32, withPad: " ", startingAt: 0) + cells.joined())
         }
     }
 
@@ -59,27 +66,47 @@ struct FrostBench: ParsableCommand {
     }
 }
 
-struct BenchRow {
-    let name: String
-    let samples: [Double]
+struct Samples {
+    var values: [Double] = []
     var median: Double { percentile(0.5) }
     var p95: Double { percentile(0.95) }
 
     func percentile(_ p: Double) -> Double {
-        let s = samples.sorted()
+        let s = values.sorted()
         guard !s.isEmpty else { return 0 }
         let k = min(s.count - 1, max(0, Int((p * Double(s.count)).rounded(.up)) - 1))
         return s[k]
     }
 }
 
-/// Seconds elapsed running `body`.
-func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
-    let clock = ContinuousClock()
-    var result: T?
-    let d = try clock.measure { result = try body() }
-    let secs = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    // `result` is always set by the closure above.
-    guard let r = result else { fatalError("timed body produced no result") }
-    return (r, secs)
+struct BenchRow {
+    let name: String
+    let wall: Samples
+    let cpu: Samples
+}
+
+/// A point in time on both clocks: the monotonic wall clock and this thread's CPU time.
+struct Stamp {
+    let wall: ContinuousClock.Instant
+    let cpu: Double
+
+    static func now() -> Stamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Stamp(wall: ContinuousClock.now, cpu: Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9)
+    }
+
+    /// (wall seconds, CPU seconds) since `self`.
+    func elapsed() -> (Double, Double) {
+        let end = Stamp.now()
+        let d = end.wall - wall
+        return (Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18, end.cpu - cpu)
+    }
+}
+
+/// Runs `body`, returning its result and (wall, CPU) seconds.
+func timed<T>(_ body: () throws -> T) rethrows -> (T, (Double, Double)) {
+    let start = Stamp.now()
+    let r = try body()
+    return (r, start.elapsed())
 }

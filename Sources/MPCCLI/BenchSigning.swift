@@ -8,13 +8,14 @@ enum SigningBench<C: FROSTCiphersuite> {
     static func run(t: Int, n: Int, iterations: Int, seed: UInt64) throws -> [BenchRow] {
         var rng = SeededRandom(seed: seed)
         let (keys, pkp) = BenchKeys<C>.split(t: t, n: n, rng: &rng)
-        var r1 = [Double](), r2 = [Double](), agg = [Double](), whole = [Double]()
+        var r1 = (Samples(), Samples()), r2 = (Samples(), Samples()), agg = (Samples(), Samples()), whole = (Samples(), Samples())
+        func add(_ s: inout (Samples, Samples), _ t: (Double, Double)) { s.0.values.append(t.0); s.1.values.append(t.1) }
         let message = Array("benchmark message".utf8)
         for it in 0..<(iterations + 1) {   // the first run warms caches and is not recorded
             var ids = Array(keys.keys)
             ids.shuffle(using: &rng)
             let chosen = Array(ids.prefix(t)).sorted()
-            let start = ContinuousClock.now
+            let start = Stamp.now()
             let coordinator = try SigningCoordinator<C>(publicKeyPackage: pkp, signers: chosen, message: message)
             let sessions = chosen.compactMap { keys[$0].map { SignerSession<C>(keyPackage: $0) } }
             let (commitments, tR1) = try timed { try sessions.map { try $0.round1(using: &rng) } }
@@ -29,18 +30,17 @@ enum SigningBench<C: FROSTCiphersuite> {
                 for s in shares { if case .finished(let f) = try coordinator.receive(s) { sig = f } }
                 return sig
             }
-            let elapsed = ContinuousClock.now - start
+            let elapsed = start.elapsed()
             guard let sig = result,
                   FROSTSigning<C>.verify(signature: sig, groupPublicKey: try coordinator.verifyingKey(), message: message)
             else { throw BenchError.protocolFailed("signature does not verify") }
             if it == 0 { continue }
-            r1.append(tR1); r2.append(tR2); agg.append(tAgg)
-            whole.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            add(&r1, tR1); add(&r2, tR2); add(&agg, tAgg); add(&whole, elapsed)
         }
-        return [BenchRow(name: "round 1 (all \(t) signers)", samples: r1),
-                BenchRow(name: "round 2 (all \(t) signers)", samples: r2),
-                BenchRow(name: "aggregation (+ verification)", samples: agg),
-                BenchRow(name: "whole signing", samples: whole)]
+        return [BenchRow(name: "round 1 (all \(t) signers)", wall: r1.0, cpu: r1.1),
+                BenchRow(name: "round 2 (all \(t) signers)", wall: r2.0, cpu: r2.1),
+                BenchRow(name: "aggregation (+ verification)", wall: agg.0, cpu: agg.1),
+                BenchRow(name: "whole signing", wall: whole.0, cpu: whole.1)]
     }
 }
 
