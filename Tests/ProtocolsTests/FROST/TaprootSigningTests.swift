@@ -62,6 +62,29 @@ import CSecp256k1
         #expect(qParities == [true, false], "both parities of the output key Q exercised")
     }
 
+    @Test func tweakedSigningNamesACheater() throws {
+        var rng = SeededRandom(seed: 343)
+        for k in 0..<4 {   // several keys: both parities of P, Q and R occur
+            let keys = TestDealer<TR>.split(t: 2, n: 3, rng: &rng)
+            let signers = [keys.ids[0], keys.ids[2]]
+            let coordinator = try SigningCoordinator<TR>(publicKeyPackage: keys.publicKeyPackage, signers: signers,
+                                                         message: Array("cheat \(k)".utf8), tweak: .keyPathOnly)
+            let sessions = signers.map { SignerSession<TR>(keyPackage: keys.packages[$0]!) }
+            var package: SigningPackage<TR>?
+            for s in sessions {
+                if case .sendSigningPackage(let p) = try coordinator.receive(try s.round1(using: &rng)) { package = p }
+            }
+            let honest = try sessions[0].round2(package!)
+            let cheat = try sessions[1].round2(package!)
+            #expect(try FROSTSigning<TR>.verifySignatureShare(honest, package: package!, publicKeyPackage: keys.publicKeyPackage))
+            #expect(try FROSTSigning<TR>.verifySignatureShare(cheat, package: package!, publicKeyPackage: keys.publicKeyPackage))
+            _ = try coordinator.receive(honest)
+            #expect(throws: FROSTError.misbehaving([.init(party: signers[1], reason: "invalid signature share")])) {
+                _ = try coordinator.receive(SignatureShare<TR>(identifier: cheat.identifier, share: -cheat.share))
+            }
+        }
+    }
+
     @Test func tweakIsRefusedForOtherSuites() throws {
         var rng = SeededRandom(seed: 3)
         let keys = TestDealer<FROSTSecp256k1>.split(t: 2, n: 3, rng: &rng)
