@@ -13,7 +13,9 @@ enum SigningBench<C: FROSTCiphersuite> {
         let message = Array("benchmark message".utf8)
         for it in 0..<(iterations + 1) {   // the first run warms caches and is not recorded
             var ids = Array(keys.keys)
-            ids.shuffle(using: &rng)
+            var g = SeededGenerator(source: rng)
+            ids.shuffle(using: &g)
+            rng = g.source
             let chosen = Array(ids.prefix(t)).sorted()
             let start = Stamp.now()
             let coordinator = try SigningCoordinator<C>(publicKeyPackage: pkp, signers: chosen, message: message)
@@ -74,9 +76,8 @@ enum BenchKeys<C: FROSTCiphersuite> {
     }
 }
 
-/// SeededRandom as a RandomNumberGenerator for shuffling the signer set.
-extension SeededRandom: RandomNumberGenerator {
-    public mutating func next() -> UInt64 {
-        bytes(8).reduce(0) { $0 << 8 | UInt64($1) }
-    }
+/// A SeededRandom stream as a RandomNumberGenerator, for shuffling the signer set.
+struct SeededGenerator: RandomNumberGenerator {
+    var source: SeededRandom
+    mutating func next() -> UInt64 { source.bytes(8).reduce(0) { $0 << 8 | UInt64($1) } }
 }

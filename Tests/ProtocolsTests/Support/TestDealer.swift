@@ -69,11 +69,15 @@ func subsets<T>(_ items: [T], _ k: Int, limit: Int, rng: inout SeededRandom) -> 
     if all.count <= limit { return all }
     return (0..<limit).map { _ in
         var idx = Array(items.indices)
-        idx.shuffle(using: &rng)
+        var g = SeededGenerator(source: rng)
+        idx.shuffle(using: &g)
+        rng = g.source
         return idx.prefix(k).sorted().map { items[$0] }
     }
 }
 
-extension SeededRandom: RandomNumberGenerator {
-    public mutating func next() -> UInt64 { bytes(8).reduce(0) { $0 << 8 | UInt64($1) } }
+/// A SeededRandom stream as a RandomNumberGenerator (for shuffles).
+struct SeededGenerator: RandomNumberGenerator {
+    var source: SeededRandom
+    mutating func next() -> UInt64 { source.bytes(8).reduce(0) { $0 << 8 | UInt64($1) } }
 }

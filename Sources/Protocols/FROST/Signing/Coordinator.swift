@@ -3,6 +3,8 @@
 /// The coordinator fixes the exact signer set up front (SECURITY-CHECKLIST item 28); each message is
 /// validated (sender in the set, not a duplicate, right phase) before it is stored. Aggregation verifies the
 /// result and on failure verifies every share, naming every cheater (item 25).
+/// The caller (the session actor) must check that each message's `identifier` is the authenticated sender
+/// of its envelope before passing it in: the state machine trusts the identifier it is given.
 public final class SigningCoordinator<C: FROSTCiphersuite> {
     public enum Action: Sendable, Equatable {
         /// Keep collecting.
