@@ -37,7 +37,14 @@ enum ExternalVerify {
 
     static func everySubset<C: FROSTCiphersuite>(_: C.Type, suite: Suite) throws {
         var rng = SeededRandom(seed: 0xF05 &+ UInt64(C.suiteID))
-        for (t, n) in shapes {
+        // The fixed shapes plus three drawn at random (2 ≤ t ≤ 10, t ≤ n ≤ 15).
+        var drawn = shapes
+        for _ in 0..<3 {
+            let b = rng.bytes(2)
+            let t = 2 + Int(b[0]) % 9
+            drawn.append((t, t + Int(b[1]) % (16 - t)))
+        }
+        for (t, n) in drawn {
             let keys = TestDealer<C>.split(t: t, n: n, rng: &rng)
             let message = rng.bytes(Int(rng.bytes(1)[0]))
             let limit = t >= 7 ? 3 : 12

@@ -26,6 +26,20 @@ import Testing
         #expect(report.checks.filter { $0.name.hasSuffix(" signature") }.count == 8)   // rows 0-3 and 15-18 carry a secret key
     }
 
+    /// The vectors' final signatures verify with the independent C libraries (and our runner reproduced them).
+    @Test func finalSignaturesVerifyWithLibsodiumAndLibsecp256k1() throws {
+        let ed = try JSONValue.parse(try SharedVectors.load("cfrg-draft-irtf-cfrg-frost_frost-ed25519-sha512.json"))
+        let edSig = try #require(ed["final_output"]?["sig"]?.text.flatMap(Hex.decode))
+        let edPK = try #require(ed["inputs"]?["group_public_key"]?.text.flatMap(Hex.decode))
+        let edMsg = try #require(ed["inputs"]?["message"]?.text.flatMap(Hex.decode))
+        #expect(ExternalVerify.ed25519(edSig, edPK, edMsg))
+        let tr = try JSONValue.parse(try SharedVectors.load("ZcashFoundation-frost_frost-secp256k1-tr_vectors.json"))
+        let trSig = try #require(tr["final_output"]?["sig"]?.text.flatMap(Hex.decode))
+        let trPK = try #require(tr["inputs"]?["verifying_key_key"]?.text.flatMap(Hex.decode))
+        let trMsg = try #require(tr["inputs"]?["message"]?.text.flatMap(Hex.decode))
+        #expect(ExternalVerify.bip340(trSig, xOnly: Array(trPK.dropFirst()), trMsg))
+    }
+
     @Test func dkgFilesReachTheDKGExtensionPoint() throws {
         let bytes = try SharedVectors.load("ZcashFoundation-frost_frost-ed25519_vectors_dkg.json")
         let result = Result { () throws(VectorError) in try VectorRunner.run(bytes) }
