@@ -84,4 +84,10 @@ public struct Signature<C: FROSTCiphersuite>: Sendable, Equatable {
     public func bytes() throws(FROSTError) -> [UInt8] {
         do { return try C.serializeSignature(R: R, z: z) } catch { throw .curve(error) }
     }
+
+    /// Signatures are equal when their encodings are (BIP-340 keeps only R.x, so R and −R encode alike).
+    public static func == (a: Self, b: Self) -> Bool {
+        guard let x = try? a.bytes(), let y = try? b.bytes() else { return a.R == b.R && a.z == b.z }
+        return x == y
+    }
 }
