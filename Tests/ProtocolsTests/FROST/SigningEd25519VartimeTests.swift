@@ -5,6 +5,19 @@ import Testing
 @Suite struct SigningEd25519VartimeTests {
     typealias V = Ed25519Vartime
 
+    @Test func squaringAgreesWithMultiplication() {
+        var rng = SeededRandom(seed: 255)
+        for _ in 0..<200 {
+            var b = rng.bytes(32); b[31] &= 0x7f
+            let x = V.FE(bytes: b)
+            #expect(x.squared() == x * x)
+            let y = x + x + x   // larger limbs
+            #expect(y.squared() == y * y)
+        }
+        let pMinus1 = V.FE(bytes: [0xec] + [UInt8](repeating: 0xff, count: 30) + [0x7f])
+        #expect(pMinus1.squared() == .one)
+    }
+
     @Test func constants() {
         #expect(V.sqrtM1 * V.sqrtM1 == -V.FE.one)
         #expect(V.FE(7) * V.FE(7).inverted() == .one)

@@ -94,11 +94,28 @@ enum Ed25519Vartime {
             return r
         }
 
-        func squared() -> FE { self * self }
+        /// a² with the symmetric products merged (15 multiplications instead of 25).
+        func squared() -> FE {
+            let d0 = l0 &* 2, d1 = l1 &* 2, d2 = l2 &* 2, d3 = l3 &* 2
+            let a3x19 = l3 &* 19, a4x19 = l4 &* 19
+            var r0 = Wide(l0, l0); r0.add(d1, a4x19); r0.add(d2, a3x19)
+            var r1 = Wide(d0, l1); r1.add(d2, a4x19); r1.add(l3, a3x19)
+            var r2 = Wide(d0, l2); r2.add(l1, l1); r2.add(d3, a4x19)
+            var r3 = Wide(d0, l3); r3.add(d1, l2); r3.add(l4, a4x19)
+            var r4 = Wide(d0, l4); r4.add(d1, l3); r4.add(l2, l2)
+            r1.add(r0.shr51()); let c0 = r0.lo & FE.mask
+            r2.add(r1.shr51()); let c1 = r1.lo & FE.mask
+            r3.add(r2.shr51()); let c2 = r2.lo & FE.mask
+            r4.add(r3.shr51()); let c3 = r3.lo & FE.mask
+            let top = r4.shr51(); let c4 = r4.lo & FE.mask
+            var r = FE(l0: c0 &+ top &* 19, l1: c1, l2: c2, l3: c3, l4: c4)
+            r.carry()
+            return r
+        }
 
         func squared(times n: Int) -> FE {
             var r = self
-            for _ in 0..<n { r = r * r }
+            for _ in 0..<n { r = r.squared() }
             return r
         }
 
