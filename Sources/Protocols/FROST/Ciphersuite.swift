@@ -45,6 +45,13 @@ public protocol FROSTCiphersuite: Sendable {
     static func groupCommitment(hiding: [Element], binding: [Element], bindingFactors: [Scalar]) -> Element
     /// z·G == R + c·PK for public values.
     static func verifyEquation(R: Element, z: Scalar, PK: Element, c: Scalar) -> Bool
+    /// The group commitment as SerializeElement(R) (nil for the identity), with the element when the
+    /// suite has it at hand; a signer needs only the encoding (challenge and parity come from it).
+    static func groupCommitmentEncoded(hiding: [Element], binding: [Element], bindingFactors: [Scalar]) -> (encoding: [UInt8], element: Element?)?
+    /// compute_challenge from SerializeElement(R).
+    static func challenge(encodedR: [UInt8], PK: Element, message: [UInt8]) throws(CurveError) -> Scalar
+    /// BIP-340 parity of R from SerializeElement(R).
+    static func hasOddY(encoded: [UInt8]) -> Bool
 }
 
 extension FROSTCiphersuite {
@@ -82,6 +89,18 @@ extension FROSTCiphersuite {
         Element.baseMultiply(z) == R + PK.multipliedPublic(by: c)
     }
 
+    public static func groupCommitmentEncoded(hiding: [Element], binding: [Element], bindingFactors: [Scalar]) -> (encoding: [UInt8], element: Element?)? {
+        let R = groupCommitment(hiding: hiding, binding: binding, bindingFactors: bindingFactors)
+        guard !R.isIdentity, let enc = try? R.serialized() else { return nil }
+        return (enc, R)
+    }
+
+    public static func challenge(encodedR: [UInt8], PK: Element, message: [UInt8]) throws(CurveError) -> Scalar {
+        H2(encodedR + (try PK.serialized()) + message)
+    }
+
+    public static func hasOddY(encoded: [UInt8]) -> Bool { false }
+
     /// Suites without BIP-341 have no tweak (SigningPackage refuses a tweak for them).
     public static func tapTweak(groupKey P: Element, merkleRoot: [UInt8]) throws(CurveError) -> Scalar {
         throw .invalidPoint
@@ -108,6 +127,14 @@ public enum FROSTEd25519: FROSTCiphersuite {
         guard let enc = Ed25519Vartime.linearCombination(scalars: bindingFactors.map(\.bytes), points: binding.map(\.encoding),
                                                          extra: hiding.map(\.encoding)) else { return .identity }
         return (try? Ed25519Point(serialized: enc)) ?? .identity
+    }
+
+    /// The signer needs R only encoded: no libsodium decode-and-validate of R (a subgroup check) here.
+    public static func groupCommitmentEncoded(hiding: [Ed25519Point], binding: [Ed25519Point], bindingFactors: [Ed25519Scalar]) -> (encoding: [UInt8], element: Ed25519Point?)? {
+        guard let enc = Ed25519Vartime.linearCombination(scalars: bindingFactors.map(\.bytes), points: binding.map(\.encoding),
+                                                         extra: hiding.map(\.encoding)),
+              enc != Ed25519Point.identity.encoding else { return nil }
+        return (enc, nil)
     }
 
     public static func verifyEquation(R: Ed25519Point, z: Ed25519Scalar, PK: Ed25519Point, c: Ed25519Scalar) -> Bool {
@@ -172,6 +199,13 @@ public enum FROSTSecp256k1Taproot: FROSTCiphersuite {
         let z = try Secp256k1Scalar(canonical: Array(bytes[32...]))
         return (R, z)
     }
+
+    public static func challenge(encodedR: [UInt8], PK: Secp256k1Point, message: [UInt8]) throws(CurveError) -> Secp256k1Scalar {
+        guard encodedR.count == 33 else { throw .invalidPoint }
+        return H2(Array(encodedR.dropFirst()) + (try PK.xOnly()) + message)
+    }
+
+    public static func hasOddY(encoded: [UInt8]) -> Bool { encoded.first == 0x03 }
 
     public static func hasOddY(_ e: Secp256k1Point) -> Bool {
         guard let even = try? e.hasEvenY() else { return false }

@@ -115,7 +115,7 @@ enum ExternalVerify {
             let ctx = try FROSTSigning<C>.Context(package: forgedPackage,
                                                   groupPublicKey: try FROSTSigning<C>.verifyingKey(publicKeyPackage: lowPKP, tweak: .untweaked))
             let z = shares.reduce(C.Scalar.zero) { $0 + $1.share }
-            let sig = Signature<C>(R: ctx.R, z: z)
+            let sig = Signature<C>(R: try ctx.groupCommitment(), z: z)
             #expect(!FROSTSigning<C>.verify(signature: sig, groupPublicKey: keys.publicKeyPackage.groupPublicKey, message: message))
             // And the aggregator, even with the threshold lowered, finds the result invalid.
             #expect(throws: FROSTError.self) {

@@ -59,8 +59,9 @@ extension FROSTSigning {
         let ctx = try Context(package: package, groupPublicKey: key.groupPublicKey)
         var z = Scalar.zero
         for id in signers { if let s = byID[id] { z = z + s.share } }
-        let signature = Signature<C>(R: ctx.R, z: z)
-        if verify(R: ctx.R, z: z, groupPublicKey: key.groupPublicKey, challenge: ctx.challenge) {
+        let R = try ctx.groupCommitment()
+        let signature = Signature<C>(R: R, z: z)
+        if verify(R: R, z: z, groupPublicKey: key.groupPublicKey, challenge: ctx.challenge) {
             return signature
         }
 

@@ -88,7 +88,9 @@ public enum FROSTSigning<C: FROSTCiphersuite> {
     /// Everything public that round 2, share verification and aggregation share for one signing package.
     struct Context {
         let bindingFactors: [ParticipantID: Scalar]
-        let R: Element
+        /// SerializeElement(R) of the group commitment (never the identity).
+        let encodedR: [UInt8]
+        private let knownR: Element?
         let challenge: Scalar
         /// BIP-340: the group commitment R had odd y, so nonces (and commitment shares) are negated.
         let negateNonces: Bool
@@ -99,14 +101,25 @@ public enum FROSTSigning<C: FROSTCiphersuite> {
             }
             var map = [ParticipantID: Scalar](minimumCapacity: rho.count)
             for r in rho { map[r.identifier] = r.factor }
-            let R = computeGroupCommitment(list: package.commitments, bindingFactors: rho.map(\.factor))
-            guard !R.isIdentity else { throw .curve(.identityElement) }
+            // RFC 9591 §4.5 compute_group_commitment.
+            guard let R = C.groupCommitmentEncoded(hiding: package.commitments.map(\.hiding),
+                                                   binding: package.commitments.map(\.binding),
+                                                   bindingFactors: rho.map(\.factor)) else { throw .curve(.identityElement) }
             bindingFactors = map
-            self.R = R
+            encodedR = R.encoding
+            knownR = R.element
+            // RFC 9591 §4.6 compute_challenge.
             challenge = try curve { () throws(CurveError) in
-                try computeChallenge(R: R, groupPublicKey: groupPublicKey, message: package.message)
+                try C.challenge(encodedR: R.encoding, PK: groupPublicKey, message: package.message)
             }
-            negateNonces = C.hasOddY(R)
+            negateNonces = C.hasOddY(encoded: R.encoding)
+        }
+
+        /// R as a group element (decoded from its encoding when the suite computed only that).
+        func groupCommitment() throws(FROSTError) -> Element {
+            if let knownR { return knownR }
+            let enc = encodedR
+            return try curve { () throws(CurveError) in try Element(serialized: enc) }
         }
     }
 }
