@@ -1,3 +1,5 @@
+internal import CSodium
+
 /// RFC 9591 §6: a FROST ciphersuite is a prime-order group plus the hash functions H1..H5, each domain
 /// separated by the suite's context string. The reference implementation (ZF frost) adds HDKG ("dkg") for
 /// the DKG proof of knowledge and HID ("id") for identifiers derived from strings.
@@ -45,6 +47,8 @@ public protocol FROSTCiphersuite: Sendable {
     static func groupCommitment(hiding: [Element], binding: [Element], bindingFactors: [Scalar]) -> Element
     /// z·G == R + c·PK for public values.
     static func verifyEquation(R: Element, z: Scalar, PK: Element, c: Scalar) -> Bool
+    /// Verification of a final signature (R, z) on `message` whose challenge c is already computed.
+    static func verifySignature(R: Element, z: Scalar, PK: Element, message: [UInt8], challenge c: Scalar) -> Bool
     /// The group commitment as SerializeElement(R) (nil for the identity), with the element when the
     /// suite has it at hand; a signer needs only the encoding (challenge and parity come from it).
     static func groupCommitmentEncoded(hiding: [Element], binding: [Element], bindingFactors: [Scalar]) -> (encoding: [UInt8], element: Element?)?
@@ -89,6 +93,10 @@ extension FROSTCiphersuite {
         Element.baseMultiply(z) == R + PK.multipliedPublic(by: c)
     }
 
+    public static func verifySignature(R: Element, z: Scalar, PK: Element, message: [UInt8], challenge c: Scalar) -> Bool {
+        verifyEquation(R: R, z: z, PK: PK, c: c)
+    }
+
     public static func groupCommitmentEncoded(hiding: [Element], binding: [Element], bindingFactors: [Scalar]) -> (encoding: [UInt8], element: Element?)? {
         let R = groupCommitment(hiding: hiding, binding: binding, bindingFactors: bindingFactors)
         guard !R.isIdentity, let enc = try? R.serialized() else { return nil }
@@ -127,6 +135,15 @@ public enum FROSTEd25519: FROSTCiphersuite {
         guard let enc = Ed25519Vartime.linearCombination(scalars: bindingFactors.map(\.bytes), points: binding.map(\.encoding),
                                                          extra: hiding.map(\.encoding)) else { return .identity }
         return (try? Ed25519Point(serialized: enc)) ?? .identity
+    }
+
+    /// An RFC 9591 FROST(Ed25519) signature is an RFC 8032 signature: libsodium verifies it (its check
+    /// [s]B = R + [H(R || A || M)]A is this suite's, c being that hash; it also refuses small-order R and A).
+    public static func verifySignature(R: Ed25519Point, z: Ed25519Scalar, PK: Ed25519Point, message: [UInt8], challenge c: Ed25519Scalar) -> Bool {
+        guard !R.isIdentity, !PK.isIdentity else { return false }
+        Sodium.ensureInitialized()
+        let sig = R.encoding + z.bytes
+        return crypto_sign_verify_detached(sig, message, UInt64(message.count), PK.encoding) == 0
     }
 
     /// The signer needs R only encoded: no libsodium decode-and-validate of R (a subgroup check) here.

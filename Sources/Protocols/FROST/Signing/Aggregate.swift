@@ -61,7 +61,7 @@ extension FROSTSigning {
         for id in signers { if let s = byID[id] { z = z + s.share } }
         let R = try ctx.groupCommitment()
         let signature = Signature<C>(R: R, z: z)
-        if verify(R: R, z: z, groupPublicKey: key.groupPublicKey, challenge: ctx.challenge) {
+        if verify(R: R, z: z, groupPublicKey: key.groupPublicKey, message: package.message, challenge: ctx.challenge) {
             return signature
         }
 
@@ -78,9 +78,9 @@ extension FROSTSigning {
     }
 
     /// z·G == R' + c·PK' (R' and PK' with even y for BIP-340; c already computed from them).
-    static func verify(R: Element, z: Scalar, groupPublicKey: Element, challenge c: Scalar) -> Bool {
+    static func verify(R: Element, z: Scalar, groupPublicKey: Element, message: [UInt8], challenge c: Scalar) -> Bool {
         let Rn = C.hasOddY(R) ? Element.identity - R : R
-        return C.verifyEquation(R: Rn, z: z, PK: groupPublicKey, c: c)
+        return C.verifySignature(R: Rn, z: z, PK: groupPublicKey, message: message, challenge: c)
     }
 
     // RFC 9591 signature verification (Appendix C, prime-order groups): c = H2(R || PK || msg),
@@ -89,7 +89,7 @@ extension FROSTSigning {
         let pk = C.hasOddY(groupPublicKey) ? Element.identity - groupPublicKey : groupPublicKey
         let R = C.hasOddY(signature.R) ? Element.identity - signature.R : signature.R
         guard !R.isIdentity, let c = try? computeChallenge(R: R, groupPublicKey: pk, message: message) else { return false }
-        return C.verifyEquation(R: R, z: signature.z, PK: pk, c: c)
+        return C.verifySignature(R: R, z: signature.z, PK: pk, message: message, challenge: c)
     }
 
     /// The key a final signature verifies under: PK for RFC suites; for BIP-340 the even-y (and tweaked) key.
