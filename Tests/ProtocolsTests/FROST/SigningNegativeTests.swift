@@ -9,13 +9,13 @@ import Testing
 
     /// A 3-of-5 setup with round 1 done by parties 1, 2, 4 and the coordinator holding the package.
     struct Setup<C: FROSTCiphersuite> {
-        let keys: TestDealer<C>.Keys
+        let keys: SigningTestDealer<C>.Keys
         let coordinator: SigningCoordinator<C>
         let sessions: [ParticipantID: SignerSession<C>]
         let package: SigningPackage<C>
 
         init(seed: UInt64 = 9, rng: inout SeededRandom) throws {
-            keys = TestDealer<C>.split(t: 3, n: 5, rng: &rng)
+            keys = SigningTestDealer<C>.split(t: 3, n: 5, rng: &rng)
             let signers = try [1, 2, 4].map { try ParticipantID($0) }
             coordinator = try SigningCoordinator<C>(publicKeyPackage: keys.publicKeyPackage, signers: signers,
                                                     message: Array("negative".utf8))
@@ -158,8 +158,8 @@ import Testing
 
     // MARK: item 25: identifiable abort
 
-    @Test(arguments: Suite.allCases)
-    func tamperedSharesNameExactlyTheCheaters(suite: Suite) throws {
+    @Test(arguments: SigningSuite.allCases)
+    func tamperedSharesNameExactlyTheCheaters(suite: SigningSuite) throws {
         switch suite {
         case .ed25519: try Self.cheaters(Ed.self)
         case .secp256k1: try Self.cheaters(K1.self)
@@ -237,7 +237,7 @@ import Testing
         let b = FROSTSigning<K1>.nonceGenerate(secret: Secp256k1Scalar(2), randomBytes: r)
         #expect(a != b)
         var rng = SeededRandom(seed: 10)
-        let keys = TestDealer<K1>.split(t: 2, n: 3, rng: &rng)
+        let keys = SigningTestDealer<K1>.split(t: 2, n: 3, rng: &rng)
         let kp = keys.packages[Self.id(1)]!
         let n1 = FROSTSigning<K1>.commit(keyPackage: kp, using: &rng)
         let n2 = FROSTSigning<K1>.commit(keyPackage: kp, using: &rng)
@@ -247,7 +247,7 @@ import Testing
 
     @Test func bindingFactorsDependOnTheGroupPublicKey() throws {
         var rng = SeededRandom(seed: 11)
-        for suite in Suite.allCases {
+        for suite in SigningSuite.allCases {
             switch suite {
             case .ed25519: try Self.bindingPK(Ed.self, &rng)
             case .secp256k1: try Self.bindingPK(K1.self, &rng)

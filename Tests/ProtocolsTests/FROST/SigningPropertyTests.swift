@@ -3,10 +3,10 @@ import CSodium
 import CSecp256k1
 @testable import Protocols
 
-enum Suite: String, CaseIterable, Sendable { case ed25519, secp256k1, taproot }
+enum SigningSuite: String, CaseIterable, Sendable { case ed25519, secp256k1, taproot }
 
 /// Independent verifiers: libsodium for Ed25519, libsecp256k1 BIP-340 for Taproot, the RFC equation for secp256k1.
-enum ExternalVerify {
+enum SigningExternalVerify {
     static func ed25519(_ sig: [UInt8], _ pk: [UInt8], _ msg: [UInt8]) -> Bool {
         _ = sodium_init()
         return sig.count == 64 && pk.count == 32 && crypto_sign_verify_detached(sig, msg, UInt64(msg.count), pk) == 0
@@ -26,8 +26,8 @@ enum ExternalVerify {
 @Suite struct SigningPropertyTests {
     static let shapes: [(Int, Int)] = [(2, 3), (3, 5), (4, 6), (5, 8), (7, 10), (10, 15)]
 
-    @Test(arguments: Suite.allCases)
-    func everyThresholdSubsetSigns(suite: Suite) throws {
+    @Test(arguments: SigningSuite.allCases)
+    func everyThresholdSubsetSigns(suite: SigningSuite) throws {
         switch suite {
         case .ed25519: try Self.everySubset(FROSTEd25519.self, suite: suite)
         case .secp256k1: try Self.everySubset(FROSTSecp256k1.self, suite: suite)
@@ -35,7 +35,7 @@ enum ExternalVerify {
         }
     }
 
-    static func everySubset<C: FROSTCiphersuite>(_: C.Type, suite: Suite) throws {
+    static func everySubset<C: FROSTCiphersuite>(_: C.Type, suite: SigningSuite) throws {
         var rng = SeededRandom(seed: 0xF05 &+ UInt64(C.suiteID))
         // The fixed shapes plus three drawn at random (2 ≤ t ≤ 10, t ≤ n ≤ 15).
         var drawn = shapes
@@ -45,12 +45,12 @@ enum ExternalVerify {
             drawn.append((t, t + Int(b[1]) % (16 - t)))
         }
         for (t, n) in drawn {
-            let keys = TestDealer<C>.split(t: t, n: n, rng: &rng)
+            let keys = SigningTestDealer<C>.split(t: t, n: n, rng: &rng)
             let message = rng.bytes(Int(rng.bytes(1)[0]))
             let limit = t >= 7 ? 3 : 12
             var verifyingKeys = [C.Element]()
-            for signers in subsets(keys.ids, t, limit: limit, rng: &rng) {
-                let (sig, vk) = try TestSigning<C>.run(keys: keys, signers: signers, message: message, rng: &rng)
+            for signers in signingSubsets(keys.ids, t, limit: limit, rng: &rng) {
+                let (sig, vk) = try SigningTestRun<C>.run(keys: keys, signers: signers, message: message, rng: &rng)
                 verifyingKeys.append(vk)
                 #expect(FROSTSigning<C>.verify(signature: sig, groupPublicKey: keys.publicKeyPackage.groupPublicKey, message: message),
                         "\(suite) \(t)-of-\(n) \(signers)")
@@ -58,10 +58,10 @@ enum ExternalVerify {
                 #expect(bytes.count == C.signatureByteCount)
                 switch suite {
                 case .ed25519:
-                    #expect(ExternalVerify.ed25519(bytes, try vk.serialized(), message), "libsodium rejects \(t)-of-\(n) \(signers)")
+                    #expect(SigningExternalVerify.ed25519(bytes, try vk.serialized(), message), "libsodium rejects \(t)-of-\(n) \(signers)")
                 case .taproot:
                     let x = Array(try vk.serialized().dropFirst())
-                    #expect(ExternalVerify.bip340(bytes, xOnly: x, message), "libsecp256k1 rejects \(t)-of-\(n) \(signers)")
+                    #expect(SigningExternalVerify.bip340(bytes, xOnly: x, message), "libsecp256k1 rejects \(t)-of-\(n) \(signers)")
                 case .secp256k1:
                     #expect(bytes.count == 65)
                 }
@@ -71,8 +71,8 @@ enum ExternalVerify {
         }
     }
 
-    @Test(arguments: Suite.allCases)
-    func fewerThanThresholdCannotSign(suite: Suite) throws {
+    @Test(arguments: SigningSuite.allCases)
+    func fewerThanThresholdCannotSign(suite: SigningSuite) throws {
         switch suite {
         case .ed25519: try Self.belowThreshold(FROSTEd25519.self)
         case .secp256k1: try Self.belowThreshold(FROSTSecp256k1.self)
@@ -83,7 +83,7 @@ enum ExternalVerify {
     static func belowThreshold<C: FROSTCiphersuite>(_: C.Type) throws {
         var rng = SeededRandom(seed: 77)
         for (t, n) in [(2, 3), (3, 5), (5, 8)] {
-            let keys = TestDealer<C>.split(t: t, n: n, rng: &rng)
+            let keys = SigningTestDealer<C>.split(t: t, n: n, rng: &rng)
             let few = Array(keys.ids.prefix(t - 1))
             let message = Array("t-1".utf8)
             // The coordinator refuses fewer than t signers.
@@ -99,7 +99,7 @@ enum ExternalVerify {
             var forged = [SignatureShare<C>]()
             var kept: [(KeyPackage<C>, SigningCommitments<C>, C.Scalar, C.Scalar)] = []
             for id in few {
-                let kp = TestDealer<C>.lowered(keys.packages[id]!, minSigners: t - 1)
+                let kp = SigningTestDealer<C>.lowered(keys.packages[id]!, minSigners: t - 1)
                 let d = C.Scalar.random(using: &rng), e = C.Scalar.random(using: &rng)
                 let c = try SigningCommitments<C>(identifier: id, hiding: C.Element.baseMultiply(d), binding: C.Element.baseMultiply(e))
                 kept.append((kp, c, d, e))

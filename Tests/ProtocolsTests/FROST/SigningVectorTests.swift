@@ -32,12 +32,12 @@ import Testing
         let edSig = try #require(ed["final_output"]?["sig"]?.text.flatMap(Hex.decode))
         let edPK = try #require(ed["inputs"]?["group_public_key"]?.text.flatMap(Hex.decode))
         let edMsg = try #require(ed["inputs"]?["message"]?.text.flatMap(Hex.decode))
-        #expect(ExternalVerify.ed25519(edSig, edPK, edMsg))
+        #expect(SigningExternalVerify.ed25519(edSig, edPK, edMsg))
         let tr = try JSONValue.parse(try SharedVectors.load("ZcashFoundation-frost_frost-secp256k1-tr_vectors.json"))
         let trSig = try #require(tr["final_output"]?["sig"]?.text.flatMap(Hex.decode))
         let trPK = try #require(tr["inputs"]?["verifying_key_key"]?.text.flatMap(Hex.decode))
         let trMsg = try #require(tr["inputs"]?["message"]?.text.flatMap(Hex.decode))
-        #expect(ExternalVerify.bip340(trSig, xOnly: Array(trPK.dropFirst()), trMsg))
+        #expect(SigningExternalVerify.bip340(trSig, xOnly: Array(trPK.dropFirst()), trMsg))
     }
 
     @Test func dkgFilesReachTheDKGExtensionPoint() throws {

@@ -26,15 +26,15 @@ import CSecp256k1
         var rng = SeededRandom(seed: 340)
         var parities = Set<Bool>(), rParities = Set<Bool>()
         for k in 0..<10 {
-            let keys = TestDealer<TR>.split(t: 2, n: 3, rng: &rng)
+            let keys = SigningTestDealer<TR>.split(t: 2, n: 3, rng: &rng)
             let pk = keys.publicKeyPackage.groupPublicKey
             parities.insert(try pk.hasEvenY())
             let message = Array("taproot untweaked \(k)".utf8)
-            let (sig, vk) = try TestSigning<TR>.run(keys: keys, signers: [keys.ids[0], keys.ids[2]], message: message, rng: &rng)
+            let (sig, vk) = try SigningTestRun<TR>.run(keys: keys, signers: [keys.ids[0], keys.ids[2]], message: message, rng: &rng)
             rParities.insert(try sig.R.hasEvenY())
             #expect(try Signature<TR>(wire: try sig.serialize()) == sig)   // also when R had odd y
             #expect(try Self.xOnly(vk) == Self.xOnly(pk))
-            #expect(ExternalVerify.bip340(try sig.bytes(), xOnly: try Self.xOnly(pk), message))
+            #expect(SigningExternalVerify.bip340(try sig.bytes(), xOnly: try Self.xOnly(pk), message))
             #expect(BIP340.verify(publicKey: try Self.xOnly(pk), message: message, signature: try sig.bytes()))
         }
         #expect(parities == [true, false], "both parities of the group key exercised")
@@ -46,19 +46,19 @@ import CSecp256k1
         var rng = SeededRandom(seed: 341)
         var qParities = Set<Bool>()
         for k in 0..<10 {
-            let keys = TestDealer<TR>.split(t: 3, n: 5, rng: &rng)
+            let keys = SigningTestDealer<TR>.split(t: 3, n: 5, rng: &rng)
             let P = keys.publicKeyPackage.groupPublicKey
             let root = tweak.merkleRoot ?? []
             let (Q, qx, odd) = try BIP341.outputKey(internalKey: P, merkleRoot: root)
             qParities.insert(odd)
             #expect(Self.libsecpOutputKey(internalX: try Self.xOnly(P), merkleRoot: root) == qx)
             let message = Hash.sha256(Array("sighash \(k)".utf8))
-            let (sig, vk) = try TestSigning<TR>.run(keys: keys, signers: [keys.ids[0], keys.ids[2], keys.ids[4]],
+            let (sig, vk) = try SigningTestRun<TR>.run(keys: keys, signers: [keys.ids[0], keys.ids[2], keys.ids[4]],
                                                     message: message, tweak: tweak, rng: &rng)
             #expect(try Self.xOnly(vk) == qx)
             #expect(try Self.xOnly(Q) == qx)
-            #expect(ExternalVerify.bip340(try sig.bytes(), xOnly: qx, message), "libsecp256k1 rejects the tweaked signature")
-            #expect(!ExternalVerify.bip340(try sig.bytes(), xOnly: try Self.xOnly(P), message), "must not verify under the internal key")
+            #expect(SigningExternalVerify.bip340(try sig.bytes(), xOnly: qx, message), "libsecp256k1 rejects the tweaked signature")
+            #expect(!SigningExternalVerify.bip340(try sig.bytes(), xOnly: try Self.xOnly(P), message), "must not verify under the internal key")
         }
         #expect(qParities == [true, false], "both parities of the output key Q exercised")
     }
@@ -66,7 +66,7 @@ import CSecp256k1
     @Test func tweakedSigningNamesACheater() throws {
         var rng = SeededRandom(seed: 343)
         for k in 0..<4 {   // several keys: both parities of P, Q and R occur
-            let keys = TestDealer<TR>.split(t: 2, n: 3, rng: &rng)
+            let keys = SigningTestDealer<TR>.split(t: 2, n: 3, rng: &rng)
             let signers = [keys.ids[0], keys.ids[2]]
             let coordinator = try SigningCoordinator<TR>(publicKeyPackage: keys.publicKeyPackage, signers: signers,
                                                          message: Array("cheat \(k)".utf8), tweak: .keyPathOnly)
@@ -88,7 +88,7 @@ import CSecp256k1
 
     @Test func tweakIsRefusedForOtherSuites() throws {
         var rng = SeededRandom(seed: 3)
-        let keys = TestDealer<FROSTSecp256k1>.split(t: 2, n: 3, rng: &rng)
+        let keys = SigningTestDealer<FROSTSecp256k1>.split(t: 2, n: 3, rng: &rng)
         #expect(throws: FROSTError.self) {
             _ = try SigningCoordinator<FROSTSecp256k1>(publicKeyPackage: keys.publicKeyPackage, signers: keys.ids, message: [], tweak: .keyPathOnly)
         }
@@ -120,11 +120,11 @@ import CSecp256k1
                 let tweakedSK = try Secp256k1Scalar(canonical: try #require(input["intermediary"]?["tweakedPrivkey"]?.text.flatMap(Hex.decode)))
                 let qx = try Secp256k1Point.baseMultiply(tweakedSK).xOnly()
                 let sighash = try #require(input["intermediary"]?["sigHash"]?.text.flatMap(Hex.decode))
-                let keys = TestDealer<TR>.split(secret: sk, t: 2, n: 3, rng: &rng)
+                let keys = SigningTestDealer<TR>.split(secret: sk, t: 2, n: 3, rng: &rng)
                 let tweak: TaprootTweak = root.map { .scriptTree(merkleRoot: $0) } ?? .keyPathOnly
-                let (sig, vk) = try TestSigning<TR>.run(keys: keys, signers: [keys.ids[1], keys.ids[2]], message: sighash, tweak: tweak, rng: &rng)
+                let (sig, vk) = try SigningTestRun<TR>.run(keys: keys, signers: [keys.ids[1], keys.ids[2]], message: sighash, tweak: tweak, rng: &rng)
                 #expect(try vk.xOnly() == qx)
-                #expect(ExternalVerify.bip340(try sig.bytes(), xOnly: qx, sighash))
+                #expect(SigningExternalVerify.bip340(try sig.bytes(), xOnly: qx, sighash))
                 spent += 1
             }
         }

@@ -2,7 +2,7 @@
 
 /// Test-only Shamir split (the production dealer and DKG live in Protocols/FROST/Dealer and DKG):
 /// f(x) = a0 + a1·x + ... + a_{t-1}·x^{t-1}, share_i = f(i), PK = a0·G.
-enum TestDealer<C: FROSTCiphersuite> {
+enum SigningTestDealer<C: FROSTCiphersuite> {
     struct Keys {
         let secret: C.Scalar
         let packages: [ParticipantID: KeyPackage<C>]
@@ -38,8 +38,8 @@ enum TestDealer<C: FROSTCiphersuite> {
 }
 
 /// Runs a whole signing in process through the sessions and the coordinator.
-enum TestSigning<C: FROSTCiphersuite> {
-    static func run(keys: TestDealer<C>.Keys, signers: [ParticipantID], message: [UInt8], tweak: TaprootTweak = .untweaked,
+enum SigningTestRun<C: FROSTCiphersuite> {
+    static func run(keys: SigningTestDealer<C>.Keys, signers: [ParticipantID], message: [UInt8], tweak: TaprootTweak = .untweaked,
                     rng: inout SeededRandom) throws -> (Signature<C>, C.Element) {
         let coordinator = try SigningCoordinator<C>(publicKeyPackage: keys.publicKeyPackage, signers: signers,
                                                     message: message, tweak: tweak)
@@ -57,7 +57,7 @@ enum TestSigning<C: FROSTCiphersuite> {
 }
 
 /// All k-subsets of `items` when there are at most `limit` of them, else `limit` random ones.
-func subsets<T>(_ items: [T], _ k: Int, limit: Int, rng: inout SeededRandom) -> [[T]] {
+func signingSubsets<T>(_ items: [T], _ k: Int, limit: Int, rng: inout SeededRandom) -> [[T]] {
     var all = [[T]]()
     func rec(_ start: Int, _ cur: [T]) {
         if all.count > limit { return }
@@ -69,7 +69,7 @@ func subsets<T>(_ items: [T], _ k: Int, limit: Int, rng: inout SeededRandom) -> 
     if all.count <= limit { return all }
     return (0..<limit).map { _ in
         var idx = Array(items.indices)
-        var g = SeededGenerator(source: rng)
+        var g = SigningSeededGenerator(source: rng)
         idx.shuffle(using: &g)
         rng = g.source
         return idx.prefix(k).sorted().map { items[$0] }
@@ -77,7 +77,7 @@ func subsets<T>(_ items: [T], _ k: Int, limit: Int, rng: inout SeededRandom) -> 
 }
 
 /// A SeededRandom stream as a RandomNumberGenerator (for shuffles).
-struct SeededGenerator: RandomNumberGenerator {
+struct SigningSeededGenerator: RandomNumberGenerator {
     var source: SeededRandom
     mutating func next() -> UInt64 { source.bytes(8).reduce(0) { $0 << 8 | UInt64($1) } }
 }
