@@ -64,8 +64,9 @@ extension FROSTCiphersuite {
     public static var isBIP340: Bool { false }
     public static var signatureByteCount: Int { Element.byteCount + Scalar.byteCount }
 
+    /// Through `challenge(encodedR:)`, so a suite overrides the challenge in one place.
     public static func challenge(R: Element, PK: Element, message: [UInt8]) throws(CurveError) -> Scalar {
-        H2(try R.serialized() + PK.serialized() + message)
+        try challenge(encodedR: R.serialized(), PK: PK, message: message)
     }
 
     public static func serializeSignature(R: Element, z: Scalar) throws(CurveError) -> [UInt8] {
@@ -132,9 +133,8 @@ public enum FROSTEd25519: FROSTCiphersuite {
 
     /// Public-value fast path (libsodium has only a constant-time ladder with a subgroup check per call).
     public static func groupCommitment(hiding: [Ed25519Point], binding: [Ed25519Point], bindingFactors: [Ed25519Scalar]) -> Ed25519Point {
-        guard let enc = Ed25519Vartime.linearCombination(scalars: bindingFactors.map(\.bytes), points: binding.map(\.encoding),
-                                                         extra: hiding.map(\.encoding)) else { return .identity }
-        return (try? Ed25519Point(serialized: enc)) ?? .identity
+        guard let R = groupCommitmentEncoded(hiding: hiding, binding: binding, bindingFactors: bindingFactors) else { return .identity }
+        return (try? Ed25519Point(serialized: R.encoding)) ?? .identity
     }
 
     /// An RFC 9591 FROST(Ed25519) signature is an RFC 8032 signature: libsodium verifies it (its check
@@ -200,11 +200,6 @@ public enum FROSTSecp256k1Taproot: FROSTCiphersuite {
     /// BIP-340: R.x || s.
     public static var signatureByteCount: Int { 64 }
 
-    /// BIP-340 challenge: only the x coordinates of R and of the (even-y) key are hashed.
-    public static func challenge(R: Secp256k1Point, PK: Secp256k1Point, message: [UInt8]) throws(CurveError) -> Secp256k1Scalar {
-        H2(try R.xOnly() + PK.xOnly() + message)
-    }
-
     public static func serializeSignature(R: Secp256k1Point, z: Secp256k1Scalar) throws(CurveError) -> [UInt8] {
         try R.xOnly() + z.bytes
     }
@@ -217,6 +212,7 @@ public enum FROSTSecp256k1Taproot: FROSTCiphersuite {
         return (R, z)
     }
 
+    /// BIP-340 challenge: only the x coordinates of R and of the (even-y) key are hashed.
     public static func challenge(encodedR: [UInt8], PK: Secp256k1Point, message: [UInt8]) throws(CurveError) -> Secp256k1Scalar {
         guard encodedR.count == 33 else { throw .invalidPoint }
         return H2(Array(encodedR.dropFirst()) + (try PK.xOnly()) + message)
