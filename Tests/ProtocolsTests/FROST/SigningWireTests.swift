@@ -72,4 +72,40 @@ import Testing
         #expect(Hex.encode(v.2.serialize()) == "01030300012ffc305d1694fd84108b84d98306a1af807c6ad9bc3a2d8e448a09643202a15b")
         #expect(Hex.encode(try v.3.serialize()) == "0103040c776a9516a77808b70a31e74f1464814a6fcf897fb3a6bd84c7a9a9a7a5bcb8d8bfc2b385379c093bcc0579abc5f6f696e8f2c0c01f28ff7b5ef55397fc3c9a")
     }
+
+    /// A whole signing in which every message crosses the wire as bytes (encode, then decode on receipt).
+    @Test(arguments: SigningSuite.allCases)
+    func wholeSigningOverTheWire(suite: SigningSuite) throws {
+        switch suite {
+        case .ed25519: try Self.overTheWire(FROSTEd25519.self, tweak: .untweaked)
+        case .secp256k1: try Self.overTheWire(FROSTSecp256k1.self, tweak: .untweaked)
+        case .taproot: try Self.overTheWire(FROSTSecp256k1Taproot.self, tweak: .keyPathOnly)
+        }
+    }
+
+    static func overTheWire<C: FROSTCiphersuite>(_: C.Type, tweak: TaprootTweak) throws {
+        var rng = SeededRandom(seed: 4242)
+        let keys = SigningTestDealer<C>.split(t: 3, n: 4, rng: &rng)
+        let signers = [id(1), id(3), id(4)]
+        let message = Array("over the wire".utf8)
+        let coordinator = try SigningCoordinator<C>(publicKeyPackage: keys.publicKeyPackage, signers: signers, message: message, tweak: tweak)
+        let sessions = signers.map { SignerSession<C>(keyPackage: keys.packages[$0]!) }
+        var packageBytes: [UInt8]?
+        for s in sessions {
+            let wire = try s.round1(using: &rng).serialize()
+            if case .sendSigningPackage(let p) = try coordinator.receive(try SigningCommitments<C>(wire: wire)) {
+                packageBytes = p.serialize()
+            }
+        }
+        let received = try SigningPackage<C>(wire: try #require(packageBytes))
+        var signatureBytes: [UInt8]?
+        for s in sessions {
+            let wire = try s.round2(received).serialize()
+            if case .finished(let sig) = try coordinator.receive(try SignatureShare<C>(wire: wire)) {
+                signatureBytes = try sig.serialize()
+            }
+        }
+        let signature = try Signature<C>(wire: try #require(signatureBytes))
+        #expect(FROSTSigning<C>.verify(signature: signature, groupPublicKey: try coordinator.verifyingKey(), message: message))
+    }
 }
