@@ -1,4 +1,5 @@
 internal import CSodium
+internal import CSecp256k1
 
 /// RFC 9591 §6: a FROST ciphersuite is a prime-order group plus the hash functions H1..H5, each domain
 /// separated by the suite's context string. The reference implementation (ZF frost) adds HDKG ("dkg") for
@@ -219,6 +220,18 @@ public enum FROSTSecp256k1Taproot: FROSTCiphersuite {
     }
 
     public static func hasOddY(encoded: [UInt8]) -> Bool { encoded.first == 0x03 }
+
+    /// The final signature is a BIP-340 signature: libsecp256k1's `schnorrsig_verify` checks it against the
+    /// x-only (even-y, tweaked) key in one multi-scalar pass.
+    public static func verifySignature(R: Secp256k1Point, z: Secp256k1Scalar, PK: Secp256k1Point, message: [UInt8],
+                                       challenge c: Secp256k1Scalar) -> Bool {
+        guard let rx = try? R.xOnly(), let px = try? PK.xOnly() else { return false }
+        let ctx = Secp256k1Context.shared.raw
+        var key = secp256k1_xonly_pubkey()
+        guard secp256k1_xonly_pubkey_parse(ctx, &key, px) == 1 else { return false }
+        let sig = rx + z.bytes
+        return secp256k1_schnorrsig_verify(ctx, sig, message, message.count, &key) == 1
+    }
 
     public static func hasOddY(_ e: Secp256k1Point) -> Bool {
         guard let even = try? e.hasEvenY() else { return false }
