@@ -1,0 +1,112 @@
+import ArgumentParser
+import Protocols
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `mpc bench frost --suite ed25519|secp256k1|taproot --threshold T --parties N --iterations K`
+/// In-process timing of FROST signing (run it from a release build: `swift run -c release mpc bench ...`).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "In-process protocol benchmarks.",
+        subcommands: [FrostBench.self]
+    )
+}
+
+enum BenchSuite: String, ExpressibleByArgument, CaseIterable { case ed25519, secp256k1, taproot }
+
+/// Which protocol to time. `dkg` is the DKG engineer's to wire (see BenchDKG.swift).
+enum BenchProtocol: String, ExpressibleByArgument, CaseIterable { case sign, dkg }
+
+struct FrostBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "frost", abstract: "Time FROST signing (or DKG).")
+
+    @Option(help: "ed25519, secp256k1 or taproot.") var suite: BenchSuite = .ed25519
+    @Option(help: "Threshold t.") var threshold: Int = 2
+    @Option(help: "Participants n.") var parties: Int = 3
+    @Option(help: "Runs to take the median and p95 over.") var iterations: Int = 100
+    @Option(name: .customLong("protocol"), help: "sign (default) or dkg.") var proto: BenchProtocol = .sign
+    @Option(help: "Seed for the deterministic random stream.") var seed: UInt64 = 1
+
+    func validate() throws {
+        guard threshold >= 1, threshold <= parties, parties <= Int(UInt16.max) else {
+            throw ValidationError("need 1 ≤ threshold ≤ parties")
+        }
+        guard iterations >= 1 else { throw ValidationError("need at least one iteration") }
+    }
+
+    func run() throws {
+        let rows: [BenchRow]
+        switch (proto, suite) {
+        case (.sign, .ed25519): rows = try SigningBench<FROSTEd25519>.run(t: threshold, n: parties, iterations: iterations, seed: seed)
+        case (.sign, .secp256k1): rows = try SigningBench<FROSTSecp256k1>.run(t: threshold, n: parties, iterations: iterations, seed: seed)
+        case (.sign, .taproot): rows = try SigningBench<FROSTSecp256k1Taproot>.run(t: threshold, n: parties, iterations: iterations, seed: seed)
+        case (.dkg, _): rows = try benchDKG(suite: suite, threshold: threshold, parties: parties, iterations: iterations, seed: seed)
+        }
+        print("FROST \(proto.rawValue) \(suite.rawValue) \(threshold)-of-\(parties), \(iterations) iterations"
+              + " (wall clock; CPU = this thread's CPU time, less sensitive to other load on the machine)")
+        print("phase".padding(toLength: 32, withPad: " ", startingAt: 0)
+              + "wall median   wall p95      CPU median    CPU p95")
+        for r in rows {
+            let cells = [r.wall.median, r.wall.p95, r.cpu.median, r.cpu.p95].map { format($0).padding(toLength: 14, withPad: " ", startingAt: 0) }
+            print(r.name.padding(toLength: 32, withPad: " ", startingAt: 0) + cells.joined())
+        }
+    }
+
+    private func format(_ seconds: Double) -> String {
+        seconds < 1e-3 ? String(format3(seconds * 1e6)) + " µs" : String(format3(seconds * 1e3)) + " ms"
+    }
+
+    private func format3(_ v: Double) -> String {
+        let r = (v * 1000).rounded() / 1000
+        return String(r)
+    }
+}
+
+struct Samples {
+    var values: [Double] = []
+    var median: Double { percentile(0.5) }
+    var p95: Double { percentile(0.95) }
+
+    func percentile(_ p: Double) -> Double {
+        let s = values.sorted()
+        guard !s.isEmpty else { return 0 }
+        let k = min(s.count - 1, max(0, Int((p * Double(s.count)).rounded(.up)) - 1))
+        return s[k]
+    }
+}
+
+struct BenchRow {
+    let name: String
+    let wall: Samples
+    let cpu: Samples
+}
+
+/// A point in time on both clocks: the monotonic wall clock and this thread's CPU time.
+struct Stamp {
+    let wall: ContinuousClock.Instant
+    let cpu: Double
+
+    static func now() -> Stamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Stamp(wall: ContinuousClock.now, cpu: Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9)
+    }
+
+    /// (wall seconds, CPU seconds) since `self`.
+    func elapsed() -> (Double, Double) {
+        let end = Stamp.now()
+        let d = end.wall - wall
+        return (Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18, end.cpu - cpu)
+    }
+}
+
+/// Runs `body`, returning its result and (wall, CPU) seconds.
+func timed<T>(_ body: () throws -> T) rethrows -> (T, (Double, Double)) {
+    let start = Stamp.now()
+    let r = try body()
+    return (r, start.elapsed())
+}

@@ -1,0 +1,178 @@
+/// Canonical binary encoding of the signing messages. Every message starts with
+///   version (1 byte, = 1) || suite id (1 byte, C.suiteID) || message type (1 byte)
+/// followed by fixed-length fields (identifiers u16 big-endian, elements Ne bytes, scalars Ns bytes; the
+/// only variable field, the message to sign, carries a u32 big-endian length). Decoding rejects unknown
+/// versions, another suite, another type, wrong lengths, invalid points or the identity, non-canonical
+/// scalars and trailing bytes (SECURITY-CHECKLIST items 15, 16).
+///
+///   SigningCommitments (type 1): header || id || D_i || E_i
+///   SigningPackage     (type 2): header || tweak || count u16 || count × (id || D || E) || len u32 || message
+///                                tweak = 0x00 (untweaked) | 0x01 (key path only) | 0x02 || merkle root (32)
+///   SignatureShare     (type 3): header || id || z_i
+///   Signature          (type 4): header || the suite's signature encoding (C.signatureByteCount bytes)
+public enum WireFormat {
+    public static let version: UInt8 = 1
+
+    public enum MessageType: UInt8, Sendable {
+        case signingCommitments = 1, signingPackage = 2, signatureShare = 3, signature = 4
+    }
+
+    static func header<C: FROSTCiphersuite>(_: C.Type, _ type: MessageType) -> [UInt8] {
+        [version, C.suiteID, type.rawValue]
+    }
+}
+
+/// A bounds-checked reader over received bytes: every read checks the remaining length.
+struct WireReader {
+    let bytes: [UInt8]
+    var offset = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    mutating func take(_ n: Int) throws(FROSTError) -> [UInt8] {
+        guard n >= 0, bytes.count - offset >= n else { throw .malformed(from: nil, "message too short") }
+        defer { offset += n }
+        return Array(bytes[offset..<offset + n])
+    }
+
+    mutating func u8() throws(FROSTError) -> UInt8 { try take(1)[0] }
+
+    mutating func u16() throws(FROSTError) -> UInt16 {
+        let b = try take(2)
+        return UInt16(b[0]) << 8 | UInt16(b[1])
+    }
+
+    mutating func u32() throws(FROSTError) -> UInt32 {
+        let b = try take(4)
+        return b.reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    mutating func header<C: FROSTCiphersuite>(_: C.Type, _ type: WireFormat.MessageType) throws(FROSTError) {
+        let v = try u8(), s = try u8(), t = try u8()
+        guard v == WireFormat.version else { throw .malformed(from: nil, "unknown wire version \(v)") }
+        guard s == C.suiteID else { throw .malformed(from: nil, "suite \(s), expected \(C.suiteID)") }
+        guard t == type.rawValue else { throw .malformed(from: nil, "message type \(t), expected \(type.rawValue)") }
+    }
+
+    mutating func identifier() throws(FROSTError) -> ParticipantID {
+        let v = try u16()
+        guard v != 0 else { throw .malformed(from: nil, "participant identifier 0") }
+        return try ParticipantID(v)
+    }
+
+    mutating func element<C: FROSTCiphersuite>(_: C.Type, from id: ParticipantID?) throws(FROSTError) -> C.Element {
+        let b = try take(C.Element.byteCount)
+        do { return try C.Element(serialized: b) } catch {
+            throw .malformed(from: id, "invalid group element (\(error.code))")
+        }
+    }
+
+    mutating func scalar<C: FROSTCiphersuite>(_: C.Type, from id: ParticipantID?) throws(FROSTError) -> C.Scalar {
+        let b = try take(C.Scalar.byteCount)
+        do { return try C.Scalar(canonical: b) } catch {
+            throw .malformed(from: id, "non-canonical scalar")
+        }
+    }
+
+    func finish() throws(FROSTError) {
+        guard offset == bytes.count else { throw .malformed(from: nil, "\(bytes.count - offset) trailing bytes") }
+    }
+}
+
+extension UInt16 { var bigEndianBytes: [UInt8] { [UInt8(self >> 8), UInt8(self & 0xff)] } }
+
+extension SigningCommitments {
+    func body() -> [UInt8] {
+        // Validated commitments are never the identity, so serialization cannot fail.
+        identifier.value.bigEndianBytes + ((try? hiding.serialized()) ?? []) + ((try? binding.serialized()) ?? [])
+    }
+
+    static func readBody(_ r: inout WireReader) throws(FROSTError) -> Self {
+        let id = try r.identifier()
+        let D = try r.element(C.self, from: id), E = try r.element(C.self, from: id)
+        return try Self(identifier: id, hiding: D, binding: E)
+    }
+
+    public func serialize() -> [UInt8] { WireFormat.header(C.self, .signingCommitments) + body() }
+
+    public init(wire bytes: [UInt8]) throws(FROSTError) {
+        var r = WireReader(bytes)
+        try r.header(C.self, .signingCommitments)
+        self = try Self.readBody(&r)
+        try r.finish()
+    }
+}
+
+extension SigningPackage {
+    public func serialize() -> [UInt8] {
+        var out = WireFormat.header(C.self, .signingPackage)
+        switch tweak {
+        case .untweaked: out.append(0)
+        case .keyPathOnly: out.append(1)
+        case .scriptTree(let root): out.append(2); out += root
+        }
+        out += UInt16(commitments.count).bigEndianBytes
+        for c in commitments { out += c.body() }
+        let n = UInt32(message.count)
+        out += [UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)]
+        out += message
+        return out
+    }
+
+    /// Also rejects an unsorted or duplicated commitment list (the encoding is canonical: one byte string
+    /// per package).
+    public init(wire bytes: [UInt8]) throws(FROSTError) {
+        var r = WireReader(bytes)
+        try r.header(C.self, .signingPackage)
+        let tweak: TaprootTweak
+        switch try r.u8() {
+        case 0: tweak = .untweaked
+        case 1: tweak = .keyPathOnly
+        case 2: tweak = .scriptTree(merkleRoot: try r.take(32))
+        case let t: throw .malformed(from: nil, "unknown tweak tag \(t)")
+        }
+        let count = Int(try r.u16())
+        guard count > 0 else { throw .malformed(from: nil, "empty commitment list") }
+        var list = [SigningCommitments<C>]()
+        for _ in 0..<count {
+            let c = try SigningCommitments<C>.readBody(&r)
+            if let last = list.last, !(last.identifier < c.identifier) {
+                throw .malformed(from: nil, "commitment list not strictly ascending")
+            }
+            list.append(c)
+        }
+        let len = Int(try r.u32())
+        let message = try r.take(len)
+        try r.finish()
+        try self.init(commitments: list, message: message, tweak: tweak)
+    }
+}
+
+extension SignatureShare {
+    public func serialize() -> [UInt8] {
+        WireFormat.header(C.self, .signatureShare) + identifier.value.bigEndianBytes + share.bytes
+    }
+
+    public init(wire bytes: [UInt8]) throws(FROSTError) {
+        var r = WireReader(bytes)
+        try r.header(C.self, .signatureShare)
+        let id = try r.identifier()
+        let z = try r.scalar(C.self, from: id)
+        try r.finish()
+        self.init(identifier: id, share: z)
+    }
+}
+
+extension Signature {
+    public func serialize() throws(FROSTError) -> [UInt8] {
+        WireFormat.header(C.self, .signature) + (try bytes())
+    }
+
+    public init(wire bytes: [UInt8]) throws(FROSTError) {
+        var r = WireReader(bytes)
+        try r.header(C.self, .signature)
+        let body = try r.take(C.signatureByteCount)
+        try r.finish()
+        try self.init(bytes: body)
+    }
+}
