@@ -1,6 +1,6 @@
 /// A small JSON reader for the vector files (Protocols is pure: no Foundation). Numbers are kept as their
 /// source text; objects keep their keys (order is not needed by the vector formats).
-public indirect enum JSONValue: Sendable, Equatable {
+indirect enum JSONValue: Sendable, Equatable {
     case object([String: JSONValue])
     case array([JSONValue])
     case string(String)
@@ -8,13 +8,13 @@ public indirect enum JSONValue: Sendable, Equatable {
     case bool(Bool)
     case null
 
-    public subscript(key: String) -> JSONValue? {
+    subscript(key: String) -> JSONValue? {
         if case .object(let o) = self { return o[key] }
         return nil
     }
 
-    public var array: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
-    public var object: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
+    var array: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+    var object: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
 
     /// A string, or a number's text (vector files write integers both ways).
     public var text: String? {
@@ -26,7 +26,7 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     public var int: Int? { text.flatMap { Int($0) } }
 
-    public static func parse(_ bytes: [UInt8]) throws(VectorError) -> JSONValue {
+    static func parse(_ bytes: [UInt8]) throws(VectorError) -> JSONValue {
         var p = JSONParser(bytes: bytes)
         p.skipSpace()
         let v = try p.value(depth: 0)

@@ -15,7 +15,7 @@ public enum VectorRunner {
             return try FROSTSigningVectors.run(json: json)
         }
         if json["inputs"]?["verifying_key"] != nil || json["inputs"]?["1"] != nil {
-            return try runDKGVectors(json: json)
+            return try runDKGVectors(bytes: bytes)
         }
         throw .unrecognizedFormat("a config object but neither signing rounds nor DKG inputs")
     }
