@@ -61,6 +61,10 @@ public struct Ed25519Scalar: GroupScalar {
 
     public var description: String { "<scalar>" }
 
+    public mutating func wipe() {
+        zeroize(&bytes)
+    }
+
     private static func binary(
         _ a: Self, _ b: Self,
         _ op: (UnsafeMutablePointer<UInt8>, UnsafePointer<UInt8>, UnsafePointer<UInt8>) -> Void

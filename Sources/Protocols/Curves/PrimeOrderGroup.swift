@@ -45,6 +45,9 @@ public protocol GroupScalar: Sendable, Equatable, CustomStringConvertible {
     static prefix func - (a: Self) -> Self
     /// The multiplicative inverse; throws `.zeroScalar` for zero.
     func inverted() throws(CurveError) -> Self
+    /// Overwrites this value's storage with zero (sodium_memzero) where it stands, e.g. inside an array.
+    /// Copies made earlier are separate values: wipe those where they live.
+    mutating func wipe()
 }
 
 extension GroupScalar {

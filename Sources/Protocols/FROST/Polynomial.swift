@@ -190,27 +190,8 @@ final class SecretCoefficients<S: GroupScalar>: @unchecked Sendable {
     deinit { wipeScalars(&values) }
 }
 
-/// Overwrites scalars in place where the representation allows it, then replaces them with zero.
-/// Best effort: a secp256k1 scalar's limbs are zeroed when this is the last reference to them (copy on
-/// write keeps shared storage intact); an Ed25519 scalar exposes its bytes read-only outside Curves, so it
-/// is only replaced (a `wipe()` on the Curves types would close that gap).
+/// Zeroes the scalars where they stand in the array's storage (`GroupScalar.wipe`), then empties it.
 func wipeScalars<S: GroupScalar>(_ values: inout [S]) {
-    for i in values.indices {
-        if var s = values[i] as? Secp256k1Scalar {
-            values[i] = S.zero
-            s.wipe()
-        } else {
-            values[i] = S.zero
-        }
-    }
+    for i in values.indices { values[i].wipe() }
     values.removeAll()
-}
-
-extension Secp256k1Scalar {
-    /// Zeroes the limbs in place.
-    mutating func wipe() {
-        limbs.withUnsafeMutableBufferPointer { buf in
-            for i in buf.indices { buf[i] = 0 }
-        }
-    }
 }
