@@ -4,8 +4,7 @@ import Testing
 
 /// Happy paths on both profiles, with a quick timing of each operation (printed; run alone with
 /// `swift test --filter CGGMPTimingTests` for meaningful numbers — suites run in parallel).
-/// Timings, not assertions of speed: opt in with CGGMP_TIMING=1 (speed is reported by benchmarks, not tests).
-@Suite("CGGMP21 timings", .serialized, .enabled(if: ProcessInfo.processInfo.environment["CGGMP_TIMING"] != nil))
+@Suite("CGGMP21 timings", .serialized)
 struct CGGMPTimingTests {
     /// Our own generator on production sizes; slow, so only with CGGMP_SLOW=1 in the environment.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["CGGMP_SLOW"] != nil))
