@@ -33,7 +33,7 @@ let package = Package(
 
         // Executables.
         .executableTarget(name: "MPCCLI", dependencies: [
-            "Protocols", "Chains",
+            "Protocols", "Chains", "CSodium", "CSecp256k1",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Test-only probe: a separate process the durability test SIGKILLs mid-write.

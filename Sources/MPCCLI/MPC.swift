@@ -6,6 +6,6 @@ struct MPC: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mpc",
         abstract: "Threshold-signature custody cluster: keys, signatures and conformance checks.",
-        subcommands: [VectorsCommand.self, BenchCommand.self]
+        subcommands: [VectorsCommand.self, BenchCommand.self, DemoCommand.self]
     )
 }

@@ -7,7 +7,7 @@ import Protocols
 struct VectorsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vectors",
-        abstract: "Check conformance vectors (RFC 9591 FROST, ZF FROST Taproot, BIP-340 CSV; DKG once wired)."
+        abstract: "Check conformance vectors (RFC 9591 FROST, ZF FROST Taproot, BIP-340 CSV, ZF FROST DKG)."
     )
 
     @Argument(help: "Vector files.")
