@@ -144,126 +144,21 @@ final class DKGVectorSlot<T: ~Copyable> {
     func take() -> T? { value.take() }
 }
 
-/// A small JSON reader for the vector files (the Protocols module has no Foundation).
-indirect enum DKGVectorJSON {
-    case object([String: DKGVectorJSON]), array([DKGVectorJSON]), string(String), number(Double), bool(Bool), null
+/// Non-optional navigation over the shared `JSONValue` reader: a missing key or index reads as null, so a
+/// lookup chain needs no `?` at each step.
+struct DKGVectorJSON {
+    let value: JSONValue?
 
-    subscript(key: String) -> DKGVectorJSON {
-        if case .object(let o) = self, let v = o[key] { return v }
-        return .null
-    }
+    static func parse(_ bytes: [UInt8]) throws -> DKGVectorJSON { DKGVectorJSON(value: try JSONValue.parse(bytes)) }
+
+    subscript(key: String) -> DKGVectorJSON { DKGVectorJSON(value: value?[key]) }
 
     subscript(index: Int) -> DKGVectorJSON {
-        if case .array(let a) = self, index >= 0, index < a.count { return a[index] }
-        return .null
+        guard let a = value?.array, index >= 0, index < a.count else { return DKGVectorJSON(value: nil) }
+        return DKGVectorJSON(value: a[index])
     }
 
-    var string: String? { if case .string(let s) = self { return s } else { return nil } }
-    var array: [DKGVectorJSON]? { if case .array(let a) = self { return a } else { return nil } }
-    var int: Int? {
-        if case .number(let d) = self, d == d.rounded(), abs(d) < 1e15 { return Int(d) }
-        return nil
-    }
-
-    static func parse(_ bytes: [UInt8]) throws -> DKGVectorJSON {
-        var p = Parser(bytes: bytes)
-        let v = try p.value()
-        p.skipSpace()
-        guard p.i == bytes.count else { throw DKGVectorError("trailing characters in JSON") }
-        return v
-    }
-
-    private struct Parser {
-        let bytes: [UInt8]
-        var i = 0
-
-        mutating func skipSpace() {
-            while i < bytes.count, [0x20, 0x0a, 0x0d, 0x09].contains(bytes[i]) { i += 1 }
-        }
-
-        mutating func expect(_ c: UInt8) throws {
-            skipSpace()
-            guard i < bytes.count, bytes[i] == c else { throw DKGVectorError("JSON: expected '\(Character(UnicodeScalar(c)))' at \(i)") }
-            i += 1
-        }
-
-        mutating func value() throws -> DKGVectorJSON {
-            skipSpace()
-            guard i < bytes.count else { throw DKGVectorError("JSON: unexpected end") }
-            switch bytes[i] {
-            case UInt8(ascii: "{"):
-                i += 1
-                var o: [String: DKGVectorJSON] = [:]
-                skipSpace()
-                if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
-                while true {
-                    skipSpace()
-                    let k = try string()
-                    try expect(UInt8(ascii: ":"))
-                    o[k] = try value()
-                    skipSpace()
-                    guard i < bytes.count else { throw DKGVectorError("JSON: unterminated object") }
-                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                    try expect(UInt8(ascii: "}"))
-                    return .object(o)
-                }
-            case UInt8(ascii: "["):
-                i += 1
-                var a: [DKGVectorJSON] = []
-                skipSpace()
-                if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(a) }
-                while true {
-                    a.append(try value())
-                    skipSpace()
-                    guard i < bytes.count else { throw DKGVectorError("JSON: unterminated array") }
-                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                    try expect(UInt8(ascii: "]"))
-                    return .array(a)
-                }
-            case UInt8(ascii: "\""):
-                return .string(try string())
-            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-            case UInt8(ascii: "n"): try literal("null"); return .null
-            default:
-                let start = i
-                while i < bytes.count, "+-0123456789.eE".utf8.contains(bytes[i]) { i += 1 }
-                guard let d = Double(String(decoding: bytes[start..<i], as: UTF8.self)) else {
-                    throw DKGVectorError("JSON: bad value at \(start)")
-                }
-                return .number(d)
-            }
-        }
-
-        mutating func literal(_ word: String) throws {
-            let w = Array(word.utf8)
-            guard i + w.count <= bytes.count, Array(bytes[i..<(i + w.count)]) == w else { throw DKGVectorError("JSON: bad literal") }
-            i += w.count
-        }
-
-        mutating func string() throws -> String {
-            skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw DKGVectorError("JSON: expected string at \(i)") }
-            i += 1
-            var out: [UInt8] = []
-            while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
-                if bytes[i] == UInt8(ascii: "\\"), i + 1 < bytes.count {
-                    i += 1
-                    switch bytes[i] {
-                    case UInt8(ascii: "n"): out.append(0x0a)
-                    case UInt8(ascii: "t"): out.append(0x09)
-                    case UInt8(ascii: "r"): out.append(0x0d)
-                    case UInt8(ascii: "u"): throw DKGVectorError("JSON: \\u escapes are not supported")
-                    default: out.append(bytes[i])
-                    }
-                } else {
-                    out.append(bytes[i])
-                }
-                i += 1
-            }
-            guard i < bytes.count else { throw DKGVectorError("JSON: unterminated string") }
-            i += 1
-            return String(decoding: out, as: UTF8.self)
-        }
-    }
+    var string: String? { if case .string(let s)? = value { return s } else { return nil } }
+    var array: [DKGVectorJSON]? { value?.array?.map { DKGVectorJSON(value: $0) } }
+    var int: Int? { value?.int }
 }
