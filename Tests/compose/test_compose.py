@@ -105,10 +105,13 @@ def package_products():
 
 def setup_dev_packages():
     text = (ROOT / "scripts" / "setup.sh").read_text()
-    m = re.search(r"DEBIAN_PACKAGES=\((.*?)\)", text, re.DOTALL)
+    # Up to the line that closes the array (comments inside may hold parentheses).
+    m = re.search(r"DEBIAN_PACKAGES=\((.*?)^\)", text, re.DOTALL | re.MULTILINE)
     assert m, "scripts/setup.sh has no DEBIAN_PACKAGES"
     names = [line.split("#")[0].strip() for line in m.group(1).splitlines()]
-    return [n for n in names if n.endswith("-dev")]
+    dev = [n for n in names if n.endswith("-dev")]
+    assert len(dev) >= 5, f"could not read the -dev packages of scripts/setup.sh: {dev}"
+    return dev
 
 
 # ---------- compose structure ----------
