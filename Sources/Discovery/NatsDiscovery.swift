@@ -84,6 +84,11 @@ public actor NatsDiscovery: Discovery {
         let key = NatsDiscoveryKey.key(service: instance.service, id: instance.id)
         if let local = registered[key] {
             try await write(local)
+            // A deregister that ran while the put was in flight may have reached the server first:
+            // delete again so a deregistered instance is not resurrected for a TTL.
+            if registered[key] == nil {
+                do throws(MessagingError) { try await store.delete(key) } catch { throw DiscoveryError(error) }
+            }
             return
         }
         // Registered by another process (or before a restart of this one): refresh what is stored.
@@ -142,7 +147,7 @@ public actor NatsDiscovery: Discovery {
         do throws(MessagingError) { events = try store.watch(keys: NatsDiscoveryKey.prefix(service: service) + ">") }
         catch { throw DiscoveryError(error) }
         let (stream, continuation) = AsyncStream.makeStream(of: MembershipChange.self, bufferingPolicy: .bufferingOldest(1024))
-        let pump = Task {
+        let pump = Task.detached {
             for await event in events {
                 switch event {
                 case .initialValuesDone:

@@ -44,6 +44,14 @@ final class NatsDiscoveryTestServer: @unchecked Sendable {
         process = nil
     }
 
+    /// A crash that also loses the JetStream store (every stream and bucket is gone), then a restart.
+    func restartWithEmptyStore() throws {
+        kill()
+        try FileManager.default.removeItem(at: storeDir)
+        try FileManager.default.createDirectory(at: storeDir, withIntermediateDirectories: true)
+        try start()
+    }
+
     func stop() {
         kill()
         try? FileManager.default.removeItem(at: storeDir)

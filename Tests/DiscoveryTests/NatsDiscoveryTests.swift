@@ -149,6 +149,23 @@ struct NatsDiscoveryTests {
         #expect(try await d.healthyInstances(of: "mpc-node") == [node1, node2])
     }
 
+    @Test func aBucketLostWithTheServerStoreIsRecreated() async throws {
+        let server = try NatsDiscoveryTestServer()
+        defer { server.stop() }
+        let (nc, d) = try await open(server, apiTimeout: .seconds(1))
+        defer { nc.close() }
+        try await d.register(node1, ttl: .seconds(5))
+        let events = nc.events()
+        try server.restartWithEmptyStore()
+        for await e in events where e == .reconnected { break }
+        // The heartbeat finds no stream behind the bucket's subjects and recreates the bucket.
+        #expect(try await eventually(10) {
+            try await d.heartbeat(node1)
+            return true
+        })
+        #expect(try await d.healthyInstances(of: "mpc-node") == [node1])
+    }
+
     @Test func membershipChangesAreWatched() async throws {
         let server = try NatsDiscoveryTestServer()
         defer { server.stop() }
