@@ -22,8 +22,8 @@ public actor NatsDiscovery: Discovery {
     public nonisolated let maxAge: Duration
     private let jetStream: JetStream
     private let storage: StreamConfig.Storage
-    private var store: KeyValueStore
-    private let now: @Sendable () -> Int64
+    private(set) var store: KeyValueStore
+    let now: @Sendable () -> Int64
     private var registered: [String: Registration] = [:]
     /// Entries under a service prefix that were not well-formed records (skipped, never fatal).
     public private(set) var skippedEntries = 0
@@ -128,46 +128,6 @@ public actor NatsDiscovery: Discovery {
         return out.sorted { $0.id < $1.id }
     }
 
-    // MARK: - Membership watch
-
-    public enum MembershipChange: Sendable, Equatable {
-        /// Registered or heartbeated.
-        case upserted(ServiceInstance)
-        /// Deregistered. (Expiry by TTL is not announced by the server: poll `healthyInstances`.)
-        case removed(id: String)
-        /// Everything registered when the watch started has been delivered.
-        case caughtUp
-    }
-
-    /// Registrations, heartbeats and deregistrations of `service`, starting with the current entries.
-    /// Cancelling the consuming task stops the watch.
-    public func membershipChanges(of service: String) throws(DiscoveryError) -> AsyncStream<MembershipChange> {
-        guard !service.isEmpty else { throw .invalidConfiguration("service name is empty") }
-        let events: AsyncStream<KeyValueWatchEvent>
-        do throws(MessagingError) { events = try store.watch(keys: NatsDiscoveryKey.prefix(service: service) + ">") }
-        catch { throw DiscoveryError(error) }
-        let (stream, continuation) = AsyncStream.makeStream(of: MembershipChange.self, bufferingPolicy: .bufferingOldest(1024))
-        let pump = Task.detached {
-            for await event in events {
-                switch event {
-                case .initialValuesDone:
-                    continuation.yield(.caughtUp)
-                case .entry(let e):
-                    guard let id = NatsDiscoveryKey.instanceID(fromKey: e.key, service: service) else { continue }
-                    if e.operation != .put {
-                        continuation.yield(.removed(id: id))
-                    } else if let record = NatsDiscoveryRecord.decode(e.value), record.instance.id == id,
-                              record.instance.service == service {
-                        continuation.yield(.upserted(record.instance))
-                    }
-                }
-            }
-            continuation.finish()
-        }
-        continuation.onTermination = { _ in pump.cancel() }
-        return stream
-    }
-
     // MARK: - Internals
 
     private func write(_ registration: Registration) async throws(DiscoveryError) {
@@ -187,21 +147,27 @@ public actor NatsDiscovery: Discovery {
         }
     }
 
-    /// Written (server time, falling back to the writer's clock) no longer ago than the instance's TTL,
-    /// capped at the bucket's max age. Arithmetic on stored values never traps.
-    static func isFresh(_ record: NatsDiscoveryRecord, writtenAtNanos: Int64, nowNanos: Int64, maxAgeMillis: Int64) -> Bool {
+    /// When an entry stops being fresh: written (server time, falling back to the writer's clock) plus the
+    /// instance's TTL capped at the bucket's max age. nil when the stored values make no sense.
+    /// Arithmetic on stored values never traps.
+    static func expiry(_ record: NatsDiscoveryRecord, writtenAtNanos: Int64, maxAgeMillis: Int64) -> Int64? {
         let ttlNanos = min(record.ttlMillis, maxAgeMillis).multipliedReportingOverflow(by: 1_000_000)
-        guard !ttlNanos.overflow else { return false }
+        guard !ttlNanos.overflow, ttlNanos.partialValue > 0 else { return nil }
         let written: Int64
         if writtenAtNanos > 0 {
             written = writtenAtNanos
         } else {
             let w = record.lastSeenMillis.multipliedReportingOverflow(by: 1_000_000)
-            guard !w.overflow, w.partialValue > 0 else { return false }
+            guard !w.overflow, w.partialValue > 0 else { return nil }
             written = w.partialValue
         }
-        let age = nowNanos.subtractingReportingOverflow(written)
-        return !age.overflow && age.partialValue <= ttlNanos.partialValue
+        let end = written.addingReportingOverflow(ttlNanos.partialValue)
+        return end.overflow ? nil : end.partialValue
+    }
+
+    static func isFresh(_ record: NatsDiscoveryRecord, writtenAtNanos: Int64, nowNanos: Int64, maxAgeMillis: Int64) -> Bool {
+        guard let end = expiry(record, writtenAtNanos: writtenAtNanos, maxAgeMillis: maxAgeMillis) else { return false }
+        return nowNanos <= end
     }
 
     static func validate(_ instance: ServiceInstance) throws(DiscoveryError) {

@@ -166,29 +166,49 @@ struct NatsDiscoveryTests {
         #expect(try await d.healthyInstances(of: "mpc-node") == [node1])
     }
 
-    @Test func membershipChangesAreWatched() async throws {
+    @Test func membershipChangesAreWatchedIncludingExpiry() async throws {
         let server = try NatsDiscoveryTestServer()
         defer { server.stop() }
         let (nc, d) = try await open(server)
         defer { nc.close() }
         try await d.register(node1, ttl: .seconds(5))
         try await d.register(coordinator, ttl: .seconds(5))
-        let changes = try await d.membershipChanges(of: "mpc-node")
+        let changes = try await d.membershipChanges(of: "mpc-node", checkEvery: .milliseconds(50))
         let collector = Task { () -> [NatsDiscovery.MembershipChange] in
             var seen: [NatsDiscovery.MembershipChange] = []
             for await c in changes {
                 seen.append(c)
-                if seen.count == 4 { break }
+                if seen.count == 5 { break }
             }
             return seen
         }
         try await Task.sleep(for: .milliseconds(300))
-        try await d.register(node2, ttl: .seconds(5))
+        try await d.register(node2, ttl: .milliseconds(700))
+        try await d.heartbeat(node1)      // a plain heartbeat announces nothing
         try await d.deregister(node1)
+        // node-2 stops heartbeating: it leaves by expiry, without any server event.
         let timeout = Task { try await Task.sleep(for: .seconds(10)); collector.cancel() }
         let seen = await collector.value
         timeout.cancel()
-        #expect(seen == [.upserted(node1), .caughtUp, .upserted(node2), .removed(id: "node-1")])
+        #expect(seen == [.joined(node1), .caughtUp, .joined(node2), .left(id: "node-1", reason: .deregistered),
+                         .left(id: "node-2", reason: .expired)])
+    }
+
+    @Test func aWatchStartedAfterExpiryDoesNotAnnounceTheStaleInstance() async throws {
+        let server = try NatsDiscoveryTestServer()
+        defer { server.stop() }
+        let (nc, d) = try await open(server)
+        defer { nc.close() }
+        try await d.register(node1, ttl: .milliseconds(300))
+        try await d.register(node2, ttl: .seconds(5))
+        try await Task.sleep(for: .milliseconds(500))
+        let changes = try await d.membershipChanges(of: "mpc-node")
+        var seen: [NatsDiscovery.MembershipChange] = []
+        for await c in changes {
+            seen.append(c)
+            if c == .caughtUp { break }
+        }
+        #expect(seen == [.joined(node2), .caughtUp])
     }
 
     @Test func factoryBuildsTheBackendTheConfigurationNames() async throws {
