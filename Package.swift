@@ -29,7 +29,7 @@ let package = Package(
         // I/O layers.
         .target(name: "Storage", dependencies: ["CLMDB", "CSodium", "Protocols"]),
         .target(name: "Messaging", dependencies: ["CNats", "CSodium", "Protocols"]),
-        .target(name: "Discovery"),
+        .target(name: "Discovery", dependencies: ["Messaging"]),
 
         // Executables.
         .executableTarget(name: "MPCCLI", dependencies: [
@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "ChainsTests", dependencies: ["Chains", "Protocols", "CSecp256k1"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Protocols"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Protocols"]),
-        .testTarget(name: "DiscoveryTests", dependencies: ["Discovery"], exclude: ["fake_consul.py"]),
+        .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "Messaging"], exclude: ["fake_consul.py"]),
     ],
     swiftLanguageModes: [.v6]
 )
