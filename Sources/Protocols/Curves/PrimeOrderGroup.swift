@@ -85,12 +85,13 @@ public protocol GroupElement: Sendable, Equatable {
     func multiplied(by s: Scalar) -> Self
     /// s·P where s is public; may be variable time and faster.
     func multipliedPublic(by s: Scalar) -> Self
+    /// Σ s_i·P_i over public scalars and points; a curve may compute it in one multi-scalar pass.
+    static func publicSum(_ terms: [(Scalar, Self)]) -> Self
 }
 
 extension GroupElement {
     public func multipliedPublic(by s: Scalar) -> Self { multiplied(by: s) }
 
-    /// Σ s_i·P_i over public scalars and points.
     public static func publicSum(_ terms: [(Scalar, Self)]) -> Self {
         terms.reduce(identity) { $0 + $1.1.multipliedPublic(by: $1.0) }
     }

@@ -32,6 +32,23 @@ import CSodium
         }
     }
 
+    /// The variable-time public paths agree with libsodium's constant-time ladder.
+    @Test func publicProductsMatchTheConstantTimeLadder() {
+        var rng = SeededRandom(seed: 5)
+        for count in [1, 2, 3, 7] {
+            let terms = (0..<count).map { _ in
+                (Ed25519Scalar.random(using: &rng), Ed25519Point.baseMultiply(.random(using: &rng)))
+            }
+            let expected = terms.reduce(Ed25519Point.identity) { $0 + $1.1.multiplied(by: $1.0) }
+            #expect(Ed25519Point.publicSum(terms) == expected)
+            #expect(terms[0].1.multipliedPublic(by: terms[0].0) == terms[0].1.multiplied(by: terms[0].0))
+        }
+        let P = Ed25519Point.baseMultiply(.random(using: &rng))
+        #expect(P.multipliedPublic(by: .zero) == .identity)
+        #expect(Ed25519Point.identity.multipliedPublic(by: .one) == .identity)
+        #expect(Ed25519Point.publicSum([(.one, P), (-Ed25519Scalar.one, P)]) == .identity)
+    }
+
     @Test func rejectsNonCanonicalScalars() {
         let order = Ed25519Scalar.order
         var orderPlusOne = order; orderPlusOne[0] += 1
