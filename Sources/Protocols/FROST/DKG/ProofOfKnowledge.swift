@@ -40,6 +40,7 @@ public struct DKGProofOfKnowledge<C: FROSTCiphersuite>: Sendable, Equatable {
     func verify(identifier: ParticipantID, phi0: C.Element, session: [UInt8] = []) -> Bool {
         guard !R.isIdentity, !phi0.isIdentity, !DKGSuiteRules<C>.hasOddY(R),
               let c = try? Self.challenge(identifier: identifier, phi0: phi0, R: R, session: session) else { return false }
-        return C.Element.baseMultiply(mu) - phi0.multipliedPublic(by: c) == R
+        // One public multi-scalar sum (μ, c and φ are all public), not a base product, a product and a difference.
+        return C.Element.publicSum([(mu, C.Element.generator), (-c, phi0)]) == R
     }
 }
