@@ -1,0 +1,56 @@
+import ClientKit
+import Foundation
+
+/// Wallets the coordinator has created (public data only), persisted as one JSON file.
+public struct WalletEntry: Codable, Sendable, Equatable {
+    public var curve: Curve
+    public var publicKeyPackage: String
+    public var groupPublicKey: String
+}
+
+actor WalletRegistry {
+    let path: String
+    private var wallets: [String: WalletEntry]
+
+    init(dataDir: String) {
+        path = (dataDir as NSString).appendingPathComponent("wallets.json")
+        wallets = (try? JSONFile.read(path) as [String: WalletEntry]) ?? [:]
+    }
+
+    func get(_ id: String) -> WalletEntry? { wallets[id] }
+
+    func put(_ id: String, _ entry: WalletEntry) throws(ClusterError) {
+        wallets[id] = entry
+        try JSONFile.write(wallets, to: path)
+    }
+}
+
+/// Results by request id, persisted (one file each) so that a repeated request id returns the first
+/// result and never signs twice, also across coordinator restarts.
+actor ResultStore {
+    let dir: String
+    private var inFlight: Set<String> = []
+
+    init(dataDir: String) {
+        dir = (dataDir as NSString).appendingPathComponent("results")
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    private func file(_ id: String) -> String { (dir as NSString).appendingPathComponent(id + ".bin") }
+
+    func result(_ id: String) -> [UInt8]? { FileManager.default.contents(atPath: file(id)).map { Array($0) } }
+
+    /// Claims the request id; false if it is running or done.
+    func claim(_ id: String) -> Bool {
+        guard !inFlight.contains(id), result(id) == nil else { return false }
+        inFlight.insert(id)
+        return true
+    }
+
+    func isRunning(_ id: String) -> Bool { inFlight.contains(id) }
+
+    func finish(_ id: String, _ bytes: [UInt8]) {
+        _ = FileManager.default.createFile(atPath: file(id), contents: Data(bytes))
+        inFlight.remove(id)
+    }
+}
