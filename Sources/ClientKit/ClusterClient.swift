@@ -88,3 +88,33 @@ public struct ClusterClient: Sendable {
         try await send(subject: ClusterSubjects.statusRequest, bytes: [], timeout: .seconds(10))
     }
 }
+
+extension ClusterClient {
+    /// The coordinator's result for `requestId` from the durable results stream (for a client that lost the
+    /// reply, e.g. after a reconnect). Nil if the stream holds none yet.
+    /// Uses a fresh pull consumer each call (the server keeps it; a housekeeping TTL is future work).
+    public func durableResult(requestId: String, timeout: Duration = .seconds(2)) async throws(ClusterError) -> ClientResultBody? {
+        var rng = SystemRandom()
+        let messages: [JetStreamMessage]
+        do {
+            let js = try JetStream(connection: connection)
+            let consumer = try await js.pullConsumer(stream: ClusterSubjects.resultStream,
+                                                     ConsumerConfig(durable: "fetch-" + Hex.encode(rng.bytes(8)),
+                                                                    filterSubject: ClusterSubjects.result(requestId)))
+            messages = try await consumer.fetch(batch: 1, timeout: timeout)
+        } catch {
+            if case .timeout = error { return nil }
+            throw ClusterError("transport_error", "results stream: \(error)")
+        }
+        guard let m = messages.first else { return nil }
+        try? await m.ack()
+        switch await verifier.verify(m.message.data) {
+        case .failure(let r): throw ClusterError("bad_result", "stored result refused: \(r.description)")
+        case .success(let v):
+            guard v.envelope.sender == manifest.coordinator.id else { throw ClusterError("bad_result", "stored result not from the coordinator") }
+            let body = try WireJSON.decode(ClientResultBody.self, v.envelope.payload)
+            guard body.requestId == requestId else { throw ClusterError("bad_result", "stored result for another request") }
+            return body
+        }
+    }
+}

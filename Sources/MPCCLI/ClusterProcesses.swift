@@ -17,7 +17,7 @@ struct ProcessTable {
         try? fm.createDirectory(atPath: runDir, withIntermediateDirectories: true)
         try? fm.createDirectory(atPath: layout.path("logs"), withIntermediateDirectories: true)
         let logPath = layout.path("logs/\(name).log")
-        if !fm.fileExists(atPath: logPath) { fm.createFile(atPath: logPath, contents: nil) }
+        if !fm.fileExists(atPath: logPath) { _ = fm.createFile(atPath: logPath, contents: nil) }
         guard let log = FileHandle(forWritingAtPath: logPath) else { throw ClusterError("io_error", "cannot open \(logPath)") }
         log.seekToEndOfFile()
         let p = Process()

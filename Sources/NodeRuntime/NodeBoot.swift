@@ -23,9 +23,9 @@ public enum NodeBoot {
                                                      attributes: [.posixPermissions: 0o700])
             store = try NodeStore(directory: config.dbPath, passphrase: pass,
                                   options: .init(kdf: config.kdf == "moderate" ? .moderate : .interactive))
-        } catch let e as StorageError {
-            throw ClusterError(e == .wrongPassphrase ? "wrong_passphrase" : "storage_error", e.description)
-        } catch { throw ClusterError("storage_error", "\(error)") }
+        } catch {
+            throw ClusterError(error == .wrongPassphrase ? "wrong_passphrase" : "storage_error", error.description)
+        }
         _ = try? await store.pruneReplay(now: Clock.nowMillis())
         let connection: NatsConnection
         do {

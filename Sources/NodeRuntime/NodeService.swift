@@ -23,7 +23,7 @@ public actor NodeService {
             let health = try c.subscribe(subject: ClusterSubjects.health(me))
             tasks.append(Task { for await m in plans { Task { await self.handlePlan(m) } } })
             tasks.append(Task { for await m in rounds { Task { await self.handleRound(m) } } })
-            tasks.append(Task { for await m in health { await self.handleHealth(m) } })
+            tasks.append(Task { for await m in health { self.handleHealth(m) } })
         } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
         ctx.log.info("node ready (\(ctx.manifest.nodes.count) nodes, threshold \(ctx.manifest.threshold))")
     }

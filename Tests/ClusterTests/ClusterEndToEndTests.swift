@@ -91,22 +91,35 @@ struct ClusterEndToEndTests {
                                                  requestId: SessionID(bytes: hex(first.requestId)))
         #expect(try await client.send(subject: Subjects.signRequest, bytes: sameId) == first)
 
-        // SIGKILL one node while a request runs: the request completes with the others
-        let victim = "node-2"
-        let victimPid = try #require(pids(dir)[victim])
+        // the result is also in the durable results stream (for a client that reconnects)
+        let durable = try await client.durableResult(requestId: first.requestId)
+        #expect(durable == first)
+
+        // SIGKILL a node in the middle of a signing (as soon as its session plan reaches it): the request
+        // completes with other holders
+        let plans = try client.connection.subscribe(subject: "mpc.node.*.plan")
         let d4 = randomDigest()
         async let during = client.sign(walletId: "tr", digest: d4)
+        var victim = ""
+        for await m in plans {
+            victim = String(m.subject.split(separator: ".")[2])
+            break
+        }
+        plans.unsubscribe()
+        let victimPid = try #require(pids(dir)[victim])
         kill(victimPid, SIGKILL)
         let r4 = try await during
         #expect(r4.ok, "\(r4.code ?? "") \(r4.message ?? "")")
+        #expect(!(r4.signers ?? []).contains(victim))
         #expect(Independent.bip340(hex(r4.signature), xOnly: trKey, d4))
         for _ in 0..<3 {
             let d = randomDigest()
             let r = try await client.sign(walletId: "tr", digest: d)
             #expect(r.ok && !(r.signers ?? []).contains(victim), "\(r.code ?? "") \(r.message ?? "")")
         }
+        let others = nodes.filter { $0 != victim }
         // a forced signer set containing the dead node fails and names it
-        let forcedDead = try await client.sign(walletId: "ed", digest: randomDigest(), signers: ["node-1", victim, "node-3"])
+        let forcedDead = try await client.sign(walletId: "ed", digest: randomDigest(), signers: [others[0], victim, others[1]])
         #expect(forcedDead.code == "node_unavailable")
         #expect(forcedDead.message?.contains(victim) == true)
 
@@ -114,7 +127,7 @@ struct ClusterEndToEndTests {
         let layout = ClusterLayout(dir: dir)
         var cfg: NodeConfig = try JSONFile.read(layout.nodeConfig(victim))
         let wrongPass = (dir as NSString).appendingPathComponent("wrong-passphrase")
-        FileManager.default.createFile(atPath: wrongPass, contents: Data("not the passphrase\n".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: wrongPass, contents: Data("not the passphrase\n".utf8), attributes: [.posixPermissions: 0o600])
         cfg.passphraseFile = wrongPass
         let wrongCfg = (dir as NSString).appendingPathComponent("wrong-config.json")
         try JSONFile.write(cfg, to: wrongCfg, mode: 0o600)
@@ -136,11 +149,11 @@ struct ClusterEndToEndTests {
         }
         #expect(healthy)
         let d5 = randomDigest()
-        let r5 = try await client.sign(walletId: "ed", digest: d5, signers: [victim, "node-4", "node-5"])
+        let r5 = try await client.sign(walletId: "ed", digest: d5, signers: [victim, others[2], others[3]])
         #expect(r5.ok, "\(r5.code ?? "") \(r5.message ?? "")")
         #expect(Independent.ed25519(hex(r5.signature), edKey, d5))
         let d6 = randomDigest()
-        let r6 = try await client.sign(walletId: "tr", digest: d6, signers: ["node-1", victim, "node-3"])
+        let r6 = try await client.sign(walletId: "tr", digest: d6, signers: [others[0], victim, others[1]])
         #expect(r6.ok, "\(r6.code ?? "") \(r6.message ?? "")")
         #expect(Independent.bip340(hex(r6.signature), xOnly: trKey, d6))
         // SIGTERM: a clean exit
