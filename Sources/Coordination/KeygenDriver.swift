@@ -9,7 +9,16 @@ enum KeygenDriver {
     static func run(ctx: CoordinatorContext, registry: WalletRegistry, body: KeygenRequestBody,
                     clientRequest: [UInt8]) async -> Result<WalletEntry, ClusterError> {
         guard PartyIDLike.isValid(body.walletId) else { return .failure(ClusterError("invalid_wallet_id", "1-64 of [A-Za-z0-9_-]")) }
-        if await registry.get(body.walletId) != nil { return .failure(ClusterError("wallet_exists", "wallet \(body.walletId) already exists")) }
+        guard await registry.reserve(body.walletId) else {
+            return .failure(ClusterError("wallet_exists", "wallet \(body.walletId) exists or is being created"))
+        }
+        let r = await create(ctx: ctx, registry: registry, body: body, clientRequest: clientRequest)
+        if case .failure = r { await registry.release(body.walletId) }
+        return r
+    }
+
+    private static func create(ctx: CoordinatorContext, registry: WalletRegistry, body: KeygenRequestBody,
+                               clientRequest: [UInt8]) async -> Result<WalletEntry, ClusterError> {
         let nodes = ctx.manifest.nodes.map(\.id)
         let healthy = await ctx.healthyNodes()
         let missing = nodes.filter { !healthy.contains($0) }

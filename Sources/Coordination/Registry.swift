@@ -17,10 +17,22 @@ actor WalletRegistry {
         wallets = (try? JSONFile.read(path) as [String: WalletEntry]) ?? [:]
     }
 
+    private var creating: Set<String> = []
+
     func get(_ id: String) -> WalletEntry? { wallets[id] }
+
+    /// Reserves a new wallet id for one keygen at a time; false if it exists or is being created.
+    func reserve(_ id: String) -> Bool {
+        guard wallets[id] == nil, !creating.contains(id) else { return false }
+        creating.insert(id)
+        return true
+    }
+
+    func release(_ id: String) { creating.remove(id) }
 
     func put(_ id: String, _ entry: WalletEntry) throws(ClusterError) {
         wallets[id] = entry
+        creating.remove(id)
         try JSONFile.write(wallets, to: path)
     }
 }

@@ -10,6 +10,9 @@ public actor NodeService {
     let ctx: NodeContext
     private var keygens: [SessionID: any Sendable] = [:]
     private var signers: [SessionID: any SignerHandle] = [:]
+    /// Sessions admitted but still loading (counted against the limits across suspension points).
+    private var pendingKeygens: Set<SessionID> = []
+    private var pendingSigners: Set<SessionID> = []
     private var tasks: [Task<Void, Never>] = []
 
     public init(context: NodeContext) { ctx = context }
@@ -111,8 +114,10 @@ public actor NodeService {
     }
 
     private func startKeygen(_ plan: SessionPlanBody, session: SessionID, ids: [String: ParticipantID]) async throws(ClusterError) {
-        guard keygens.count < ctx.config.maxConcurrentKeygen else { throw ClusterError("busy", "too many keygen sessions") }
-        guard keygens[session] == nil else { throw ClusterError("duplicate_session", "session already running") }
+        guard keygens.count + pendingKeygens.count < ctx.config.maxConcurrentKeygen else { throw ClusterError("busy", "too many keygen sessions") }
+        guard keygens[session] == nil, !pendingKeygens.contains(session) else { throw ClusterError("duplicate_session", "session already running") }
+        pendingKeygens.insert(session)
+        defer { pendingKeygens.remove(session) }
         let exists: Bool
         do { exists = try await ctx.store.wallet(id: plan.walletId) != nil }
         catch { throw ClusterError("storage_error", error.code) }
@@ -138,8 +143,10 @@ public actor NodeService {
     func endKeygen(_ s: SessionID) { keygens[s] = nil }
 
     private func startSigning(_ plan: SessionPlanBody, session: SessionID, ids: [String: ParticipantID]) async throws(ClusterError) -> [UInt8] {
-        guard signers.count < ctx.config.maxConcurrentSigning else { throw ClusterError("busy", "too many signing sessions") }
-        guard signers[session] == nil else { throw ClusterError("duplicate_session", "session already running") }
+        guard signers.count + pendingSigners.count < ctx.config.maxConcurrentSigning else { throw ClusterError("busy", "too many signing sessions") }
+        guard signers[session] == nil, !pendingSigners.contains(session) else { throw ClusterError("duplicate_session", "session already running") }
+        pendingSigners.insert(session)
+        defer { pendingSigners.remove(session) }
         let threshold = ctx.config.threshold ?? ctx.manifest.threshold
         guard plan.participants.count == threshold else { throw ClusterError("plan_mismatch", "signer count differs from the threshold") }
         let digest = try WireJSON.hex(plan.digest, "digest")
