@@ -68,6 +68,7 @@ public struct ClusterClient: Sendable {
         let (_, bytes) = try makeRequest(.signRequest, payload: WireJSON.encode(body))
         let r = try await send(subject: Subjects.signRequest, bytes: bytes)
         try Self.checkSignature(r, digest: digest)
+        try Self.checkEvidence(r, manifest: manifest)
         return r
     }
 
@@ -78,6 +79,23 @@ public struct ClusterClient: Sendable {
               SignatureCheck.verify(curve: curve, publicKey: pk, message: digest, signature: sig) else {
             throw ClusterError("bad_signature", "the returned signature does not verify")
         }
+    }
+
+    /// Every named signer must have signed its own share envelope with its manifest key.
+    public static func checkEvidence(_ r: ClientResultBody, manifest: ClusterManifest) throws(ClusterError) {
+        guard r.ok else { return }
+        let signers = r.signers ?? []
+        var seen = Set<String>()
+        for h in r.evidence ?? [] {
+            guard let bytes = Hex.decode(h), let s = try? EnvelopeCodec.decode(bytes), let key = manifest.node(s.envelope.sender)?.signingKey,
+                  let message = try? EnvelopeCodec.signingMessage(s.envelope),
+                  Identity.verify(signature: s.signature, message: message, publicKey: key),
+                  s.envelope.type == .partialSignature, signers.contains(s.envelope.sender) else {
+                throw ClusterError("bad_evidence", "a signer's share envelope does not verify")
+            }
+            seen.insert(s.envelope.sender)
+        }
+        guard seen == Set(signers), !signers.isEmpty else { throw ClusterError("bad_evidence", "missing share envelopes for some signers") }
     }
 
     public func pubkey(walletId: String) async throws(ClusterError) -> ClientResultBody {

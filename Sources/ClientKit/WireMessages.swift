@@ -81,10 +81,15 @@ public struct ClientResultBody: Codable, Sendable, Equatable {
     public var signature: String?
     public var signers: [String]?
     public var nodes: [String: Bool]?
+    /// Sign: each signer's own Ed25519-signed envelope carrying its signature share (hex), so a client can
+    /// check who answered.
+    public var evidence: [String]?
     public init(requestId: String, code: String? = nil, message: String? = nil, walletId: String? = nil, curve: Curve? = nil,
-                publicKey: String? = nil, signature: String? = nil, signers: [String]? = nil, nodes: [String: Bool]? = nil) {
+                publicKey: String? = nil, signature: String? = nil, signers: [String]? = nil, nodes: [String: Bool]? = nil,
+                evidence: [String]? = nil) {
         self.requestId = requestId; self.code = code; self.message = message; self.walletId = walletId
         self.curve = curve; self.publicKey = publicKey; self.signature = signature; self.signers = signers; self.nodes = nodes
+        self.evidence = evidence
     }
     public var ok: Bool { code == nil }
 }

@@ -31,6 +31,12 @@ public struct CoordinatorContext: Sendable {
     /// Sends a signed envelope to one node as a NATS request and returns its verified reply's data.
     func ask(_ node: String, subject: String, type: MessageType, session: SessionID, payload: [UInt8],
              timeout: Duration) async -> Result<[UInt8], ClusterError> {
+        await askSigned(node, subject: subject, type: type, session: session, payload: payload, timeout: timeout).map(\.data)
+    }
+
+    /// As `ask`, also returning the node's signed reply envelope (evidence of who answered what).
+    func askSigned(_ node: String, subject: String, type: MessageType, session: SessionID, payload: [UInt8],
+                   timeout: Duration) async -> Result<(data: [UInt8], envelope: [UInt8]), ClusterError> {
         guard let env = identity.envelope(type, session: session, to: .party(node), payload: payload),
               let bytes = try? env.encoded() else { return .failure(ClusterError("internal_error", "cannot sign")) }
         let reply: NatsMessage
@@ -45,7 +51,7 @@ public struct CoordinatorContext: Sendable {
             }
             if let code = body.code { return .failure(ClusterError(code, "\(node): \(body.message ?? "")")) }
             guard v.envelope.sessionId == session else { return .failure(ClusterError("node_misbehaved", "\(node): wrong session")) }
-            return .success((try? WireJSON.hex(body.data ?? "", "data")) ?? [])
+            return .success(((try? WireJSON.hex(body.data ?? "", "data")) ?? [], reply.data))
         }
     }
 

@@ -94,7 +94,7 @@ public actor CoordinatorService {
         switch await SignDriver.run(ctx: ctx, registry: registry, body: req, clientRequest: encoded(v)) {
         case .success(let r):
             return ClientResultBody(requestId: requestId, walletId: req.walletId, curve: r.entry.curve, publicKey: displayKey(r.entry),
-                                    signature: Hex.encode(r.signature), signers: r.signers)
+                                    signature: Hex.encode(r.signature), signers: r.signers, evidence: r.evidence)
         case .failure(let e):
             ctx.log.error("sign \(requestId) failed: \(e)")
             return ClientResultBody(requestId: requestId, code: e.code, message: e.message, walletId: req.walletId)

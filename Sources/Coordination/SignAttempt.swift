@@ -15,8 +15,8 @@ struct AttemptFailure: Error {
 /// The protocol logic is `SigningCoordinator`'s; this only moves its messages.
 enum SignAttempt<C: FROSTCiphersuite> {
     static func run(ctx: CoordinatorContext, entry: WalletEntry, walletId: String, signers: [String], digest: [UInt8],
-                    clientRequest: [UInt8]) async -> Result<[UInt8], AttemptFailure> {
-        func fail(_ code: String, _ msg: String, unavailable: [String] = [], culprits: [String] = []) -> Result<[UInt8], AttemptFailure> {
+                    clientRequest: [UInt8]) async -> Result<(signature: [UInt8], evidence: [String]), AttemptFailure> {
+        func fail(_ code: String, _ msg: String, unavailable: [String] = [], culprits: [String] = []) -> Result<(signature: [UInt8], evidence: [String]), AttemptFailure> {
             .failure(AttemptFailure(error: ClusterError(code, msg), unavailable: unavailable, culprits: culprits))
         }
         guard let pkpBytes = Hex.decode(entry.publicKeyPackage),
@@ -43,7 +43,8 @@ enum SignAttempt<C: FROSTCiphersuite> {
         if case .failure(let f) = round1 { return .failure(f) }
         guard case .success(let commitmentBytes) = round1 else { return fail("internal_error", "unreachable") }
         var action: SigningCoordinator<C>.Action = .wait
-        for (node, bytes) in commitmentBytes.sorted(by: { $0.key < $1.key }) {
+        for (node, answer) in commitmentBytes.sorted(by: { $0.key < $1.key }) {
+            let bytes = answer.data
             guard let c = try? SigningCommitments<C>(wire: bytes), c.identifier == pids[node] else {
                 return fail("node_misbehaved", "\(node): invalid commitments", culprits: [node])
             }
@@ -58,7 +59,8 @@ enum SignAttempt<C: FROSTCiphersuite> {
         guard case .success(let shareBytes) = round2 else { return fail("internal_error", "unreachable") }
         var shares: [(String, SignatureShare<C>)] = []
         var culprits: [String] = []
-        for (node, bytes) in shareBytes.sorted(by: { $0.key < $1.key }) {
+        for (node, answer) in shareBytes.sorted(by: { $0.key < $1.key }) {
+            let bytes = answer.data
             guard let s = try? SignatureShare<C>(wire: bytes), s.identifier == pids[node],
                   (try? FROSTSigning<C>.verifySignatureShare(s, package: package, publicKeyPackage: pkp)) == true else {
                 culprits.append(node); continue
@@ -78,21 +80,22 @@ enum SignAttempt<C: FROSTCiphersuite> {
         guard let key = try? coordinator.verifyingKey(), FROSTSigning<C>.verify(signature: signature, groupPublicKey: key, message: digest) else {
             return fail("FROST_INVALID_SIGNATURE", "final signature does not verify")
         }
-        return .success(bytes)
+        // Each signer's own signed share envelope goes to the client (SECURITY-CHECKLIST 29).
+        return .success((bytes, shareBytes.sorted { $0.key < $1.key }.map { Hex.encode($0.value.envelope) }))
     }
 
     /// Asks every signer concurrently; any node that does not answer fails the attempt (and is named).
     static func askAll(_ ctx: CoordinatorContext, _ nodes: [String], subject: @escaping @Sendable (String) -> String, type: MessageType,
-                       session: SessionID, payload: [UInt8]) async -> Result<[String: [UInt8]], AttemptFailure> {
-        let replies = await withTaskGroup(of: (String, Result<[UInt8], ClusterError>).self) { group in
+                       session: SessionID, payload: [UInt8]) async -> Result<[String: (data: [UInt8], envelope: [UInt8])], AttemptFailure> {
+        let replies = await withTaskGroup(of: (String, Result<(data: [UInt8], envelope: [UInt8]), ClusterError>).self) { group in
             for n in nodes {
-                group.addTask { (n, await ctx.ask(n, subject: subject(n), type: type, session: session, payload: payload, timeout: .seconds(5))) }
+                group.addTask { (n, await ctx.askSigned(n, subject: subject(n), type: type, session: session, payload: payload, timeout: .seconds(5))) }
             }
-            var out: [(String, Result<[UInt8], ClusterError>)] = []
+            var out: [(String, Result<(data: [UInt8], envelope: [UInt8]), ClusterError>)] = []
             for await r in group { out.append(r) }
             return out
         }
-        var ok: [String: [UInt8]] = [:]
+        var ok: [String: (data: [UInt8], envelope: [UInt8])] = [:]
         var down: [String] = []
         var misbehaved: [String] = []
         var firstError: ClusterError?

@@ -6,7 +6,7 @@ import Protocols
 /// answer or cheated and retries with other holders (never lowering the threshold).
 enum SignDriver {
     static func run(ctx: CoordinatorContext, registry: WalletRegistry, body: SignRequestBody,
-                    clientRequest: [UInt8]) async -> Result<(signature: [UInt8], signers: [String], entry: WalletEntry), ClusterError> {
+                    clientRequest: [UInt8]) async -> Result<(signature: [UInt8], signers: [String], entry: WalletEntry, evidence: [String]), ClusterError> {
         guard let entry = await registry.get(body.walletId) else { return .failure(ClusterError("unknown_wallet", "no wallet \(body.walletId)")) }
         guard let digest = Hex.decode(body.digest), digest.count == 32 else {
             return .failure(ClusterError("invalid_digest", "digest must be 32 bytes of hex"))
@@ -30,14 +30,14 @@ enum SignDriver {
                 }
                 signers = Array(candidates.shuffled().prefix(t)).sorted()
             }
-            let r: Result<[UInt8], AttemptFailure>
+            let r: Result<(signature: [UInt8], evidence: [String]), AttemptFailure>
             switch entry.curve {
             case .ed25519: r = await SignAttempt<FROSTEd25519>.run(ctx: ctx, entry: entry, walletId: body.walletId, signers: signers, digest: digest, clientRequest: clientRequest)
             case .secp256k1: r = await SignAttempt<FROSTSecp256k1>.run(ctx: ctx, entry: entry, walletId: body.walletId, signers: signers, digest: digest, clientRequest: clientRequest)
             case .secp256k1Taproot: r = await SignAttempt<FROSTSecp256k1Taproot>.run(ctx: ctx, entry: entry, walletId: body.walletId, signers: signers, digest: digest, clientRequest: clientRequest)
             }
             switch r {
-            case .success(let sig): return .success((sig, signers, entry))
+            case .success(let s): return .success((s.signature, signers, entry, s.evidence))
             case .failure(let f):
                 ctx.log.warn("attempt \(attempt) failed: \(f.error); excluding \((f.unavailable + f.culprits).joined(separator: ","))")
                 if !f.culprits.isEmpty { ctx.log.error("culprits: \(f.culprits.joined(separator: ","))") }

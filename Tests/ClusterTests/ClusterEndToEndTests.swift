@@ -47,6 +47,18 @@ struct ClusterEndToEndTests {
         let s1 = try decodeResult(try run(mpc, ["--cluster", dir, "sign", "--wallet", "ed", "--digest", hexString(d1), "--json"]))
         #expect(s1.ok, "\(s1.code ?? "") \(s1.message ?? "")")
         #expect(Independent.ed25519(hex(s1.signature), edKey, d1))
+        // each signer's own signed share envelope comes with the result; a tampered one is refused
+        #expect(s1.evidence?.count == 3)
+        let manifest = try ClusterManifest.load(path: ClusterLayout(dir: dir).manifest)
+        try ClusterClient.checkEvidence(s1, manifest: manifest)
+        var tampered = s1
+        if var ev = tampered.evidence, let firstEv = ev.first {
+            var bytes = hex(firstEv)
+            bytes[bytes.count - 70] ^= 1
+            ev[0] = hexString(bytes)
+            tampered.evidence = ev
+        }
+        #expect(throws: ClusterError.self) { try ClusterClient.checkEvidence(tampered, manifest: manifest) }
         let d2 = randomDigest()
         let s2 = try decodeResult(try run(mpc, ["--cluster", dir, "sign", "--wallet", "tr", "--digest", hexString(d2), "--json"]))
         #expect(s2.ok, "\(s2.code ?? "") \(s2.message ?? "")")
