@@ -27,6 +27,14 @@ public actor NodeService {
             tasks.append(Task { for await m in plans { Task { await self.handlePlan(m) } } })
             tasks.append(Task { for await m in rounds { Task { await self.handleRound(m) } } })
             tasks.append(Task { for await m in health { self.handleHealth(m) } })
+            // The replay cache forgets what has expired anyway (the verifier refuses expired envelopes).
+            let store = ctx.store
+            tasks.append(Task.detached {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(600))
+                    _ = try? await store.pruneReplay(now: Clock.nowMillis())
+                }
+            })
         } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
         ctx.log.info("node ready (\(ctx.manifest.nodes.count) nodes, threshold \(ctx.manifest.threshold))")
     }

@@ -91,6 +91,15 @@ struct ClusterEndToEndTests {
         let (_, forged) = try impostor.makeRequest(.signRequest, payload: WireJSON.encode(SignRequestBody(walletId: "ed", digest: hexString(randomDigest()))))
         #expect(try await client.send(subject: Subjects.signRequest, bytes: forged).code == "bad_signature")
 
+        // a node refuses a plan that does not come from the coordinator, and garbage, each with a code
+        let (_, notAPlan) = try client.makeRequest(.sessionPlan, payload: [1, 2, 3])
+        for (bytes, code) in [(notAPlan, "unknown_sender"), ([UInt8](repeating: 7, count: 40), "unsupported_version"), ([UInt8](), "malformed")] {
+            let reply = try await client.connection.request(subject: ClusterSubjects.nodePlan("node-1"), payload: bytes, timeout: .seconds(5))
+            let env = try EnvelopeCodec.decode(reply.data)
+            #expect(env.envelope.sender == "node-1")
+            #expect(try WireJSON.decode(NodeReplyBody.self, env.envelope.payload).code == code)
+        }
+
         // a replayed request gets the first result, and signs only once
         let d3 = randomDigest()
         let (_, req) = try client.makeRequest(.signRequest, payload: WireJSON.encode(SignRequestBody(walletId: "ed", digest: hexString(d3))))
