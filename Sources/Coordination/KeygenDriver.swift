@@ -8,7 +8,7 @@ import Protocols
 enum KeygenDriver {
     static func run(ctx: CoordinatorContext, registry: WalletRegistry, body: KeygenRequestBody,
                     clientRequest: [UInt8]) async -> Result<WalletEntry, ClusterError> {
-        guard PartyIDLike.isValid(body.walletId) else { return .failure(ClusterError("invalid_wallet_id", "1-64 of [A-Za-z0-9_-]")) }
+        guard PartyID.isValid(body.walletId) else { return .failure(ClusterError("invalid_wallet_id", "1-64 of [A-Za-z0-9_-]")) }
         guard await registry.reserve(body.walletId) else {
             return .failure(ClusterError("wallet_exists", "wallet \(body.walletId) exists or is being created"))
         }
@@ -77,10 +77,6 @@ enum KeygenDriver {
         log.info("wallet \(body.walletId) created", session: session.hex)
         return .success(entry)
     }
-}
-
-enum PartyIDLike {
-    static func isValid(_ s: String) -> Bool { PartyID.isValid(s) }
 }
 
 /// The public key package must decode for the curve and give the reported group key.

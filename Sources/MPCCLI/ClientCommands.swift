@@ -49,7 +49,8 @@ struct KeygenCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let c = Curve(rawValue: curve) else { throw Output.fail(ClusterError("invalid_argument", "--curve: ed25519, secp256k1 or secp256k1-taproot")) }
-        let walletId = wallet ?? "w-" + Hex.encode(SystemRandom().bytesCopy(8))
+        var rng = SystemRandom()
+        let walletId = wallet ?? "w-" + Hex.encode(rng.bytes(8))
         var result: ClientResultBody?
         try await Output.run { () throws(ClusterError) in
             let client = try await ClusterClient.open(dir: options.cluster, identityFile: options.identity)
@@ -110,8 +111,4 @@ struct StatusCommand: AsyncParsableCommand {
             (r.nodes ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value ? "healthy" : "down")" }.joined(separator: "\n")
         }
     }
-}
-
-extension SystemRandom {
-    func bytesCopy(_ n: Int) -> [UInt8] { var r = self; return r.bytes(n) }
 }

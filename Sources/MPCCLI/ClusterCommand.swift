@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClientKit
 import Foundation
+import Protocols
 
 struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +20,7 @@ struct ClusterInit: AsyncParsableCommand {
     func run() async throws {
         do {
             let m = try ClusterLayout(dir: dir).initialize(nodes: nodes, threshold: threshold, natsURL: nats)
-            print("cluster \(dir): \(m.nodes.count) nodes, threshold \(m.threshold), client key \(m.clients.first.map { Protocols_hex($0.signingKey) } ?? "")")
+            print("cluster \(dir): \(m.nodes.count) nodes, threshold \(m.threshold), client key \(m.clients.first.map { Hex.encode($0.signingKey) } ?? "")")
         } catch { throw Output.fail(error) }
     }
 }
@@ -91,5 +92,3 @@ struct ClusterDown: AsyncParsableCommand {
         print("cluster down: stopped \(stopped.isEmpty ? "nothing" : stopped.joined(separator: ","))")
     }
 }
-
-func Protocols_hex(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined() }
