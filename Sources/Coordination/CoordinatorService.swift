@@ -54,8 +54,14 @@ public actor CoordinatorService {
         let requestId = v.envelope.sessionId.hex
         let client = v.envelope.sender
         if let first = await results.result(requestId) { respond(m, bytes: first); return }
-        guard await results.claim(requestId) else {
+        switch await results.claim(requestId) {
+        case .claimed: break
+        case .running:
             refuse(m, code: "request_in_progress", message: "request \(requestId) is running", session: v.envelope.sessionId, client: client)
+            return
+        case .interrupted:
+            refuse(m, code: "request_interrupted", message: "request \(requestId) was interrupted by a coordinator restart; use a new request id",
+                   session: v.envelope.sessionId, client: client)
             return
         }
         let body: ClientResultBody

@@ -52,11 +52,18 @@ actor ResultStore {
 
     func result(_ id: String) -> [UInt8]? { FileManager.default.contents(atPath: file(id)).map { Array($0) } }
 
-    /// Claims the request id; false if it is running or done.
-    func claim(_ id: String) -> Bool {
-        guard !inFlight.contains(id), result(id) == nil else { return false }
+    private func claimFile(_ id: String) -> String { (dir as NSString).appendingPathComponent(id + ".claim") }
+
+    enum Claim { case claimed, running, interrupted }
+
+    /// Claims the request id durably before any work: a request that was running when the coordinator
+    /// stopped is never run again (it may have signed), it answers `request_interrupted`.
+    func claim(_ id: String) -> Claim {
+        if inFlight.contains(id) { return .running }
+        if FileManager.default.fileExists(atPath: claimFile(id)) { return .interrupted }
+        guard FileManager.default.createFile(atPath: claimFile(id), contents: nil) else { return .interrupted }
         inFlight.insert(id)
-        return true
+        return .claimed
     }
 
     func isRunning(_ id: String) -> Bool { inFlight.contains(id) }

@@ -1,5 +1,6 @@
 import ClientKit
 import Foundation
+import Messaging
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -22,6 +23,12 @@ struct ClusterLifecycleTests {
         let k = try decodeResult(try run(mpc, ["--cluster", dir, "keygen", "--curve", "secp256k1", "--wallet", "k", "--json"]))
         #expect(k.ok, "\(k.code ?? "") \(k.message ?? "")")
 
+        // a request answered before the crash
+        let early = try await ClusterClient.open(dir: dir)
+        let (_, earlyRequest) = try early.makeRequest(.signRequest, payload: WireJSON.encode(SignRequestBody(walletId: "k", digest: hexString(randomDigest()))))
+        let earlyResult = try await early.send(subject: Subjects.signRequest, bytes: earlyRequest)
+        #expect(earlyResult.ok)
+
         // a crash of everything (SIGKILL, no `down`)
         let before = pids(dir)
         #expect(before.count == 5)
@@ -42,6 +49,10 @@ struct ClusterLifecycleTests {
         let s = try decodeResult(try run(mpc, ["--cluster", dir, "sign", "--wallet", "k", "--digest", hexString(digest), "--json"]))
         #expect(s.ok, "\(s.code ?? "") \(s.message ?? "")")
         #expect(SignatureCheck.verify(curve: .secp256k1, publicKey: hex(s.publicKey), message: digest, signature: hex(s.signature)))
+
+        // the coordinator restarted with an empty replay cache: the replayed request still gets the first result
+        let late = try await ClusterClient.open(dir: dir)
+        #expect(try await late.send(subject: Subjects.signRequest, bytes: earlyRequest) == earlyResult)
 
         // errors print a code and a sentence
         let unknown = try run(mpc, ["--cluster", dir, "sign", "--wallet", "nope", "--digest", hexString(digest)])
