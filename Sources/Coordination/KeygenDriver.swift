@@ -59,7 +59,8 @@ enum KeygenDriver {
         var byNode: [String: KeygenResultBody] = [:]
         for (n, b) in collected { byNode[n] = b }
         guard byNode.count == nodes.count else {
-            return .failure(ClusterError("keygen_timeout", "results from \(byNode.count) of \(nodes.count) nodes"))
+            let silent = nodes.filter { byNode[$0] == nil }
+            return .failure(ClusterError("keygen_timeout", "no result from \(silent.joined(separator: ",")) within \(ctx.config.sessionTimeoutSeconds) s"))
         }
         if let (n, failed) = byNode.first(where: { $0.value.code != nil }) {
             return .failure(ClusterError(failed.code ?? "keygen_failed", "\(n): \(failed.message ?? "")"))
@@ -96,27 +97,27 @@ enum PublicKeyCheck {
     }
 }
 
-/// Collects up to `count` accepted items from an envelope subscription, or fewer at the timeout.
+/// Collects up to `count` accepted items from an envelope subscription, or what arrived by the timeout.
 enum Collect {
+    actor Bag<T: Sendable> {
+        var items: [T] = []
+        func add(_ t: T) -> Int { items.append(t); return items.count }
+    }
+
     static func first<T: Sendable>(_ count: Int, from sub: EnvelopeSubscription, timeout: Duration,
                                    _ accept: @escaping @Sendable (VerifiedEnvelope) -> T?) async -> [T] {
-        await withTaskGroup(of: [T]?.self) { group in
+        let bag = Bag<T>()
+        await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                var out: [T] = []
                 for await v in sub {
-                    if let t = accept(v) { out.append(t) }
-                    if out.count == count { break }
+                    if let t = accept(v), await bag.add(t) == count { break }
                 }
-                return out
             }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let r = await group.next() ?? nil
+            group.addTask { try? await Task.sleep(for: timeout) }
+            _ = await group.next()
             group.cancelAll()
             sub.unsubscribe()
-            return r ?? []
         }
+        return await bag.items
     }
 }
