@@ -139,6 +139,13 @@ struct ClusterEndToEndTests {
             #expect(r.ok && !(r.signers ?? []).contains(victim), "\(r.code ?? "") \(r.message ?? "")")
         }
         let others = nodes.filter { $0 != victim }
+        // keygen needs every node: refused while one is down, naming it
+        let noKeygen = try await client.keygen(walletId: "later", curve: .ed25519)
+        #expect(noKeygen.code == "nodes_unavailable")
+        #expect(noKeygen.message?.contains(victim) == true)
+        // an existing wallet id is refused
+        #expect(try await client.keygen(walletId: "ed", curve: .ed25519).code == "wallet_exists")
+
         // a forced signer set containing the dead node fails and names it
         let forcedDead = try await client.sign(walletId: "ed", digest: randomDigest(), signers: [others[0], victim, others[1]])
         #expect(forcedDead.code == "node_unavailable")
