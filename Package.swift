@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Protocols"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Protocols"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery"], exclude: ["fake_consul.py"]),
-        .testTarget(name: "ClusterTests", dependencies: ["ClientKit", "Protocols", "CSodium", "CSecp256k1"]),
+        .testTarget(name: "ClusterTests", dependencies: ["ClientKit", "Messaging", "Protocols", "CSodium", "CSecp256k1"]),
     ],
     swiftLanguageModes: [.v6]
 )
