@@ -43,7 +43,15 @@ enum KeygenDriver {
             for await r in group { out.append(r) }
             return out
         }
-        for (n, r) in acks { if case .failure(let e) = r { return .failure(ClusterError(e.code, "plan refused by \(n): \(e.message)")) } }
+        // Nodes that accepted hold a keygen slot until their timeout unless told to let go.
+        func abandon() {
+            if let abort = ctx.identity.envelope(.roundMessage, session: session, payload: [3]) {
+                try? ctx.connection.publish(abort, subject: Subjects.sessionBroadcast(session))
+            }
+        }
+        for (n, r) in acks {
+            if case .failure(let e) = r { abandon(); return .failure(ClusterError(e.code, "plan refused by \(n): \(e.message)")) }
+        }
         log.info("keygen plan accepted by \(nodes.count) nodes, starting", session: session.hex)
         guard let start = ctx.identity.envelope(.roundMessage, session: session, payload: [0]) else {
             return .failure(ClusterError("internal_error", "cannot sign"))
@@ -59,6 +67,7 @@ enum KeygenDriver {
         var byNode: [String: KeygenResultBody] = [:]
         for (n, b) in collected { byNode[n] = b }
         guard byNode.count == nodes.count else {
+            abandon()
             let silent = nodes.filter { byNode[$0] == nil }
             return .failure(ClusterError("keygen_timeout", "no result from \(silent.joined(separator: ",")) within \(ctx.config.sessionTimeoutSeconds) s"))
         }

@@ -4,7 +4,8 @@ import Messaging
 import Protocols
 
 /// Carries out one DKG for one node: feeds verified envelopes to `DKGSession` and sends what it returns.
-/// Payload tags on the session subjects: 0 = start (coordinator), 1 = round-1 package, 2 = sealed round-2 package.
+/// Payload tags on the session subjects: 0 = start and 3 = abort (coordinator), 1 = round-1 package,
+/// 2 = sealed round-2 package.
 actor DKGRunner<C: FROSTCiphersuite> {
     let ctx: NodeContext
     let session: SessionID
@@ -57,6 +58,7 @@ actor DKGRunner<C: FROSTCiphersuite> {
         let body = Array(v.envelope.payload.dropFirst())
         let sender = v.envelope.sender
         if sender == ctx.manifest.coordinator.id {
+            if tag == 3 { await fail("session_aborted", "the coordinator abandoned the session"); return }
             guard tag == 0 else { return }
             var rng = SystemRandom()
             await perform(dkg.start(using: &rng))
