@@ -28,6 +28,11 @@ final class CheatingNode: Sendable {
             Task { for await m in health { if let r = m.reply { try? self.connection.publish(subject: r, payload: Array("{}".utf8)) } } },
             Task {
                 for await m in plans {
+                    if let e = try? EnvelopeCodec.decode(m.data), let plan = try? WireJSON.decode(SessionPlanBody.self, e.envelope.payload),
+                       plan.kind == .keygen {
+                        self.answer(m, body: NodeReplyBody(code: "refused_by_test", message: "no keygen here"))
+                        continue
+                    }
                     var rng = SystemRandom()
                     guard let c = try? SigningCommitments<FROSTEd25519>(identifier: self.participant,
                                                                          hiding: .baseMultiply(.random(using: &rng)),
@@ -44,10 +49,12 @@ final class CheatingNode: Sendable {
         ]
     }
 
-    private func answer(_ m: NatsMessage, data: [UInt8]) {
+    private func answer(_ m: NatsMessage, data: [UInt8]) { answer(m, body: NodeReplyBody(data: Hex.encode(data))) }
+
+    private func answer(_ m: NatsMessage, body: NodeReplyBody) {
         guard let reply = m.reply, let request = try? EnvelopeCodec.decode(m.data),
-              let env = identity.envelope(.partialSignature, session: request.envelope.sessionId, to: .party("coordinator"),
-                                          payload: WireJSON.encode(NodeReplyBody(data: Hex.encode(data)))),
+              let env = identity.envelope(body.code == nil ? .partialSignature : .error, session: request.envelope.sessionId,
+                                          to: .party("coordinator"), payload: WireJSON.encode(body)),
               let bytes = try? env.encoded() else { return }
         try? connection.publish(subject: reply, payload: bytes)
     }
@@ -94,5 +101,27 @@ struct CheatingNodeTests {
             #expect(!(r.signers ?? []).contains(cheater))
             #expect(Independent.ed25519(hex(r.signature), hex(k.publicKey), d))
         }
+
+        // keygen plans refused by one node: the coordinator abandons each session, so the other nodes free
+        // their keygen slots (2 each) at once and a later keygen is not refused as busy
+        for i in 0..<3 {
+            let refused = try await client.keygen(walletId: "x\(i)", curve: .ed25519)
+            #expect(refused.code == "refused_by_test", "\(refused.code ?? "") \(refused.message ?? "")")
+        }
+        for t in tasks { t.cancel() }
+        let real = Process()
+        real.executableURL = URL(fileURLWithPath: bin.path("mpc-node"))
+        real.arguments = ["--config", layout.nodeConfig(cheater)]
+        real.standardOutput = FileHandle.nullDevice
+        real.standardError = FileHandle.nullDevice
+        try real.run()
+        defer { if real.isRunning { kill(real.processIdentifier, SIGKILL) } }
+        var back = false
+        for _ in 0..<100 where !back {
+            if let s = try? await client.status(), s.nodes?[cheater] == true { back = true } else { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(back)
+        let k2 = try await client.keygen(walletId: "x-after", curve: .ed25519)
+        #expect(k2.ok, "\(k2.code ?? "") \(k2.message ?? "")")
     }
 }
