@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mpc", targets: ["MPCCLI"]),
+        .executable(name: "mpc-node", targets: ["MPCNode"]),
+        .executable(name: "mpc-coordinator", targets: ["Coordinator"]),
         .library(name: "Protocols", targets: ["Protocols"]),
         .library(name: "Chains", targets: ["Chains"]),
     ],
@@ -31,9 +33,16 @@ let package = Package(
         .target(name: "Messaging", dependencies: ["CNats", "CSodium", "Protocols"]),
         .target(name: "Discovery", dependencies: ["Messaging"]),
 
+        // Actors: cluster files and client requests, node sessions, coordination.
+        .target(name: "ClientKit", dependencies: ["Messaging", "Protocols"]),
+        .target(name: "NodeRuntime", dependencies: ["ClientKit", "Messaging", "Storage", "Protocols"]),
+        .target(name: "Coordination", dependencies: ["ClientKit", "Messaging", "Protocols"]),
+
         // Executables.
+        .executableTarget(name: "MPCNode", dependencies: ["NodeRuntime", "ClientKit"]),
+        .executableTarget(name: "Coordinator", dependencies: ["Coordination", "ClientKit"]),
         .executableTarget(name: "MPCCLI", dependencies: [
-            "Protocols", "Chains", "CSodium", "CSecp256k1",
+            "Protocols", "Chains", "ClientKit", "Messaging", "CSodium", "CSecp256k1",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Test-only probe: a separate process the durability test SIGKILLs mid-write.
@@ -45,6 +54,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Protocols"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Protocols"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "Messaging"], exclude: ["fake_consul.py"]),
+        .testTarget(name: "ClusterTests", dependencies: ["ClientKit", "Messaging", "Protocols", "CSodium", "CSecp256k1"]),
     ],
     swiftLanguageModes: [.v6]
 )

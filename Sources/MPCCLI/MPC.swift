@@ -6,6 +6,19 @@ struct MPC: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mpc",
         abstract: "Threshold-signature custody cluster: keys, signatures and conformance checks.",
-        subcommands: [VectorsCommand.self, BenchCommand.self, DemoCommand.self]
+        usage: "mpc [--cluster DIR] <subcommand>",
+        subcommands: [VectorsCommand.self, BenchCommand.self, DemoCommand.self, ClusterCommand.self,
+                      KeygenCommand.self, SignCommand.self, PubkeyCommand.self, StatusCommand.self]
     )
+
+    /// `mpc --cluster DIR <subcommand> ...` is accepted by moving the global option after the subcommand.
+    static func main() async {
+        var args = Array(CommandLine.arguments.dropFirst())
+        if args.count >= 3, args[0] == "--cluster" {
+            let dir = args[1]
+            args.removeFirst(2)
+            args.insert(contentsOf: ["--cluster", dir], at: 1)
+        }
+        await main(args)
+    }
 }

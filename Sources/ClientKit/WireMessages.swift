@@ -1,0 +1,138 @@
+import Foundation
+import Messaging
+import Protocols
+
+/// JSON payloads carried inside signed envelopes. Bytes travel as lowercase hex.
+/// Everything decoded here came from the network: callers validate before use.
+
+/// Client -> coordinator, envelope type `keygenRequest`; the envelope's session id is the request id.
+public struct KeygenRequestBody: Codable, Sendable, Equatable {
+    public var walletId: String
+    public var curve: Curve
+    public init(walletId: String, curve: Curve) { self.walletId = walletId; self.curve = curve }
+}
+
+/// Client -> coordinator, envelope type `signRequest`.
+public struct SignRequestBody: Codable, Sendable, Equatable {
+    public var walletId: String
+    public var digest: String
+    public var derivationPath: String
+    /// Optional exact signer set (node ids); the client signs it, so only an authorized client can force it.
+    public var signers: [String]?
+    public init(walletId: String, digest: String, derivationPath: String = "", signers: [String]? = nil) {
+        self.walletId = walletId; self.digest = digest; self.derivationPath = derivationPath; self.signers = signers
+    }
+}
+
+public enum SessionKind: String, Codable, Sendable { case keygen, sign }
+
+/// Coordinator -> node, envelope type `sessionPlan` (NATS request on `Subjects.nodePlan(node)`).
+public struct SessionPlanBody: Codable, Sendable, Equatable {
+    public var kind: SessionKind
+    public var walletId: String
+    public var curve: Curve
+    /// Node ids, exact signer / participant set fixed by the coordinator.
+    public var participants: [String]
+    public var threshold: Int
+    public var digest: String?
+    /// The client's original signed request (hex): nodes check it themselves.
+    public var clientRequest: String
+    public init(kind: SessionKind, walletId: String, curve: Curve, participants: [String], threshold: Int, digest: String?, clientRequest: String) {
+        self.kind = kind; self.walletId = walletId; self.curve = curve; self.participants = participants
+        self.threshold = threshold; self.digest = digest; self.clientRequest = clientRequest
+    }
+}
+
+/// Node -> coordinator reply to a plan or a signing package (envelope type `partialSignature`,
+/// or `error` when `code` is set).
+public struct NodeReplyBody: Codable, Sendable, Equatable {
+    public var code: String?
+    public var message: String?
+    /// Sign round 1: the signer's commitments (wire format); round 2: its signature share.
+    public var data: String?
+    public init(code: String? = nil, message: String? = nil, data: String? = nil) {
+        self.code = code; self.message = message; self.data = data
+    }
+}
+
+/// Node -> coordinator when its DKG finished (envelope type `result`, on `Subjects.keygenResponse`).
+public struct KeygenResultBody: Codable, Sendable, Equatable {
+    public var walletId: String
+    public var curve: Curve
+    public var code: String?
+    public var message: String?
+    public var publicKeyPackage: String?
+    public var groupPublicKey: String?
+    public init(walletId: String, curve: Curve, code: String? = nil, message: String? = nil,
+                publicKeyPackage: String? = nil, groupPublicKey: String? = nil) {
+        self.walletId = walletId; self.curve = curve; self.code = code; self.message = message
+        self.publicKeyPackage = publicKeyPackage; self.groupPublicKey = groupPublicKey
+    }
+}
+
+/// Coordinator -> client, envelope type `result` (or `error`), session id = request id.
+public struct ClientResultBody: Codable, Sendable, Equatable {
+    public var requestId: String
+    public var code: String?
+    public var message: String?
+    public var walletId: String?
+    public var curve: Curve?
+    public var publicKey: String?
+    public var signature: String?
+    public var signers: [String]?
+    public var nodes: [String: Bool]?
+    /// Sign: each signer's own Ed25519-signed envelope carrying its signature share (hex), so a client can
+    /// check who answered.
+    public var evidence: [String]?
+    public init(requestId: String, code: String? = nil, message: String? = nil, walletId: String? = nil, curve: Curve? = nil,
+                publicKey: String? = nil, signature: String? = nil, signers: [String]? = nil, nodes: [String: Bool]? = nil,
+                evidence: [String]? = nil) {
+        self.requestId = requestId; self.code = code; self.message = message; self.walletId = walletId
+        self.curve = curve; self.publicKey = publicKey; self.signature = signature; self.signers = signers; self.nodes = nodes
+        self.evidence = evidence
+    }
+    public var ok: Bool { code == nil }
+}
+
+/// Cluster subjects beyond `Messaging.Subjects`.
+public enum ClusterSubjects {
+    public static func nodePlan(_ node: String) -> String { "mpc.node.\(node).plan" }
+    public static func nodeRound(_ node: String) -> String { "mpc.node.\(node).round" }
+    public static func health(_ node: String) -> String { "mpc.health.\(node)" }
+    public static func keygenResponse(_ s: SessionID) -> String { "mpc.keygen.response.\(s.hex)" }
+    public static let pubkeyRequest = "mpc.pubkey.request"
+    public static let statusRequest = "mpc.status.request"
+    public static func result(_ requestId: String) -> String { "mpc.result.\(requestId)" }
+    public static let resultStream = "MPC_RESULTS"
+}
+
+public enum WireJSON {
+    public static func encode<T: Encodable>(_ v: T) -> [UInt8] {
+        let e = JSONEncoder()
+        e.outputFormatting = .sortedKeys
+        return (try? Array(e.encode(v))) ?? []
+    }
+    public static func decode<T: Decodable>(_ t: T.Type, _ bytes: [UInt8]) throws(ClusterError) -> T {
+        do { return try JSONDecoder().decode(T.self, from: Data(bytes)) }
+        catch { throw ClusterError("malformed_payload", "cannot decode \(T.self)") }
+    }
+    public static func hex(_ s: String?, _ field: String) throws(ClusterError) -> [UInt8] {
+        guard let s, let b = Hex.decode(s) else { throw ClusterError("malformed_payload", "\(field): not hex") }
+        return b
+    }
+}
+
+public enum Clock {
+    public static func nowMillis() -> UInt64 { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }
+}
+
+extension Identity {
+    /// A freshly signed envelope.
+    public func envelope(_ type: MessageType, session: SessionID, to recipient: Recipient = .broadcast,
+                         payload: [UInt8], ttlMillis: UInt64 = 120_000) -> SignedEnvelope? {
+        var rng = SystemRandom()
+        let e = Envelope.make(type: type, sessionId: session, sender: id, recipient: recipient, payload: payload,
+                              now: Clock.nowMillis(), ttlMillis: ttlMillis, using: &rng)
+        return try? sign(e)
+    }
+}

@@ -1,0 +1,151 @@
+import ClientKit
+import Foundation
+import Messaging
+import Protocols
+
+/// The coordinator: verifies client requests, runs keygen / signing drivers, answers with a signed result
+/// (on the request's reply subject and durably on `mpc.result.<request id>`).
+public actor CoordinatorService {
+    let ctx: CoordinatorContext
+    let registry: WalletRegistry
+    let results: ResultStore
+    private var tasks: [Task<Void, Never>] = []
+
+    public init(context: CoordinatorContext) {
+        ctx = context
+        registry = WalletRegistry(dataDir: context.config.dataDir)
+        results = ResultStore(dataDir: context.config.dataDir)
+    }
+
+    public func start() async throws(ClusterError) {
+        do {
+            try await ctx.jetStream.ensureStream(StreamConfig(name: ClusterSubjects.resultStream, subjects: ["mpc.result.>"],
+                                                              maxAge: .seconds(7 * 24 * 3600)))
+        } catch { throw ClusterError("transport_error", "results stream: \(error)") }
+        let c = ctx.connection
+        do {
+            let keygen = try c.subscribe(subject: Subjects.keygenRequest)
+            let sign = try c.subscribe(subject: Subjects.signRequest)
+            let pubkey = try c.subscribe(subject: ClusterSubjects.pubkeyRequest)
+            let status = try c.subscribe(subject: ClusterSubjects.statusRequest)
+            tasks.append(Task { for await m in keygen { Task { await self.handleRequest(m) } } })
+            tasks.append(Task { for await m in sign { Task { await self.handleRequest(m) } } })
+            tasks.append(Task { for await m in pubkey { Task { await self.handlePubkey(m) } } })
+            tasks.append(Task { for await m in status { Task { await self.handleStatus(m) } } })
+        } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
+        ctx.log.info("coordinator ready (\(ctx.manifest.nodes.count) nodes, threshold \(ctx.manifest.threshold))")
+    }
+
+    public func stop() { for t in tasks { t.cancel() } }
+
+    func handleRequest(_ m: NatsMessage) async {
+        let v: VerifiedEnvelope
+        switch await ctx.clientVerifier.verify(m.data) {
+        case .success(let ok): v = ok
+        case .failure(let r):
+            // A replayed request whose id already has a result gets that result.
+            if r.reason == .replayed, let e = try? EnvelopeCodec.decode(m.data), let first = await results.result(e.envelope.sessionId.hex) {
+                respond(m, bytes: first); return
+            }
+            ctx.log.warn("client request refused: \(r.description)")
+            refuse(m, code: r.code, message: "request refused: \(r.description)")
+            return
+        }
+        let requestId = v.envelope.sessionId.hex
+        let client = v.envelope.sender
+        if let first = await results.result(requestId) { respond(m, bytes: first); return }
+        switch await results.claim(requestId) {
+        case .claimed: break
+        case .running:
+            refuse(m, code: "request_in_progress", message: "request \(requestId) is running", session: v.envelope.sessionId, client: client)
+            return
+        case .interrupted:
+            refuse(m, code: "request_interrupted", message: "request \(requestId) was interrupted by a coordinator restart; use a new request id",
+                   session: v.envelope.sessionId, client: client)
+            return
+        }
+        let body: ClientResultBody
+        switch v.envelope.type {
+        case .keygenRequest:
+            body = await keygen(v, requestId: requestId)
+        case .signRequest:
+            body = await sign(v, requestId: requestId)
+        default:
+            body = ClientResultBody(requestId: requestId, code: "unsupported_request", message: "type \(v.envelope.type)")
+        }
+        guard let bytes = ctx.signedResult(body, requestSession: v.envelope.sessionId, client: client) else { return }
+        await results.finish(requestId, bytes)
+        respond(m, bytes: bytes)
+        do { _ = try await ctx.jetStream.publishDurable(subject: ClusterSubjects.result(requestId), payload: bytes, msgId: requestId) }
+        catch { ctx.log.error("durable publish of result \(requestId) failed: \(error)") }
+    }
+
+    private func keygen(_ v: VerifiedEnvelope, requestId: String) async -> ClientResultBody {
+        guard let req = try? WireJSON.decode(KeygenRequestBody.self, v.envelope.payload) else {
+            return ClientResultBody(requestId: requestId, code: "malformed_payload", message: "not a keygen request")
+        }
+        switch await KeygenDriver.run(ctx: ctx, registry: registry, body: req, clientRequest: encoded(v)) {
+        case .success(let e):
+            return ClientResultBody(requestId: requestId, walletId: req.walletId, curve: e.curve, publicKey: displayKey(e), signers: ctx.manifest.nodes.map(\.id))
+        case .failure(let e):
+            ctx.log.error("keygen \(requestId) failed: \(e)")
+            return ClientResultBody(requestId: requestId, code: e.code, message: e.message, walletId: req.walletId, curve: req.curve)
+        }
+    }
+
+    private func sign(_ v: VerifiedEnvelope, requestId: String) async -> ClientResultBody {
+        guard let req = try? WireJSON.decode(SignRequestBody.self, v.envelope.payload) else {
+            return ClientResultBody(requestId: requestId, code: "malformed_payload", message: "not a sign request")
+        }
+        switch await SignDriver.run(ctx: ctx, registry: registry, body: req, clientRequest: encoded(v)) {
+        case .success(let r):
+            return ClientResultBody(requestId: requestId, walletId: req.walletId, curve: r.entry.curve, publicKey: displayKey(r.entry),
+                                    signature: Hex.encode(r.signature), signers: r.signers, evidence: r.evidence)
+        case .failure(let e):
+            ctx.log.error("sign \(requestId) failed: \(e)")
+            return ClientResultBody(requestId: requestId, code: e.code, message: e.message, walletId: req.walletId)
+        }
+    }
+
+    private func encoded(_ v: VerifiedEnvelope) -> [UInt8] {
+        (try? SignedEnvelope(envelope: v.envelope, signature: v.signature).encoded()) ?? []
+    }
+
+    private func displayKey(_ e: WalletEntry) -> String {
+        Hex.encode(SignatureCheck.displayKey(curve: e.curve, groupKey: Hex.decode(e.groupPublicKey) ?? []))
+    }
+
+    func handlePubkey(_ m: NatsMessage) async {
+        let walletId = String(decoding: m.data, as: UTF8.self)
+        let zero = SessionID(bytes: [UInt8](repeating: 0, count: 16))
+        guard let zero else { return }
+        let body: ClientResultBody
+        if let e = await registry.get(walletId) {
+            body = ClientResultBody(requestId: "", walletId: walletId, curve: e.curve, publicKey: displayKey(e))
+        } else {
+            body = ClientResultBody(requestId: "", code: "unknown_wallet", message: "no wallet \(walletId)")
+        }
+        if let bytes = ctx.signedResult(body, requestSession: zero, client: "client") { respond(m, bytes: bytes) }
+    }
+
+    func handleStatus(_ m: NatsMessage) async {
+        let healthy = await ctx.healthyNodes()
+        var nodes: [String: Bool] = [:]
+        for n in ctx.manifest.nodes { nodes[n.id] = healthy.contains(n.id) }
+        guard let zero = SessionID(bytes: [UInt8](repeating: 0, count: 16)) else { return }
+        let body = ClientResultBody(requestId: "", nodes: nodes)
+        if let bytes = ctx.signedResult(body, requestSession: zero, client: "client") { respond(m, bytes: bytes) }
+    }
+
+    private func refuse(_ m: NatsMessage, code: String, message: String, session: SessionID? = nil, client: String = "client") {
+        guard let s = session ?? SessionID(bytes: [UInt8](repeating: 0, count: 16)) else { return }
+        let body = ClientResultBody(requestId: session?.hex ?? "", code: code, message: message)
+        if let bytes = ctx.signedResult(body, requestSession: s, client: PartyID.isValid(client) ? client : "client") { respond(m, bytes: bytes) }
+    }
+
+    private func respond(_ m: NatsMessage, bytes: [UInt8]) {
+        guard let reply = m.reply else { return }
+        do { try ctx.connection.publish(subject: reply, payload: bytes) }
+        catch { ctx.log.error("reply failed: \(error)") }
+    }
+}

@@ -1,0 +1,113 @@
+import ClientKit
+import Foundation
+import Messaging
+import Protocols
+
+/// Why one signing attempt failed: nodes that did not answer and nodes proven to have cheated.
+struct AttemptFailure: Error {
+    var error: ClusterError
+    var unavailable: [String] = []
+    var culprits: [String] = []
+}
+
+/// One FROST signing with a fixed signer set: plans (round-1 commitments in the replies), the signing
+/// package to each signer (shares in the replies), share verification naming any cheater, aggregation.
+/// The protocol logic is `SigningCoordinator`'s; this only moves its messages.
+enum SignAttempt<C: FROSTCiphersuite> {
+    static func run(ctx: CoordinatorContext, entry: WalletEntry, walletId: String, signers: [String], digest: [UInt8],
+                    clientRequest: [UInt8]) async -> Result<(signature: [UInt8], evidence: [String]), AttemptFailure> {
+        func fail(_ code: String, _ msg: String, unavailable: [String] = [], culprits: [String] = []) -> Result<(signature: [UInt8], evidence: [String]), AttemptFailure> {
+            .failure(AttemptFailure(error: ClusterError(code, msg), unavailable: unavailable, culprits: culprits))
+        }
+        guard let pkpBytes = Hex.decode(entry.publicKeyPackage),
+              let pkp = try? KeyPackageCodec.decodePublicKeyPackage(pkpBytes, as: C.self) else {
+            return fail("internal_error", "stored public key package does not decode")
+        }
+        var pids: [String: ParticipantID] = [:]
+        for s in signers {
+            guard let p = ctx.manifest.participantID(of: s) else { return fail("invalid_signers", "unknown node \(s)") }
+            pids[s] = p
+        }
+        let coordinator: SigningCoordinator<C>
+        do { coordinator = try SigningCoordinator<C>(publicKeyPackage: pkp, signers: Array(pids.values), message: digest) }
+        catch { return fail(error.code, "signer set: \(error)") }
+        var rng = SystemRandom()
+        let session = SessionID.random(using: &rng)
+        let plan = SessionPlanBody(kind: .sign, walletId: walletId, curve: entry.curve, participants: signers,
+                                   threshold: ctx.manifest.threshold, digest: Hex.encode(digest), clientRequest: Hex.encode(clientRequest))
+        ctx.log.info("signing wallet \(walletId) with \(signers.joined(separator: ","))", session: session.hex)
+
+        // Round 1: commitments.
+        let round1 = await askAll(ctx, signers, subject: ClusterSubjects.nodePlan, type: .sessionPlan, session: session,
+                                  payload: WireJSON.encode(plan))
+        if case .failure(let f) = round1 { return .failure(f) }
+        guard case .success(let commitmentBytes) = round1 else { return fail("internal_error", "unreachable") }
+        var action: SigningCoordinator<C>.Action = .wait
+        for (node, answer) in commitmentBytes.sorted(by: { $0.key < $1.key }) {
+            let bytes = answer.data
+            guard let c = try? SigningCommitments<C>(wire: bytes), c.identifier == pids[node] else {
+                return fail("node_misbehaved", "\(node): invalid commitments", culprits: [node])
+            }
+            do { action = try coordinator.receive(c) } catch { return fail(error.code, "\(node): \(error)", culprits: [node]) }
+        }
+        guard case .sendSigningPackage(let package) = action else { return fail("internal_error", "no signing package") }
+
+        // Round 2: shares, each verified before aggregation (SECURITY-CHECKLIST 25).
+        let round2 = await askAll(ctx, signers, subject: ClusterSubjects.nodeRound, type: .roundMessage, session: session,
+                                  payload: package.serialize())
+        if case .failure(let f) = round2 { return .failure(f) }
+        guard case .success(let shareBytes) = round2 else { return fail("internal_error", "unreachable") }
+        var shares: [(String, SignatureShare<C>)] = []
+        var culprits: [String] = []
+        for (node, answer) in shareBytes.sorted(by: { $0.key < $1.key }) {
+            let bytes = answer.data
+            guard let s = try? SignatureShare<C>(wire: bytes), s.identifier == pids[node],
+                  (try? FROSTSigning<C>.verifySignatureShare(s, package: package, publicKeyPackage: pkp)) == true else {
+                culprits.append(node); continue
+            }
+            shares.append((node, s))
+        }
+        guard culprits.isEmpty else { return fail("invalid_share", "bad signature share from \(culprits.joined(separator: ","))", culprits: culprits) }
+        for (node, s) in shares {
+            do { action = try coordinator.receive(s) } catch {
+                let blamed = error.culprits.compactMap { p in pids.first { $0.value == p }?.key }
+                return fail(error.code, "aggregation: \(error)", culprits: blamed.isEmpty ? [node] : blamed)
+            }
+        }
+        guard case .finished(let signature) = action, let bytes = try? signature.bytes() else {
+            return fail("internal_error", "aggregation did not finish")
+        }
+        guard let key = try? coordinator.verifyingKey(), FROSTSigning<C>.verify(signature: signature, groupPublicKey: key, message: digest) else {
+            return fail("FROST_INVALID_SIGNATURE", "final signature does not verify")
+        }
+        // Each signer's own signed share envelope goes to the client (SECURITY-CHECKLIST 29).
+        return .success((bytes, shareBytes.sorted { $0.key < $1.key }.map { Hex.encode($0.value.envelope) }))
+    }
+
+    /// Asks every signer concurrently; any node that does not answer fails the attempt (and is named).
+    static func askAll(_ ctx: CoordinatorContext, _ nodes: [String], subject: @escaping @Sendable (String) -> String, type: MessageType,
+                       session: SessionID, payload: [UInt8]) async -> Result<[String: (data: [UInt8], envelope: [UInt8])], AttemptFailure> {
+        let replies = await withTaskGroup(of: (String, Result<(data: [UInt8], envelope: [UInt8]), ClusterError>).self) { group in
+            for n in nodes {
+                group.addTask { (n, await ctx.askSigned(n, subject: subject(n), type: type, session: session, payload: payload, timeout: .seconds(5))) }
+            }
+            var out: [(String, Result<(data: [UInt8], envelope: [UInt8]), ClusterError>)] = []
+            for await r in group { out.append(r) }
+            return out
+        }
+        var ok: [String: (data: [UInt8], envelope: [UInt8])] = [:]
+        var down: [String] = []
+        var misbehaved: [String] = []
+        var firstError: ClusterError?
+        for (n, r) in replies {
+            switch r {
+            case .success(let b): ok[n] = b
+            case .failure(let e):
+                if e.code == "node_misbehaved" { misbehaved.append(n) } else { down.append(n) }
+                firstError = firstError ?? e
+            }
+        }
+        if let e = firstError { return .failure(AttemptFailure(error: e, unavailable: down, culprits: misbehaved)) }
+        return .success(ok)
+    }
+}

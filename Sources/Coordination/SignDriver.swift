@@ -1,0 +1,52 @@
+import ClientKit
+import Foundation
+import Protocols
+
+/// Picks exactly t healthy holders, runs an attempt, and on a failure excludes the nodes that did not
+/// answer or cheated and retries with other holders (never lowering the threshold).
+enum SignDriver {
+    static func run(ctx: CoordinatorContext, registry: WalletRegistry, body: SignRequestBody,
+                    clientRequest: [UInt8]) async -> Result<(signature: [UInt8], signers: [String], entry: WalletEntry, evidence: [String]), ClusterError> {
+        guard let entry = await registry.get(body.walletId) else { return .failure(ClusterError("unknown_wallet", "no wallet \(body.walletId)")) }
+        guard let digest = Hex.decode(body.digest), digest.count == 32 else {
+            return .failure(ClusterError("invalid_digest", "digest must be 32 bytes of hex"))
+        }
+        let t = ctx.manifest.threshold
+        var excluded = Set<String>()
+        var lastError = ClusterError("not_enough_signers", "fewer than \(t) healthy holders")
+        for attempt in 1...ctx.config.maxSignAttempts {
+            let signers: [String]
+            if let forced = body.signers {
+                guard forced.count == t, Set(forced).count == t, forced.allSatisfy({ ctx.manifest.node($0) != nil }) else {
+                    return .failure(ClusterError("invalid_signers", "signers must be \(t) distinct node ids"))
+                }
+                guard attempt == 1 else { return .failure(lastError) }   // a forced set is never replaced
+                signers = forced
+            } else {
+                let healthy = await ctx.healthyNodes()
+                let candidates = ctx.manifest.nodes.map(\.id).filter { healthy.contains($0) && !excluded.contains($0) }
+                guard candidates.count >= t else {
+                    return .failure(ClusterError("not_enough_signers", "\(candidates.count) healthy holders, threshold \(t); last error: \(lastError)"))
+                }
+                signers = Array(candidates.shuffled().prefix(t)).sorted()
+            }
+            let r: Result<(signature: [UInt8], evidence: [String]), AttemptFailure>
+            switch entry.curve {
+            case .ed25519: r = await SignAttempt<FROSTEd25519>.run(ctx: ctx, entry: entry, walletId: body.walletId, signers: signers, digest: digest, clientRequest: clientRequest)
+            case .secp256k1: r = await SignAttempt<FROSTSecp256k1>.run(ctx: ctx, entry: entry, walletId: body.walletId, signers: signers, digest: digest, clientRequest: clientRequest)
+            case .secp256k1Taproot: r = await SignAttempt<FROSTSecp256k1Taproot>.run(ctx: ctx, entry: entry, walletId: body.walletId, signers: signers, digest: digest, clientRequest: clientRequest)
+            }
+            switch r {
+            case .success(let s): return .success((s.signature, signers, entry, s.evidence))
+            case .failure(let f):
+                ctx.log.warn("attempt \(attempt) failed: \(f.error); excluding \((f.unavailable + f.culprits).joined(separator: ","))")
+                if !f.culprits.isEmpty { ctx.log.error("culprits: \(f.culprits.joined(separator: ","))") }
+                lastError = f.culprits.isEmpty ? f.error : ClusterError(f.error.code, "\(f.error.message) (culprits: \(f.culprits.joined(separator: ",")))")
+                excluded.formUnion(f.unavailable)
+                excluded.formUnion(f.culprits)
+                if f.unavailable.isEmpty && f.culprits.isEmpty { return .failure(f.error) }
+            }
+        }
+        return .failure(lastError)
+    }
+}

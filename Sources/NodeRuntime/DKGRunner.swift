@@ -1,0 +1,163 @@
+import ClientKit
+import Foundation
+import Messaging
+import Protocols
+
+/// Carries out one DKG for one node: feeds verified envelopes to `DKGSession` and sends what it returns.
+/// Payload tags on the session subjects: 0 = start and 3 = abort (coordinator), 1 = round-1 package,
+/// 2 = sealed round-2 package.
+actor DKGRunner<C: FROSTCiphersuite> {
+    let ctx: NodeContext
+    let session: SessionID
+    let plan: SessionPlanBody
+    /// node id <-> participant id for this session's participants.
+    let ids: [String: ParticipantID]
+    private var dkg: DKGSession<C>
+    private var done = false
+    private var subscriptions: [EnvelopeSubscription] = []
+    private let onEnd: @Sendable () async -> Void
+
+    init(ctx: NodeContext, session: SessionID, plan: SessionPlanBody, ids: [String: ParticipantID],
+         onEnd: @escaping @Sendable () async -> Void) throws(ClusterError) {
+        self.ctx = ctx; self.session = session; self.plan = plan; self.ids = ids; self.onEnd = onEnd
+        guard let me = ids[ctx.identity.id] else { throw ClusterError("not_participant", "this node is not in the plan") }
+        do {
+            let params = try KeyGenParameters(participants: ids.values.sorted(), threshold: plan.threshold, sessionID: session.bytes)
+            dkg = try DKGSession<C>(identifier: me, parameters: params)
+        } catch { throw ClusterError(error.code, "DKG parameters: \(error)") }
+    }
+
+    /// Subscribes to the session's subjects (before the plan is acknowledged, so nothing is missed).
+    func subscribe() throws(ClusterError) {
+        do {
+            subscriptions = [
+                try ctx.connection.subscribeEnvelopes(subject: Subjects.sessionBroadcast(session), verifier: ctx.verifier,
+                                                      onRejection: rejectionLogger()),
+                try ctx.connection.subscribeEnvelopes(subject: Subjects.sessionDirect(session, to: ctx.identity.id),
+                                                      verifier: ctx.verifier, onRejection: rejectionLogger()),
+            ]
+        } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
+        for sub in subscriptions {
+            Task { for await e in sub { await self.handle(e) } }
+        }
+        let timeout = ctx.config.sessionTimeoutSeconds
+        Task {
+            try? await Task.sleep(for: .seconds(timeout))
+            await self.fail("session_timeout", "no result after \(timeout) s")
+        }
+    }
+
+    private nonisolated func rejectionLogger() -> @Sendable (EnvelopeRejection, NatsMessage) -> Void {
+        let log = ctx.log, s = session.hex
+        return { r, _ in log.warn("envelope refused: \(r.code)", session: s) }
+    }
+
+    func handle(_ v: VerifiedEnvelope) async {
+        guard !done, v.envelope.sessionId == session, v.envelope.type == .roundMessage,
+              let tag = v.envelope.payload.first else { return }
+        let body = Array(v.envelope.payload.dropFirst())
+        let sender = v.envelope.sender
+        if sender == ctx.manifest.coordinator.id {
+            if tag == 3 { await fail("session_aborted", "the coordinator abandoned the session"); return }
+            guard tag == 0 else { return }
+            var rng = SystemRandom()
+            await perform(dkg.start(using: &rng))
+            return
+        }
+        guard sender != ctx.identity.id else { return }
+        guard let from = ids[sender] else { ctx.log.warn("round message from non-participant \(sender)", session: session.hex); return }
+        let message: DKGMessage<C>
+        do throws(FROSTError) {
+            switch tag {
+            case 1:
+                message = .round1(try DKGRound1Package<C>(serialized: body, from: from))
+            case 2:
+                guard case .party = v.envelope.recipient, let cipher = ctx.ciphers[sender] else { return }
+                var plain: [UInt8]
+                do { plain = try cipher.open(body, sessionId: session, type: .roundMessage) }
+                catch { ctx.log.warn("p2p from \(sender): \(error.code)", session: session.hex); return }
+                defer { zeroize(&plain) }
+                message = .round2(try DKGRound2Package<C>(serialized: plain, from: from))
+            default:
+                return
+            }
+        } catch {
+            ctx.log.warn("bad round message from \(sender): \(error.code)", session: session.hex)
+            await fail(error.code, "bad message from \(sender)")
+            return
+        }
+        await perform(dkg.receive(message, from: from))
+    }
+
+    private func perform(_ actions: [DKGAction<C>]) async {
+        for a in actions {
+            switch a {
+            case .broadcast(let p):
+                guard let bytes = try? p.serialized() else { await fail("internal_error", "round-1 encoding"); return }
+                ctx.publish(.roundMessage, session: session, payload: [1] + bytes, subject: Subjects.sessionBroadcast(session))
+            case .sendEach(let packages):
+                for (pid, pkg) in packages {
+                    guard let node = ids.first(where: { $0.value == pid })?.key, let cipher = ctx.ciphers[node] else { continue }
+                    var plain = pkg.serialized()
+                    var rng = SystemRandom()
+                    let sealed = cipher.seal(plain, sessionId: session, type: .roundMessage, using: &rng)
+                    zeroize(&plain)
+                    ctx.publish(.roundMessage, session: session, to: .party(node), payload: [2] + sealed,
+                                subject: Subjects.sessionDirect(session, to: node))
+                }
+            case .finished(let output):
+                await finish(output)
+            case .abort(let error):
+                await fail(error.code, "DKG aborted; culprits \(error.culprits.map(\.value))")
+            case .refused(let error):
+                ctx.log.warn("input refused: \(error.code)", session: session.hex)
+            }
+        }
+    }
+
+    private func finish(_ output: DKGOutput<C>) async {
+        guard !done else { return }
+        do {
+            let share = try KeyPackageCodec.encode(output.keyPackage)
+            let pkp = try KeyPackageCodec.encode(output.publicKeyPackage)
+            let key = try FROSTSigning<C>.verifyingKey(publicKeyPackage: output.publicKeyPackage, tweak: .untweaked).serialized()
+            let record = WalletRecord(curve: plan.curve, publicKeyPackage: Hex.encode(pkp), groupPublicKey: Hex.encode(key))
+            try await ctx.store.putShare(walletID: plan.walletId, generation: 0, share: share)
+            try await ctx.store.putWallet(id: plan.walletId, metadata: WireJSON.encode(record))
+            ctx.log.info("keygen finished for wallet \(plan.walletId)", session: session.hex)
+            report(KeygenResultBody(walletId: plan.walletId, curve: plan.curve, publicKeyPackage: record.publicKeyPackage,
+                                    groupPublicKey: record.groupPublicKey))
+        } catch {
+            await fail("storage_error", "cannot store the key package")
+            return
+        }
+        await end()
+    }
+
+    func fail(_ code: String, _ message: String) async {
+        guard !done else { return }
+        ctx.log.error("keygen failed: \(code) \(message)", session: session.hex)
+        report(KeygenResultBody(walletId: plan.walletId, curve: plan.curve, code: code, message: message))
+        await end()
+    }
+
+    private func report(_ body: KeygenResultBody) {
+        ctx.publish(.result, session: session, to: .party(ctx.manifest.coordinator.id), payload: WireJSON.encode(body),
+                    subject: ClusterSubjects.keygenResponse(session))
+    }
+
+    private func end() async {
+        done = true
+        for s in subscriptions { s.unsubscribe() }
+        subscriptions = []
+        await onEnd()
+    }
+}
+
+extension Error {
+    var code: String {
+        if let e = self as? FROSTError { return e.code }
+        if let e = self as? ClusterError { return e.code }
+        return "error"
+    }
+}

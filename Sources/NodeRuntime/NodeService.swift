@@ -1,0 +1,213 @@
+import ClientKit
+import Foundation
+import Messaging
+import Protocols
+import Storage
+
+/// A node: answers health checks, takes session plans and signing packages from the coordinator,
+/// one actor per session, bounded concurrency.
+public actor NodeService {
+    let ctx: NodeContext
+    private var keygens: [SessionID: any Sendable] = [:]
+    private var signers: [SessionID: any SignerHandle] = [:]
+    /// Sessions admitted but still loading (counted against the limits across suspension points).
+    private var pendingKeygens: Set<SessionID> = []
+    private var pendingSigners: Set<SessionID> = []
+    private var tasks: [Task<Void, Never>] = []
+
+    public init(context: NodeContext) { ctx = context }
+
+    public func start() throws(ClusterError) {
+        let c = ctx.connection
+        let me = ctx.identity.id
+        do {
+            let plans = try c.subscribe(subject: ClusterSubjects.nodePlan(me))
+            let rounds = try c.subscribe(subject: ClusterSubjects.nodeRound(me))
+            let health = try c.subscribe(subject: ClusterSubjects.health(me))
+            tasks.append(Task { for await m in plans { Task { await self.handlePlan(m) } } })
+            tasks.append(Task { for await m in rounds { Task { await self.handleRound(m) } } })
+            tasks.append(Task { for await m in health { self.handleHealth(m) } })
+            // The replay cache forgets what has expired anyway (the verifier refuses expired envelopes).
+            let store = ctx.store
+            tasks.append(Task.detached {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(600))
+                    _ = try? await store.pruneReplay(now: Clock.nowMillis())
+                }
+            })
+        } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
+        ctx.log.info("node ready (\(ctx.manifest.nodes.count) nodes, threshold \(ctx.manifest.threshold))")
+    }
+
+    public func stop() { for t in tasks { t.cancel() } }
+
+    func handleHealth(_ m: NatsMessage) {
+        guard let reply = m.reply else { return }
+        let body = WireJSON.encode(["node": ctx.identity.id, "status": ctx.connection.status.rawValue])
+        try? ctx.connection.publish(subject: reply, payload: body)
+    }
+
+    // MARK: plans
+
+    func handlePlan(_ m: NatsMessage) async {
+        let v: VerifiedEnvelope
+        switch await ctx.verifier.verify(m.data) {
+        case .success(let ok): v = ok
+        case .failure(let r):
+            ctx.log.warn("plan refused: \(r.code)")
+            replyUnsigned(m, code: r.code)
+            return
+        }
+        let session = v.envelope.sessionId
+        do throws(ClusterError) {
+            guard v.envelope.sender == ctx.manifest.coordinator.id, v.envelope.type == .sessionPlan else {
+                throw ClusterError("unauthorized", "plans come only from the coordinator")
+            }
+            let plan = try WireJSON.decode(SessionPlanBody.self, v.envelope.payload)
+            try await checkClientRequest(plan)
+            let ids = try participantIDs(plan)
+            switch plan.kind {
+            case .keygen: try await startKeygen(plan, session: session, ids: ids)
+                ctx.reply(to: m, session: session, body: NodeReplyBody())
+            case .sign:
+                let commitments = try await startSigning(plan, session: session, ids: ids)
+                ctx.reply(to: m, session: session, body: NodeReplyBody(data: Hex.encode(commitments)))
+            }
+        } catch {
+            ctx.log.warn("plan refused: \(error)", session: session.hex)
+            ctx.reply(to: m, session: session, body: NodeReplyBody(code: error.code, message: error.message))
+        }
+    }
+
+    private func replyUnsigned(_ m: NatsMessage, code: String) {
+        // The envelope could not be trusted, so neither can its session id: answer under a zero session.
+        guard let s = SessionID(bytes: [UInt8](repeating: 0, count: 16)) else { return }
+        ctx.reply(to: m, session: s, body: NodeReplyBody(code: code, message: "envelope refused"))
+    }
+
+    /// The client's own signed request must authorize exactly what the plan asks (SECURITY-CHECKLIST 27, 28).
+    private func checkClientRequest(_ plan: SessionPlanBody) async throws(ClusterError) {
+        let bytes = try WireJSON.hex(plan.clientRequest, "clientRequest")
+        let req: VerifiedEnvelope
+        switch await ctx.clientVerifier.verify(bytes) {
+        case .success(let ok): req = ok
+        case .failure(let r): throw ClusterError("client_request_invalid", r.description)
+        }
+        switch plan.kind {
+        case .keygen:
+            guard req.envelope.type == .keygenRequest else { throw ClusterError("plan_mismatch", "request is not a keygen request") }
+            let body = try WireJSON.decode(KeygenRequestBody.self, req.envelope.payload)
+            guard body.walletId == plan.walletId, body.curve == plan.curve else { throw ClusterError("plan_mismatch", "wallet or curve differs") }
+            guard plan.participants.count == ctx.manifest.nodes.count else { throw ClusterError("plan_mismatch", "keygen must include every node") }
+            guard plan.threshold == (ctx.config.threshold ?? ctx.manifest.threshold) else { throw ClusterError("plan_mismatch", "threshold differs") }
+        case .sign:
+            guard req.envelope.type == .signRequest else { throw ClusterError("plan_mismatch", "request is not a sign request") }
+            let body = try WireJSON.decode(SignRequestBody.self, req.envelope.payload)
+            guard body.walletId == plan.walletId, body.digest.lowercased() == plan.digest?.lowercased() else {
+                throw ClusterError("plan_mismatch", "wallet or digest differs")
+            }
+            if let forced = body.signers, Set(forced) != Set(plan.participants) { throw ClusterError("plan_mismatch", "signer set differs") }
+        }
+    }
+
+    private func participantIDs(_ plan: SessionPlanBody) throws(ClusterError) -> [String: ParticipantID] {
+        var ids: [String: ParticipantID] = [:]
+        for p in plan.participants {
+            guard let pid = ctx.manifest.participantID(of: p) else { throw ClusterError("plan_mismatch", "unknown participant \(p)") }
+            ids[p] = pid
+        }
+        guard ids.count == plan.participants.count else { throw ClusterError("plan_mismatch", "duplicate participant") }
+        guard ids[ctx.identity.id] != nil else { throw ClusterError("not_participant", "this node is not in the plan") }
+        return ids
+    }
+
+    private func startKeygen(_ plan: SessionPlanBody, session: SessionID, ids: [String: ParticipantID]) async throws(ClusterError) {
+        guard keygens.count + pendingKeygens.count < ctx.config.maxConcurrentKeygen else { throw ClusterError("busy", "too many keygen sessions") }
+        guard keygens[session] == nil, !pendingKeygens.contains(session) else { throw ClusterError("duplicate_session", "session already running") }
+        pendingKeygens.insert(session)
+        defer { pendingKeygens.remove(session) }
+        let exists: Bool
+        do { exists = try await ctx.store.wallet(id: plan.walletId) != nil }
+        catch { throw ClusterError("storage_error", error.code) }
+        guard !exists else { throw ClusterError("wallet_exists", "wallet \(plan.walletId) already exists") }
+        let onEnd: @Sendable () async -> Void = { [weak self] in await self?.endKeygen(session) }
+        switch plan.curve {
+        case .ed25519:
+            let r = try DKGRunner<FROSTEd25519>(ctx: ctx, session: session, plan: plan, ids: ids, onEnd: onEnd)
+            keygens[session] = r
+            try await r.subscribe()
+        case .secp256k1:
+            let r = try DKGRunner<FROSTSecp256k1>(ctx: ctx, session: session, plan: plan, ids: ids, onEnd: onEnd)
+            keygens[session] = r
+            try await r.subscribe()
+        case .secp256k1Taproot:
+            let r = try DKGRunner<FROSTSecp256k1Taproot>(ctx: ctx, session: session, plan: plan, ids: ids, onEnd: onEnd)
+            keygens[session] = r
+            try await r.subscribe()
+        }
+        ctx.log.info("keygen session for wallet \(plan.walletId)", session: session.hex)
+    }
+
+    func endKeygen(_ s: SessionID) { keygens[s] = nil }
+
+    private func startSigning(_ plan: SessionPlanBody, session: SessionID, ids: [String: ParticipantID]) async throws(ClusterError) -> [UInt8] {
+        guard signers.count + pendingSigners.count < ctx.config.maxConcurrentSigning else { throw ClusterError("busy", "too many signing sessions") }
+        guard signers[session] == nil, !pendingSigners.contains(session) else { throw ClusterError("duplicate_session", "session already running") }
+        pendingSigners.insert(session)
+        defer { pendingSigners.remove(session) }
+        let threshold = ctx.config.threshold ?? ctx.manifest.threshold
+        guard plan.participants.count == threshold else { throw ClusterError("plan_mismatch", "signer count differs from the threshold") }
+        let digest = try WireJSON.hex(plan.digest, "digest")
+        guard digest.count == 32 else { throw ClusterError("invalid_digest", "digest must be 32 bytes") }
+        let stored: (generation: UInt64, share: [UInt8])?
+        let walletBytes: [UInt8]?
+        do {
+            stored = try await ctx.store.latestShare(walletID: plan.walletId)
+            walletBytes = try await ctx.store.wallet(id: plan.walletId)
+        } catch { throw ClusterError("storage_error", error.code) }
+        guard var share = stored?.share, let walletBytes else { throw ClusterError("unknown_wallet", "no share for \(plan.walletId)") }
+        defer { zeroize(&share) }
+        let wallet = try WireJSON.decode(WalletRecord.self, walletBytes)
+        guard wallet.curve == plan.curve else { throw ClusterError("plan_mismatch", "wallet curve is \(wallet.curve.rawValue)") }
+        let set = ids.values.sorted()
+        let (box, commitments): (any SignerHandle, [UInt8])
+        switch plan.curve {
+        case .ed25519: (box, commitments) = try SignerBox<FROSTEd25519>.start(share: share, message: digest, signers: set)
+        case .secp256k1: (box, commitments) = try SignerBox<FROSTSecp256k1>.start(share: share, message: digest, signers: set)
+        case .secp256k1Taproot: (box, commitments) = try SignerBox<FROSTSecp256k1Taproot>.start(share: share, message: digest, signers: set)
+        }
+        signers[session] = box
+        let timeout = ctx.config.sessionTimeoutSeconds
+        Task { [weak self] in
+            try? await Task.sleep(for: .seconds(timeout))
+            await self?.dropSigner(session)
+        }
+        ctx.log.info("signing round 1 for wallet \(plan.walletId)", session: session.hex)
+        return commitments
+    }
+
+    func dropSigner(_ s: SessionID) { signers[s] = nil }
+
+    // MARK: signing round 2
+
+    func handleRound(_ m: NatsMessage) async {
+        let v: VerifiedEnvelope
+        switch await ctx.verifier.verify(m.data) {
+        case .success(let ok): v = ok
+        case .failure(let r): replyUnsigned(m, code: r.code); return
+        }
+        let session = v.envelope.sessionId
+        do throws(ClusterError) {
+            guard v.envelope.sender == ctx.manifest.coordinator.id, v.envelope.type == .roundMessage else {
+                throw ClusterError("unauthorized", "signing packages come only from the coordinator")
+            }
+            guard let box = signers.removeValue(forKey: session) else { throw ClusterError("unknown_session", "no signing session") }
+            let share = try await box.round2(v.envelope.payload)
+            ctx.log.info("signature share sent", session: session.hex)
+            ctx.reply(to: m, session: session, body: NodeReplyBody(data: Hex.encode(share)))
+        } catch {
+            ctx.log.warn("round 2 refused: \(error)", session: session.hex)
+            ctx.reply(to: m, session: session, body: NodeReplyBody(code: error.code, message: error.message))
+        }
+    }
+}
