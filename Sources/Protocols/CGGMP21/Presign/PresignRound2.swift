@@ -62,7 +62,7 @@ extension PresignRound1State {
             guard let Kj = Ks[j], let Gj = Gs[j] else { throw .invalidInput("missing round 1 value") }
             parts.append([UInt8(j >> 8), UInt8(j & 0xff)]); parts.append(Kj.magnitudeBytes); parts.append(Gj.magnitudeBytes)
         }
-        let echo = Hash.sha256([Array("CGGMP21/presign/echo".utf8), ctx.sessionId] + parts)
+        let echo = cggmpFramedHash("CGGMP21/presign/echo", [ctx.sessionId] + parts)
         let pub = PresignRound1Public(K: Ks, G: Gs, echo: echo)
 
         // Fig. 7, Round 2, step 2: Γ_i = γ_i·G.

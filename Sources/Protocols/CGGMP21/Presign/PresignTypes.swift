@@ -163,3 +163,16 @@ func local<T>(_ body: () throws(CGGMPError) -> T) throws(CGGMPProtocolError) -> 
     public let messages: [Message]
     init(state: consuming State, messages: [Message]) { self.state = state; self.messages = messages }
 }
+
+/// SHA-256 over length-prefixed parts (unambiguous framing for commitments and echoes).
+func cggmpFramedHash(_ label: String, _ parts: [[UInt8]]) -> [UInt8] {
+    var framed = [Array(label.utf8)]
+    for p in parts {
+        let n = UInt32(p.count)
+        framed.append([UInt8(n >> 24), UInt8(truncatingIfNeeded: n >> 16), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)])
+        framed.append(p)
+    }
+    return Hash.sha256(framed)
+}
+
+func cggmpIdBytes(_ id: CGGMPPartyId) -> [UInt8] { [UInt8(id >> 8), UInt8(id & 0xff)] }
