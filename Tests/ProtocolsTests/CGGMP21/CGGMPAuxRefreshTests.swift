@@ -128,3 +128,22 @@ struct CGGMPAuxRefreshTests {
         if case .success = r[1] {} else { Issue.record("party 1 should finish") }
     }
 }
+
+extension CGGMPAuxRefreshTests {
+    /// A Π^mod made for another modulus (party 1's, replayed by party 2 to party 3) names party 2.
+    @Test func badPiModIsNamed() throws {
+        let keys = try H.dealer(n: 3, t: 2, seed: 44)
+        final class Captured: @unchecked Sendable { var mod: PiMod? }
+        let captured = Captured()
+        var adv = Adversary()
+        adv.round3 = { m in
+            if m.from == 1, captured.mod == nil { captured.mod = m.psiMod }
+            guard m.from == 2, m.to == 3, let other = captured.mod else { return m }
+            return AuxRefreshRound3Message(from: m.from, to: m.to, psiMod: other, psiPrm: m.psiPrm, psiFac: m.psiFac, C: m.C)
+        }
+        let r = try refresh(keys, adversary: adv)
+        guard case .culprits(let c)? = failure(r[3]), case .badProof(.mod, 3, _)? = c[2], c.count == 1 else {
+            Issue.record("party 3 should name party 2 for Π^mod: \(String(describing: failure(r[3])))"); return
+        }
+    }
+}

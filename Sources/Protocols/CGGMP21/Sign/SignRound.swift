@@ -40,8 +40,10 @@ extension CGGMPPresignature {
     public consuming func sign(digest: [UInt8]) throws(CGGMPProtocolError) -> CGGMPSignatureShare {
         let m = try CGGMPSignMath.message(digest)
         let (r, _) = try CGGMPSignMath.rAndRecovery(publicData.R)
-        let q = CGGMPProfile.curveOrder
-        return CGGMPSignatureShare(from: id, sigma: (k * m + r * chi).mod(q))
+        // Constant-time scalar arithmetic on the secrets k_i, χ_i.
+        let S = Secp256k1Group.self
+        let sigma = S.scalar(k) * S.scalar(m) + S.scalar(r) * S.scalar(chi)
+        return CGGMPSignatureShare(from: id, sigma: S.bigNum(sigma))
     }
 }
 
