@@ -193,3 +193,26 @@ struct CGGMPPresignAbortTests {
         }
     }
 }
+
+extension CGGMPPresignAbortTests {
+    /// Checklist 15: identity points in round 2 / round 3 are refused and name the sender.
+    @Test func identityPointsRefused() throws {
+        let keys = try H.dealer(n: 3, t: 2, seed: 16)
+        var adv = H.Adversary()
+        adv.round2 = { m in
+            guard m.from == 3, m.to == 1 else { return m }
+            return PresignRound2Message(from: m.from, to: m.to, Gamma: .identity, D: m.D, F: m.F, Dhat: m.Dhat,
+                                        Fhat: m.Fhat, psi: m.psi, psiHat: m.psiHat, psiPrime: m.psiPrime, echo: m.echo)
+        }
+        var errs = errors(try H.presign(keys, signers: signers, adversary: adv))
+        #expect(errs[1] == .culprits([3: .malformed("Γ is the identity")]))
+        var adv3 = H.Adversary()
+        adv3.round3 = { m in
+            guard m.from == 1, m.to == 2 else { return m }
+            return PresignRound3Message(from: m.from, to: m.to, delta: m.delta, Delta: m.Delta, S: .identity,
+                                        psiDoublePrime: m.psiDoublePrime)
+        }
+        errs = errors(try H.presign(keys, signers: signers, adversary: adv3))
+        #expect(errs[2] == .culprits([1: .malformed("Δ or S is the identity")]))
+    }
+}

@@ -11,7 +11,7 @@ struct CGGMPPresignTimingTests {
     static func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
 
     @Test(.enabled(if: ProcessInfo.processInfo.environment["CGGMP_TIMING"] != nil),
-          arguments: [(5, 3), (6, 4), (6, 6)])
+          arguments: [(5, 3), (9, 5)])
     func presignAndSign(n: Int, t: Int) throws {
         let keys = try H.dealer(n: n, t: t, seed: 77)
         let signers = (1...t).map { CGGMPPartyId($0) }

@@ -53,7 +53,7 @@ extension AuxRefreshRound2State {
         var rid = self.rid
         var Ns = [paillier.publicKey.n]
         for m in messages {
-            guard m.A.count == a.count, m.rid.count == 32, m.u.count == 32 else { culprits[m.from] = .malformed("sizes"); continue }
+            guard m.A.count == a.count, !m.A.contains(where: \.isIdentity), m.rid.count == 32, m.u.count == 32 else { culprits[m.from] = .malformed("sizes"); continue }
             guard ctx.commitment(m.from, A: m.A, N: m.N, s: m.s, t: m.t, rid: m.rid, u: m.u) == Vs[m.from] else {
                 culprits[m.from] = .badOpening("decommitment does not match V"); continue
             }

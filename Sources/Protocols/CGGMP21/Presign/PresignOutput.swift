@@ -65,6 +65,8 @@ extension PresignRound3State {
             let peer = try ctx.peer(m.from)
             guard m.delta.sign >= 0, m.delta < q else { culprits[m.from] = .malformed("δ not in [0, q)"); continue }
             guard let Kj = round1.K[m.from] else { throw .invalidInput("missing K") }
+            // Checklist 15: no identity points.
+            guard !m.Delta.isIdentity, !m.S.isIdentity else { culprits[m.from] = .malformed("Δ or S is the identity"); continue }
             do {
                 try m.psiDoublePrime.verify(pk: peer.paillier, C: Kj, X: m.Delta, g: Gamma, ownAux: ctx.aux.ringPedersen,
                                             profile: ctx.profile, context: ctx.proofContext(prover: m.from, round: 3))

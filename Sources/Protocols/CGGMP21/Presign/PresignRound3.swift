@@ -47,6 +47,8 @@ extension PresignRound2State {
         for m in messages {
             let peer = try ctx.peer(m.from)
             guard let Gj = round1.G[m.from], let Xj = ctx.X[m.from] else { throw .invalidInput("missing round 1 value") }
+            // Checklist 15: no identity points.
+            guard !m.Gamma.isIdentity else { culprits[m.from] = .malformed("Γ is the identity"); continue }
             let pc = ctx.proofContext(prover: m.from, round: 2)
             // Fig. 7, Round 3, step 1: verify ψ_{i,j}, ψ̂_{i,j} (Π^aff-g) and ψ'_{i,j} (Π^log*).
             do {
