@@ -24,4 +24,10 @@ public struct VerifiedPeerAuxInfo: Sendable, Equatable {
         self.paillier = paillier
         self.ringPedersen = ringPedersen
     }
+
+    /// TEST SUPPORT ONLY (internal): skips Π^mod / Π^prm / Π^fac for fixture keys whose proofs are
+    /// covered by their own tests, so protocol tests do not pay for them. Never used by protocol code.
+    init(unverifiedFixture paillier: PaillierPublicKey, ringPedersen: RingPedersenParameters) {
+        self.init(paillier: paillier, ringPedersen: ringPedersen)
+    }
 }

@@ -1,10 +1,10 @@
 import Testing
 @testable import Protocols
 
-/// Π^log* (Fig. 25) over secp256k1 (libsecp256k1 through `Secp256k1TestGroup`).
+/// Π^log* (Fig. 25) over secp256k1 (libsecp256k1 through `Secp256k1Group`).
 @Suite("CGGMP21 Π^log*")
 struct CGGMPPiLogStarTests {
-    typealias G = Secp256k1TestGroup
+    typealias G = Secp256k1Group
     let profile = CGGMPProfile.bits2048
     let ctx = CGGMPFixtures.context
 

@@ -57,7 +57,7 @@ struct CGGMPTimingTests {
         let piEnc = try Self.time("\(name) Π^enc prove") { try PiEnc.prove(pk: pk, K: c, k: k, rho: rho, verifierAux: verifierAux, profile: profile, context: ctx, using: &rng) }
         try Self.time("\(name) Π^enc verify") { try piEnc.verify(pk: pk, K: c, ownAux: verifierAux, profile: profile, context: ctx) }
 
-        typealias G = Secp256k1TestGroup
+        typealias G = Secp256k1Group
         let g = G.multiplyGenerator(.one), X = G.multiplyGenerator(k)
         let piLog = try Self.time("\(name) Π^log* prove") { try PiLogStar<G>.prove(pk: pk, C: c, X: X, g: g, x: k, rho: rho, verifierAux: verifierAux, profile: profile, context: ctx, using: &rng) }
         try Self.time("\(name) Π^log* verify") { try piLog.verify(pk: pk, C: c, X: X, g: g, ownAux: verifierAux, profile: profile, context: ctx) }

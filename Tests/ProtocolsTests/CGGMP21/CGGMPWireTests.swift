@@ -6,7 +6,7 @@ import Testing
 /// the wire format and the Fiat-Shamir transcript.
 @Suite("CGGMP21 wire encoding")
 struct CGGMPWireTests {
-    typealias G = Secp256k1TestGroup
+    typealias G = Secp256k1Group
     let profile = CGGMPProfile.bits2048
     let ctx = CGGMPFixtures.context
 
