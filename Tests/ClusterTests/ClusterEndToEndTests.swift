@@ -131,7 +131,9 @@ struct ClusterEndToEndTests {
         kill(victimPid, SIGKILL)
         let r4 = try await during
         #expect(r4.ok, "\(r4.code ?? "") \(r4.message ?? "")")
-        #expect(!(r4.signers ?? []).contains(victim))
+        // The kill races the victim's own answers: if the victim answered both rounds before SIGKILL landed, it is
+        // rightly among the signers. Either way the request completes and verifies; the signings below must not
+        // use the dead node.
         #expect(Independent.bip340(hex(r4.signature), xOnly: trKey, d4))
         for _ in 0..<3 {
             let d = randomDigest()
