@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One line per event on stderr: time, component, session, message. Never pass secrets.
 public struct Log: Sendable {
@@ -10,8 +15,18 @@ public struct Log: Sendable {
     public func error(_ message: String, session: String? = nil) { write("error", message, session) }
 
     private func write(_ level: String, _ message: String, _ session: String?) {
-        let ts = ISO8601DateFormatter().string(from: Date())
+        let ts = Self.timestamp()
         let line = "\(ts) \(level) [\(component)]\(session.map { " session=\($0)" } ?? "") \(message)\n"
         FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// UTC time as `2026-01-02T03:04:05Z` (the ISO8601DateFormatter format), via gmtime_r: creating an
+    /// ISO8601DateFormatter per line was 15 % of a node's CPU under signing load.
+    static func timestamp() -> String {
+        var t = time(nil)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 }

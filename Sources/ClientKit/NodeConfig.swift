@@ -83,6 +83,9 @@ public struct CoordinatorConfig: Codable, Sendable, Equatable {
     /// Attempts with different signer sets before a sign request fails.
     public var maxSignAttempts: Int
     public var eventInitiatorPubkeys: [String]?
+    /// Signing sessions the coordinator runs at once; more requests wait for a slot. Default 16, the nodes'
+    /// default `maxConcurrentSigning`, so a node is never asked for more sessions than it admits.
+    public var maxConcurrentSigning: Int?
 
     public init(natsURL: String, identityFile: String, manifestPath: String, dataDir: String,
                 sessionTimeoutSeconds: Int = 20, maxSignAttempts: Int = 3, eventInitiatorPubkeys: [String]? = nil) {
@@ -102,6 +105,7 @@ public struct CoordinatorConfig: Codable, Sendable, Equatable {
         }
         guard (1...3600).contains(c.sessionTimeoutSeconds) else { throw ClusterError("config_invalid", "sessionTimeoutSeconds: must be in 1...3600") }
         guard (1...16).contains(c.maxSignAttempts) else { throw ClusterError("config_invalid", "maxSignAttempts: must be in 1...16") }
+        if let m = c.maxConcurrentSigning, !(1...1024).contains(m) { throw ClusterError("config_invalid", "maxConcurrentSigning: must be in 1...1024") }
         return c
     }
 }

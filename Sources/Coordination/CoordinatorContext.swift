@@ -21,6 +21,7 @@ public struct CoordinatorContext: Sendable {
                 jetStream: JetStream, clientReplay: any ReplayGuard) {
         self.config = config; self.identity = identity; self.manifest = manifest; self.connection = connection
         self.jetStream = jetStream
+        signSlots = Slots(config.maxConcurrentSigning ?? 16)
         nodeVerifier = EnvelopeVerifier(localId: identity.id, keys: StaticKeyDirectory(manifest.nodes), replay: InMemoryReplayGuard(),
                                         now: EnvelopeVerifier.systemClock)
         clientVerifier = EnvelopeVerifier(localId: identity.id,
@@ -55,8 +56,23 @@ public struct CoordinatorContext: Sendable {
         }
     }
 
-    /// Nodes answering a health request within a second.
+    /// Joins concurrent health probes (see `healthyNodes`).
+    let healthProbe = HealthProbe()
+    /// Decoded, validated public key packages by their stored encoding (decoding checks the package's
+    /// consistency, a few point operations, on every sign otherwise).
+    let packages = PackageCache()
+    /// Bounds the signing sessions run at once (`maxConcurrentSigning`).
+    let signSlots: Slots
+
+    /// Nodes answering a health request within a second, as of a probe started at most 500 ms ago
+    /// (see `HealthProbe`; under load every sign request would otherwise send its own n health requests).
     func healthyNodes() async -> Set<String> {
+        let ctx = self
+        return await healthProbe.run { await ctx.probeHealth() }
+    }
+
+    /// One health request to every node, concurrently.
+    func probeHealth() async -> Set<String> {
         await withTaskGroup(of: String?.self) { group in
             for n in manifest.nodes {
                 group.addTask {
@@ -74,4 +90,59 @@ public struct CoordinatorContext: Sendable {
         return try? identity.envelope(type, session: requestSession, to: .party(client), payload: WireJSON.encode(body),
                                       ttlMillis: 3_600_000)?.encoded()
     }
+}
+
+/// Single-flight with a short memory: one health probe at a time; callers arriving while it runs await the
+/// same task, and an answer younger than `maxAge` is reused (a probe is a full round trip to every node,
+/// which was a third of an idle cluster's sign latency). A node that died within `maxAge` is still tried:
+/// it fails the attempt at once (no responders) and the retry excludes it.
+actor HealthProbe {
+    private var inFlight: Task<Set<String>, Never>?
+    private var last: (at: ContinuousClock.Instant, nodes: Set<String>)?
+    let maxAge: Duration
+
+    init(maxAge: Duration = .milliseconds(500)) { self.maxAge = maxAge }
+
+    func run(_ probe: @escaping @Sendable () async -> Set<String>) async -> Set<String> {
+        if let last, ContinuousClock.now - last.at < maxAge { return last.nodes }
+        if let t = inFlight { return await t.value }
+        let t = Task {
+            let started = ContinuousClock.now
+            let r = await probe()
+            self.finished(r, started: started)   // before anyone sees the answer
+            return r
+        }
+        inFlight = t
+        return await t.value
+    }
+
+    private func finished(_ nodes: Set<String>, started: ContinuousClock.Instant) {
+        inFlight = nil
+        last = (started, nodes)
+    }
+}
+
+/// A counting semaphore; waiters are served in arrival order.
+actor Slots {
+    private var free: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(_ n: Int) { free = max(1, n) }
+
+    func acquire() async {
+        if free > 0 { free -= 1; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { free += 1 } else { waiters.removeFirst().resume() }
+    }
+}
+
+/// Public key packages already decoded, keyed by their exact stored bytes (hex), so an entry can never
+/// answer for other bytes. One per wallet.
+actor PackageCache {
+    private var decoded: [String: any Sendable] = [:]
+    func get(_ key: String) -> (any Sendable)? { decoded[key] }
+    func put(_ key: String, _ value: any Sendable) { decoded[key] = value }
 }

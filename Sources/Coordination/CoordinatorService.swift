@@ -97,7 +97,10 @@ public actor CoordinatorService {
         guard let req = try? WireJSON.decode(SignRequestBody.self, v.envelope.payload) else {
             return ClientResultBody(requestId: requestId, code: "malformed_payload", message: "not a sign request")
         }
-        switch await SignDriver.run(ctx: ctx, registry: registry, body: req, clientRequest: encoded(v)) {
+        await ctx.signSlots.acquire()
+        let outcome = await SignDriver.run(ctx: ctx, registry: registry, body: req, clientRequest: encoded(v))
+        await ctx.signSlots.release()
+        switch outcome {
         case .success(let r):
             return ClientResultBody(requestId: requestId, walletId: req.walletId, curve: r.entry.curve, publicKey: displayKey(r.entry),
                                     signature: Hex.encode(r.signature), signers: r.signers, evidence: r.evidence)

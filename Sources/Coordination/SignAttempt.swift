@@ -8,6 +8,8 @@ struct AttemptFailure: Error {
     var error: ClusterError
     var unavailable: [String] = []
     var culprits: [String] = []
+    /// Nodes that did answer (they hold a signing session the attempt will not use).
+    var answered: [String] = []
 }
 
 /// One FROST signing with a fixed signer set: plans (round-1 commitments in the replies), the signing
@@ -19,9 +21,16 @@ enum SignAttempt<C: FROSTCiphersuite> {
         func fail(_ code: String, _ msg: String, unavailable: [String] = [], culprits: [String] = []) -> Result<(signature: [UInt8], evidence: [String]), AttemptFailure> {
             .failure(AttemptFailure(error: ClusterError(code, msg), unavailable: unavailable, culprits: culprits))
         }
-        guard let pkpBytes = Hex.decode(entry.publicKeyPackage),
-              let pkp = try? KeyPackageCodec.decodePublicKeyPackage(pkpBytes, as: C.self) else {
-            return fail("internal_error", "stored public key package does not decode")
+        let pkp: PublicKeyPackage<C>
+        if let cached = await ctx.packages.get(entry.publicKeyPackage) as? PublicKeyPackage<C> {
+            pkp = cached
+        } else {
+            guard let pkpBytes = Hex.decode(entry.publicKeyPackage),
+                  let decoded = try? KeyPackageCodec.decodePublicKeyPackage(pkpBytes, as: C.self) else {
+                return fail("internal_error", "stored public key package does not decode")
+            }
+            await ctx.packages.put(entry.publicKeyPackage, decoded)
+            pkp = decoded
         }
         var pids: [String: ParticipantID] = [:]
         for s in signers {
@@ -40,15 +49,20 @@ enum SignAttempt<C: FROSTCiphersuite> {
         // Round 1: commitments.
         let round1 = await askAll(ctx, signers, subject: ClusterSubjects.nodePlan, type: .sessionPlan, session: session,
                                   payload: WireJSON.encode(plan))
-        if case .failure(let f) = round1 { return .failure(f) }
+        if case .failure(let f) = round1 { abandon(ctx, f.answered, session: session); return .failure(f) }
         guard case .success(let commitmentBytes) = round1 else { return fail("internal_error", "unreachable") }
+        // From here until the signing package is sent, a failure leaves every signer's session unused.
+        func failRound1(_ code: String, _ msg: String, culprits: [String]) -> Result<(signature: [UInt8], evidence: [String]), AttemptFailure> {
+            abandon(ctx, signers.filter { !culprits.contains($0) }, session: session)
+            return fail(code, msg, culprits: culprits)
+        }
         var action: SigningCoordinator<C>.Action = .wait
         for (node, answer) in commitmentBytes.sorted(by: { $0.key < $1.key }) {
             let bytes = answer.data
             guard let c = try? SigningCommitments<C>(wire: bytes), c.identifier == pids[node] else {
-                return fail("node_misbehaved", "\(node): invalid commitments", culprits: [node])
+                return failRound1("node_misbehaved", "\(node): invalid commitments", culprits: [node])
             }
-            do { action = try coordinator.receive(c) } catch { return fail(error.code, "\(node): \(error)", culprits: [node]) }
+            do { action = try coordinator.receive(c) } catch { return failRound1(error.code, "\(node): \(error)", culprits: [node]) }
         }
         guard case .sendSigningPackage(let package) = action else { return fail("internal_error", "no signing package") }
 
@@ -107,7 +121,18 @@ enum SignAttempt<C: FROSTCiphersuite> {
                 firstError = firstError ?? e
             }
         }
-        if let e = firstError { return .failure(AttemptFailure(error: e, unavailable: down, culprits: misbehaved)) }
+        if let e = firstError { return .failure(AttemptFailure(error: e, unavailable: down, culprits: misbehaved, answered: ok.keys.sorted())) }
         return .success(ok)
+    }
+
+    /// Ends the signing sessions an abandoned attempt opened on `nodes` (after round 1, before any signing
+    /// package), instead of leaving them to hold a node's `maxConcurrentSigning` slot until the session
+    /// timeout: a signed round message with an empty payload makes the node drop the session (its nonces are
+    /// discarded, never used) and refuse the empty package. Fire and forget; the timeout remains the backstop.
+    static func abandon(_ ctx: CoordinatorContext, _ nodes: [String], session: SessionID) {
+        for n in nodes {
+            guard let env = ctx.identity.envelope(.roundMessage, session: session, to: .party(n), payload: []) else { continue }
+            try? ctx.connection.publish(env, subject: ClusterSubjects.nodeRound(n))
+        }
     }
 }

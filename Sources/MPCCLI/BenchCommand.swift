@@ -11,8 +11,8 @@ import Darwin
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "In-process protocol benchmarks.",
-        subcommands: [FrostBench.self]
+        abstract: "Protocol benchmarks: in process (frost) and against a running cluster (sign).",
+        subcommands: [FrostBench.self, BenchSign.self]
     )
 }
 

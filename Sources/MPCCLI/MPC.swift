@@ -17,7 +17,9 @@ struct MPC: AsyncParsableCommand {
         if args.count >= 3, args[0] == "--cluster" {
             let dir = args[1]
             args.removeFirst(2)
-            args.insert(contentsOf: ["--cluster", dir], at: 1)
+            // `bench` is a group: its client subcommand (`bench sign`) takes the option.
+            let at = args.count >= 2 && args[0] == "bench" ? 2 : 1
+            args.insert(contentsOf: ["--cluster", dir], at: min(at, args.count))
         }
         await main(args)
     }
