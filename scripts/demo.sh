@@ -16,7 +16,7 @@ $MPC cluster up --nodes 5 --threshold 3 --dir "$DIR"
 DIGEST=$(printf 'threshold custody demo' | sha256sum | cut -d' ' -f1)
 echo "== digest to sign: $DIGEST"
 
-for CURVE in ed25519 secp256k1-taproot secp256k1; do
+for CURVE in ed25519 secp256k1-taproot secp256k1-schnorr; do
   WALLET="demo-$CURVE-$(date +%s)"
   echo
   echo "== $CURVE: keygen (DKG among the 5 nodes; no process ever holds the key)"

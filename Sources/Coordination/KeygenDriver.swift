@@ -94,8 +94,9 @@ enum PublicKeyCheck {
     static func consistent(curve: Curve, publicKeyPackage: String, groupKey: String, threshold: Int) -> Bool {
         switch curve {
         case .ed25519: return check(FROSTEd25519.self, publicKeyPackage, groupKey, threshold)
-        case .secp256k1: return check(FROSTSecp256k1.self, publicKeyPackage, groupKey, threshold)
+        case .secp256k1Schnorr: return check(FROSTSecp256k1.self, publicKeyPackage, groupKey, threshold)
         case .secp256k1Taproot: return check(FROSTSecp256k1Taproot.self, publicKeyPackage, groupKey, threshold)
+        case .secp256k1: return false // threshold ECDSA: not served by the cluster yet
         }
     }
     static func check<C: FROSTCiphersuite>(_: C.Type, _ pkpHex: String, _ gkHex: String, _ t: Int) -> Bool {

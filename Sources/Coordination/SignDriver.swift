@@ -33,8 +33,9 @@ enum SignDriver {
             let r: Result<(signature: [UInt8], evidence: [String]), AttemptFailure>
             switch entry.curve {
             case .ed25519: r = await SignAttempt<FROSTEd25519>.run(ctx: ctx, entry: entry, walletId: body.walletId, signers: signers, digest: digest, clientRequest: clientRequest)
-            case .secp256k1: r = await SignAttempt<FROSTSecp256k1>.run(ctx: ctx, entry: entry, walletId: body.walletId, signers: signers, digest: digest, clientRequest: clientRequest)
+            case .secp256k1Schnorr: r = await SignAttempt<FROSTSecp256k1>.run(ctx: ctx, entry: entry, walletId: body.walletId, signers: signers, digest: digest, clientRequest: clientRequest)
             case .secp256k1Taproot: r = await SignAttempt<FROSTSecp256k1Taproot>.run(ctx: ctx, entry: entry, walletId: body.walletId, signers: signers, digest: digest, clientRequest: clientRequest)
+            case .secp256k1: return .failure(ClusterError("unsupported_curve", "threshold ECDSA wallets are not served by the cluster yet"))
             }
             switch r {
             case .success(let s): return .success((s.signature, signers, entry, s.evidence))

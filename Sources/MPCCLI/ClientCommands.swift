@@ -44,11 +44,11 @@ enum Output {
 struct KeygenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "keygen", abstract: "Create a wallet key with the cluster (FROST DKG).")
     @OptionGroup var options: ClientOptions
-    @Option(help: "ed25519 | secp256k1 | secp256k1-taproot") var curve: String
+    @Option(help: "ed25519 | secp256k1 (ECDSA) | secp256k1-schnorr | secp256k1-taproot") var curve: String
     @Option(help: "Wallet id (default: random).") var wallet: String?
 
     func run() async throws {
-        guard let c = Curve(rawValue: curve) else { throw Output.fail(ClusterError("invalid_argument", "--curve: ed25519, secp256k1 or secp256k1-taproot")) }
+        guard let c = Curve(rawValue: curve) else { throw Output.fail(ClusterError("invalid_argument", "--curve: ed25519, secp256k1, secp256k1-schnorr or secp256k1-taproot")) }
         var rng = SystemRandom()
         let walletId = wallet ?? "w-" + Hex.encode(rng.bytes(8))
         var result: ClientResultBody?

@@ -137,6 +137,8 @@ public actor NodeService {
             keygens[session] = r
             try await r.subscribe()
         case .secp256k1:
+            throw ClusterError("unsupported_curve", "threshold ECDSA wallets are not served by this node yet")
+        case .secp256k1Schnorr:
             let r = try DKGRunner<FROSTSecp256k1>(ctx: ctx, session: session, plan: plan, ids: ids, onEnd: onEnd)
             keygens[session] = r
             try await r.subscribe()
@@ -173,7 +175,8 @@ public actor NodeService {
         let (box, commitments): (any SignerHandle, [UInt8])
         switch plan.curve {
         case .ed25519: (box, commitments) = try SignerBox<FROSTEd25519>.start(share: share, message: digest, signers: set)
-        case .secp256k1: (box, commitments) = try SignerBox<FROSTSecp256k1>.start(share: share, message: digest, signers: set)
+        case .secp256k1: throw ClusterError("unsupported_curve", "threshold ECDSA wallets are not served by this node yet")
+        case .secp256k1Schnorr: (box, commitments) = try SignerBox<FROSTSecp256k1>.start(share: share, message: digest, signers: set)
         case .secp256k1Taproot: (box, commitments) = try SignerBox<FROSTSecp256k1Taproot>.start(share: share, message: digest, signers: set)
         }
         signers[session] = box

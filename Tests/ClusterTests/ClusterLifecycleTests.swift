@@ -20,7 +20,7 @@ struct ClusterLifecycleTests {
         }
         let up = try run(mpc, ["cluster", "up", "--nodes", "3", "--threshold", "2", "--dir", dir])
         try #require(up.status == 0, "\(up.stderr)")
-        let k = try decodeResult(try run(mpc, ["--cluster", dir, "keygen", "--curve", "secp256k1", "--wallet", "k", "--json"]))
+        let k = try decodeResult(try run(mpc, ["--cluster", dir, "keygen", "--curve", "secp256k1-schnorr", "--wallet", "k", "--json"]))
         #expect(k.ok, "\(k.code ?? "") \(k.message ?? "")")
 
         // a request answered before the crash
@@ -48,7 +48,7 @@ struct ClusterLifecycleTests {
         let digest = randomDigest()
         let s = try decodeResult(try run(mpc, ["--cluster", dir, "sign", "--wallet", "k", "--digest", hexString(digest), "--json"]))
         #expect(s.ok, "\(s.code ?? "") \(s.message ?? "")")
-        #expect(SignatureCheck.verify(curve: .secp256k1, publicKey: hex(s.publicKey), message: digest, signature: hex(s.signature)))
+        #expect(SignatureCheck.verify(curve: .secp256k1Schnorr, publicKey: hex(s.publicKey), message: digest, signature: hex(s.signature)))
 
         // the coordinator restarted with an empty replay cache: the replayed request still gets the first result
         let late = try await ClusterClient.open(dir: dir)
