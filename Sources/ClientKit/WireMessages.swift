@@ -84,12 +84,15 @@ public struct ClientResultBody: Codable, Sendable, Equatable {
     /// Sign: each signer's own Ed25519-signed envelope carrying its signature share (hex), so a client can
     /// check who answered.
     public var evidence: [String]?
+    /// Threshold ECDSA (curve `secp256k1`) only: `signature` is r‖s (64 bytes, low-S) and this is the recovery id
+    /// v ∈ {0, 1} (the parity of R's y); `publicKey` is the 33-byte compressed key.
+    public var recoveryId: Int?
     public init(requestId: String, code: String? = nil, message: String? = nil, walletId: String? = nil, curve: Curve? = nil,
                 publicKey: String? = nil, signature: String? = nil, signers: [String]? = nil, nodes: [String: Bool]? = nil,
-                evidence: [String]? = nil) {
+                evidence: [String]? = nil, recoveryId: Int? = nil) {
         self.requestId = requestId; self.code = code; self.message = message; self.walletId = walletId
         self.curve = curve; self.publicKey = publicKey; self.signature = signature; self.signers = signers; self.nodes = nodes
-        self.evidence = evidence
+        self.evidence = evidence; self.recoveryId = recoveryId
     }
     public var ok: Bool { code == nil }
 }
