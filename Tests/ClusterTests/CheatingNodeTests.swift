@@ -112,13 +112,19 @@ struct CheatingNodeTests {
         let real = Process()
         real.executableURL = URL(fileURLWithPath: bin.path("mpc-node"))
         real.arguments = ["--config", layout.nodeConfig(cheater)]
-        real.standardOutput = FileHandle.nullDevice
-        real.standardError = FileHandle.nullDevice
+        // The cheater's subscriptions end asynchronously after its tasks are cancelled and could still answer a
+        // health probe: wait for the real node's own "node ready" line, then for the coordinator to see it.
+        let realLog = NSTemporaryDirectory() + "cheater-real-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: realLog, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: realLog))
+        real.standardOutput = logHandle
+        real.standardError = logHandle
         try real.run()
         defer { if real.isRunning { kill(real.processIdentifier, SIGKILL) } }
         var back = false
         for _ in 0..<100 where !back {
-            if let s = try? await client.status(), s.nodes?[cheater] == true { back = true } else { try await Task.sleep(for: .milliseconds(100)) }
+            let ready = ((try? String(contentsOfFile: realLog, encoding: .utf8)) ?? "").contains("node ready")
+            if ready, let s = try? await client.status(), s.nodes?[cheater] == true { back = true } else { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(back)
         let k2 = try await client.keygen(walletId: "x-after", curve: .ed25519)
