@@ -19,7 +19,7 @@ struct CGGMPBench: ParsableCommand {
     @Option(help: "Threshold t (signers).") var threshold: Int = 3
     @Option(help: "Parties n.") var parties: Int = 5
     @Option(help: "Presign + sign runs to take the median over.") var iterations: Int = 3
-    @Option(help: "Safe-prime JSON file (see above).") var primes: String = "Tests/ProtocolsTests/Fixtures/safe-primes.json"
+    @Option(help: "Safe-prime JSON file (see above).") var primes: String = "benchmarks/safe-primes.json"
     @Option(help: "Also time this many Paillier key generations (two fresh safe primes each).") var primeSamples: Int = 0
     @Option(help: "Seed for the deterministic random stream.") var seed: UInt64 = 1
 
