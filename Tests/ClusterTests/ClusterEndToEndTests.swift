@@ -155,12 +155,12 @@ struct ClusterEndToEndTests {
 
         // the wrong passphrase: a clear error, non-zero exit
         let layout = ClusterLayout(dir: dir)
-        var cfg: NodeConfig = try JSONFile.read(layout.nodeConfig(victim))
+        var cfg = try NodeConfig.read(layout.nodeConfig(victim))
         let wrongPass = (dir as NSString).appendingPathComponent("wrong-passphrase")
         _ = FileManager.default.createFile(atPath: wrongPass, contents: Data("not the passphrase\n".utf8), attributes: [.posixPermissions: 0o600])
         cfg.passphraseFile = wrongPass
-        let wrongCfg = (dir as NSString).appendingPathComponent("wrong-config.json")
-        try JSONFile.write(cfg, to: wrongCfg, mode: 0o600)
+        let wrongCfg = (dir as NSString).appendingPathComponent("wrong-config.yaml")
+        try ConfigFile.write(cfg, to: wrongCfg)
         let wrong = try run(bin.path("mpc-node"), ["--config", wrongCfg])
         #expect(wrong.status != 0)
         #expect(wrong.stderr.contains("wrong_passphrase"), "\(wrong.stderr)")
