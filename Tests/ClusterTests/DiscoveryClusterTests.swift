@@ -13,10 +13,6 @@ import Glibc
 struct DiscoveryClusterTests {
     static let ttl: Double = 6   // NodeConfig's default discoveryTTLSeconds
 
-    func tempDir(_ tag: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("mpc-\(tag)-\(UUID().uuidString)").path
-    }
-
     /// Polls until `predicate` holds or `seconds` pass; returns the seconds it took, nil on timeout.
     func waitFor(_ seconds: Double, _ predicate: () async throws -> Bool) async rethrows -> Double? {
         let start = Date()
@@ -28,15 +24,9 @@ struct DiscoveryClusterTests {
     }
 
     @Test func natsDiscoveryTTLAndDeregistrationOnSIGTERM() async throws {
-        let bin = try Binaries.locate()
-        let mpc = bin.path("mpc")
-        let dir = tempDir("disc-nats")
-        defer {
-            _ = try? run(mpc, ["cluster", "down", "--dir", dir])
-            try? FileManager.default.removeItem(atPath: dir)
-        }
-        let up = try run(mpc, ["cluster", "up", "--nodes", "3", "--threshold", "2", "--dir", dir])
-        try #require(up.status == 0, "\(up.stderr)")
+        let cluster = try TestCluster.up(nodes: 3, threshold: 2, tag: "disc-nats")
+        defer { cluster.down() }
+        let dir = cluster.dir
         let client = try await ClusterClient.open(dir: dir)
         let k = try await client.keygen(walletId: "d", curve: .ed25519)
         try #require(k.ok, "\(k.code ?? "") \(k.message ?? "")")
@@ -80,19 +70,13 @@ struct DiscoveryClusterTests {
     }
 
     @Test func consulDiscoveryRegistersNodesAndTheCoordinatorSignsWithItsHealthyList() async throws {
-        let bin = try Binaries.locate()
-        let mpc = bin.path("mpc")
-        let dir = tempDir("disc-consul")
         let agent = try FakeConsul()
-        defer {
-            _ = try? run(mpc, ["cluster", "down", "--dir", dir])
-            agent.stop()
-            try? FileManager.default.removeItem(atPath: dir)
-        }
+        defer { agent.stop() }
         var env = ProcessInfo.processInfo.environment
         env["CONSUL_ADDRESS"] = "127.0.0.1:\(agent.port)"
-        let up = try run(mpc, ["cluster", "up", "--nodes", "3", "--threshold", "2", "--dir", dir], environment: env)
-        try #require(up.status == 0, "\(up.stderr)")
+        let cluster = try TestCluster.up(nodes: 3, threshold: 2, tag: "disc-consul", environment: env)
+        defer { cluster.down() }
+        let dir = cluster.dir
 
         // The agent's own answer (raw HTTP, Consul's JSON): every node passing, and the coordinator.
         #expect(try agent.passing("mpc-node") == ["node-1", "node-2", "node-3"])

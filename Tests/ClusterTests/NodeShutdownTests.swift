@@ -24,19 +24,13 @@ struct NodeShutdownTests {
     }
 
     @Test func sigtermFinishesRunningSessionsRefusesNewOnesAbortsTheRest() async throws {
-        let bin = try Binaries.locate()
-        let mpc = bin.path("mpc")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mpc-drain-\(UUID().uuidString)").path
-        defer {
-            _ = try? run(mpc, ["cluster", "down", "--dir", dir])
-            try? FileManager.default.removeItem(atPath: dir)
-        }
-        let up = try run(mpc, ["cluster", "up", "--nodes", "3", "--threshold", "2", "--dir", dir])
-        try #require(up.status == 0, "\(up.stderr)")
+        let cluster = try TestCluster.up(nodes: 3, threshold: 2, tag: "drain")
+        defer { cluster.down() }
+        let dir = cluster.dir
         let client = try await ClusterClient.open(dir: dir)
         let k = try await client.keygen(walletId: "g", curve: .ed25519)
         try #require(k.ok, "\(k.code ?? "") \(k.message ?? "")")
-        let layout = ClusterLayout(dir: dir)
+        let layout = cluster.layout
         let coordinator = try Identity.load(from: layout.path("coordinator/identity.json"))
         let wallets = try JSONDecoder().decode([String: [String: String]].self,
                                                from: try #require(FileManager.default.contents(atPath: layout.path("coordinator/data/wallets.json"))))
