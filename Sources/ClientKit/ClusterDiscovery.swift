@@ -38,12 +38,23 @@ public actor DiscoveryRegistration {
         self.discovery = discovery; self.instance = instance; self.ttl = ttl; self.connection = connection; self.log = log
     }
 
-    /// Registers (and passes the check at once: a Consul TTL check starts critical), then heartbeats.
-    public func start() async throws(ClusterError) {
-        do throws(DiscoveryError) {
-            try await discovery.register(instance, ttl: ttl)
-            try await discovery.heartbeat(instance)
-        } catch { throw ClusterError("discovery_unavailable", "register \(instance.id): \(error.code) \(error)") }
+    /// Registers (and passes the check at once: a Consul TTL check starts critical), then heartbeats. A backend
+    /// that is not up yet (an agent starting next to the node) is retried for `patience`.
+    public func start(patience: Duration = .seconds(10)) async throws(ClusterError) {
+        let deadline = ContinuousClock.now + patience
+        while true {
+            do throws(DiscoveryError) {
+                try await discovery.register(instance, ttl: ttl)
+                try await discovery.heartbeat(instance)
+                break
+            } catch {
+                guard ContinuousClock.now < deadline else {
+                    throw ClusterError("discovery_unavailable", "register \(instance.id): \(error.code) \(error)")
+                }
+                log.warn("discovery not ready (\(error.code)); retrying")
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
         let period = ttl / 3
         loop = Task { [weak self] in
             while !Task.isCancelled {
