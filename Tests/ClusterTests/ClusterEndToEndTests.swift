@@ -140,6 +140,15 @@ struct ClusterEndToEndTests {
             let r = try await client.sign(walletId: "tr", digest: d)
             #expect(r.ok && !(r.signers ?? []).contains(victim), "\(r.code ?? "") \(r.message ?? "")")
         }
+        // discovery drops the killed node once its TTL (6 s) passes without a heartbeat; wait for that, so that
+        // the refusals below name it and "healthy" after the restart is the new process, not the dead one's
+        // last registration (within the TTL the coordinator may still pick it: the attempt fails and the retry
+        // excludes it, as the signings above show)
+        var dropped = false
+        for _ in 0..<100 where !dropped {
+            if let s = try? await client.status(), s.nodes?[victim] == false { dropped = true } else { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(dropped, "\(victim) still listed healthy 10 s after SIGKILL")
         let others = nodes.filter { $0 != victim }
         // keygen needs every node: refused while one is down, naming it
         let noKeygen = try await client.keygen(walletId: "later", curve: .ed25519)
