@@ -10,9 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".build" / "debug"
 
 
-def mpc(*args, check=True, timeout=60):
-    """Runs the CLI; returns (exit code, parsed JSON or None, stdout, stderr)."""
-    p = subprocess.run([str(BIN / "mpc"), *args], capture_output=True, text=True, timeout=timeout)
+def mpc(*args, check=True, timeout=60, env=None):
+    """Runs the CLI (with `env` as its environment when given); returns (exit code, parsed JSON or None, stdout, stderr)."""
+    p = subprocess.run([str(BIN / "mpc"), *args], capture_output=True, text=True, timeout=timeout, env=env)
     out = None
     for line in reversed(p.stdout.strip().splitlines()):
         if line.startswith("{"):

@@ -1,4 +1,5 @@
 import ClientKit
+import Discovery
 import Foundation
 import Messaging
 import Protocols
@@ -86,6 +87,12 @@ struct CheatingNodeTests {
                                 connection: client.connection, participant: try ParticipantID(3))
         let tasks = try node.start()
         defer { for t in tasks { t.cancel() } }
+        // it registers with discovery as a real node does (registration grants nothing: plans are signed by
+        // the coordinator, replies verified against the manifest)
+        let registration = DiscoveryRegistration(discovery: try await NatsDiscovery.open(connection: client.connection),
+                                                 instance: ServiceInstance(id: cheater, service: ClusterServices.node, address: "", port: 0),
+                                                 ttl: .seconds(6), connection: client.connection, log: Log("cheater"))
+        try await registration.start()
 
         // with the cheater forced into the signer set: refused, and the culprit is named
         let forced = try await client.sign(walletId: "w", digest: randomDigest(), signers: ["node-1", cheater, "node-5"])
@@ -109,6 +116,12 @@ struct CheatingNodeTests {
             #expect(refused.code == "refused_by_test", "\(refused.code ?? "") \(refused.message ?? "")")
         }
         for t in tasks { t.cancel() }
+        await registration.stop()
+        var gone = false
+        for _ in 0..<50 where !gone {
+            if let s = try? await client.status(), s.nodes?[cheater] == false { gone = true } else { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(gone, "the cheater's deregistration is not seen")
         let real = Process()
         real.executableURL = URL(fileURLWithPath: bin.path("mpc-node"))
         real.arguments = ["--config", layout.nodeConfig(cheater)]
