@@ -61,7 +61,7 @@ public enum WalletKey: Equatable, Sendable, CustomStringConvertible {
     }
 
     static func unsupported(_ key: WalletKey, _ what: String, field: String = "wallet") -> ChainError {
-        ChainError(.walletKeyUnsupported, field: field, "\(what); the wallet has a \(key)")
+        ChainError(.walletKeyUnsupported, field: field, "\(what); the wallet has \(key.description.first == "E" ? "an" : "a") \(key)")
     }
 }
 
