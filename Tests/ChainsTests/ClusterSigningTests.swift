@@ -42,6 +42,17 @@ import Protocols
         #expect(try key.address(on: .evm(chainId: chainId)).address == entry.at("signer").at("address").str)
     }
 
+    @Test func everyEVMChainNameGivesTheEIP55Address() throws {
+        let entry = try #require(Self.eth.at("transactions").arr.first)
+        let key = WalletKey.ecdsa(hex(entry.at("signer").at("publicKeyUncompressed").str))
+        let names = Chain.knownEVM.flatMap { [$0.name] + $0.aliases } + ["evm:11155111", "eip155:10", "324"]
+        for name in names {
+            let a = try key.address(on: Chain(name: name))
+            #expect(a.address == entry.at("signer").at("address").str, "\(name)")
+            #expect(a.scriptPubKey == nil)
+        }
+    }
+
     @Test(arguments: [("ethereum-legacy.json", "ethereum"), ("ethereum-eip2930.json", "polygon"),
                       ("ethereum-eip1559.json", "base"), ("ethereum-eip4844.json", "ethereum")])
     func examplesSignAndRecoverToTheWallet(_ c: (String, String)) throws {
