@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import rlp
-from coincurve import PublicKeyXOnly
+from coincurve import PublicKey, PublicKeyXOnly
 from eth_account import Account
 from eth_account._utils.legacy_transactions import serializable_unsigned_transaction_from_dict, encode_transaction
 from eth_account.messages import encode_defunct, encode_typed_data
@@ -16,9 +16,24 @@ from eth_utils import keccak
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
-from conftest import ROOT, mpc
+from conftest import BIN, ROOT, mpc
 
 EXAMPLES = ROOT / "examples"
+SAFE_PRIMES = ROOT / "Tests" / "ProtocolsTests" / "Fixtures" / "safe-primes.json"
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A 3-of-5 cluster as conftest's. When `cluster up` can import pre-generated safe primes as the nodes' ECDSA
+    auxiliary info (tests only), it does, so threshold-ECDSA keygen does not wait for prime generation."""
+    for exe in ("mpc", "mpc-node", "mpc-coordinator"):
+        assert (BIN / exe).exists(), f"{BIN / exe} missing: run `swift build` first"
+    d = tmp_path_factory.mktemp("chains")
+    _, _, usage, _ = mpc("cluster", "up", "--help")
+    extra = ["--aux-primes", str(SAFE_PRIMES)] if "--aux-primes" in usage and SAFE_PRIMES.exists() else []
+    mpc("cluster", "up", "--nodes", "5", "--threshold", "3", "--dir", str(d), *extra, timeout=120)
+    yield d
+    mpc("cluster", "down", "--dir", str(d), check=False, timeout=60)
 
 # --- independent encodings (reference algorithms, written here from the specs) ---------------------------------
 
@@ -127,6 +142,20 @@ def taproot_key_path_sighash(tx, index, spent):
     m += sha256(b"".join(tx["outputs"]))
     m += b"\x00" + index.to_bytes(4, "little")
     return tagged("TapSighash", b"\x00" + m)
+
+
+def sha256d(b: bytes) -> bytes:
+    return sha256(sha256(b))
+
+
+def p2wpkh_sighash_all(tx, index, amount, key_hash):
+    """BIP-143 signature hash, SIGHASH_ALL, for a P2WPKH input."""
+    outpoint, sequence = tx["inputs"][index]
+    script_code = b"\x19\x76\xa9\x14" + key_hash + b"\x88\xac"
+    preimage = tx["version"] + sha256d(b"".join(o for o, _ in tx["inputs"])) + sha256d(b"".join(q for _, q in tx["inputs"])) \
+        + outpoint + script_code + amount.to_bytes(8, "little") + sequence + sha256d(b"".join(tx["outputs"])) \
+        + tx["locktime"] + (1).to_bytes(4, "little")
+    return sha256d(preimage)
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
@@ -370,3 +399,25 @@ def test_personal_sign_and_eip712_recover_to_the_wallet(cluster, ecdsa_wallet, e
     code, out, _, err = cli(cluster, "sign-message", "--wallet", ecdsa_wallet["walletId"], "--chain", "polygon",
                             "--typed-data", str(path), check=False)
     assert code != 0 and (out["code"], out["field"]) == ("CHAIN_ID_MISMATCH", "domain.chainId"), err
+
+
+def test_p2wpkh_spend_verifies_under_the_wallet_key(cluster, ecdsa_wallet, tmp_path):
+    wallet = ecdsa_wallet["walletId"]
+    pub = bytes.fromhex(ecdsa_wallet["publicKey"])
+    key_hash = hashlib.new("ripemd160", sha256(pub)).digest()
+    _, addr, _, _ = cli(cluster, "address", "--wallet", wallet, "--chain", "bitcoin-testnet")
+    assert segwit_decode(addr["address"]) == ("tb", 0, key_hash)
+    assert addr["scriptPubKey"] == "0014" + key_hash.hex()
+
+    doc = example("tx/bitcoin-p2wpkh.json")
+    doc["chain"] = "bitcoin-testnet"
+    doc["inputs"][0]["scriptPubKey"] = addr["scriptPubKey"]
+    doc["outputs"] = [{"address": addr["address"], "amount": 599_000_000}]
+    _, out, _, _ = cli(cluster, "sign-tx", "--wallet", wallet, "--chain", "bitcoin-testnet", "--tx", write(tmp_path, "wpkh.json", doc))
+    tx = parse_bitcoin_tx(bytes.fromhex(out["raw"]))
+    assert out["txHash"] == tx["txid"]
+    (witness,) = tx["witnesses"]
+    assert len(witness) == 2 and witness[1] == pub and witness[0][-1] == 0x01      # DER signature || SIGHASH_ALL, key
+    digest = p2wpkh_sighash_all(tx, 0, int(doc["inputs"][0]["amount"]), key_hash)
+    assert PublicKey(pub).verify(witness[0][:-1], digest, hasher=None)            # libsecp256k1 ECDSA (low-S) verify
+    assert not PublicKey(pub).verify(witness[0][:-1], sha256(digest), hasher=None)
