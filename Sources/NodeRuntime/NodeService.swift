@@ -182,7 +182,7 @@ public actor NodeService {
         let threshold = ctx.config.threshold ?? ctx.manifest.threshold
         guard plan.participants.count == threshold else { throw ClusterError("plan_mismatch", "signer count differs from the threshold") }
         let digest = try WireJSON.hex(plan.digest, "digest")
-        guard digest.count == 32 else { throw ClusterError("invalid_digest", "digest must be 32 bytes") }
+        if let refused = SignMessageRule.check(curve: plan.curve, message: digest) { throw refused }
         let stored: (generation: UInt64, share: [UInt8])?
         let walletBytes: [UInt8]?
         do {
