@@ -1,4 +1,5 @@
 internal import CNats
+import Dispatch
 import Synchronization
 
 /// Request/reply without a thread per request: one wildcard subscription on `_INBOX.<random>.*` per
@@ -36,10 +37,11 @@ final class RequestMux: Sendable {
                 table.finish(token, .failure(error))
                 return
             }
-            table.setTimer(token, Task {
-                do { try await Task.sleep(for: timeout) } catch { return }
+            // A dispatch timer, not Task.sleep: the timeout fires even while the cooperative pool is busy. It is
+            // not cancelled when the reply comes first: `finish` then finds no waiter and does nothing.
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(max(timeout.nanoseconds, 1)))) {
                 table.finish(token, .failure(.timeout(operation: "request \(subject)")))
-            })
+            }
         }
         switch result {
         case .success(let m) where m.isNoResponders: throw .noResponders(subject: subject)
@@ -70,25 +72,12 @@ final class RequestMux: Sendable {
 /// Continuations by token; each is resumed exactly once (reply, timeout or publish failure, whichever first).
 final class WaiterTable: Sendable {
     typealias Waiter = CheckedContinuation<Result<NatsMessage, MessagingError>, Never>
-    private struct Entry { var waiter: Waiter; var timer: Task<Void, Never>? }
-    private let entries = Mutex<[UInt64: Entry]>([:])
+    private let entries = Mutex<[UInt64: Waiter]>([:])
 
-    func add(_ token: UInt64, _ w: Waiter) { entries.withLock { $0[token] = Entry(waiter: w) } }
-
-    /// The timeout task is cancelled when the request finishes first (or at once if it already has).
-    func setTimer(_ token: UInt64, _ timer: Task<Void, Never>) {
-        let pending = entries.withLock { e -> Bool in
-            guard e[token] != nil else { return false }
-            e[token]?.timer = timer
-            return true
-        }
-        if !pending { timer.cancel() }
-    }
+    func add(_ token: UInt64, _ w: Waiter) { entries.withLock { $0[token] = w } }
 
     func finish(_ token: UInt64, _ result: Result<NatsMessage, MessagingError>) {
-        guard let e = entries.withLock({ $0.removeValue(forKey: token) }) else { return }
-        e.timer?.cancel()
-        e.waiter.resume(returning: result)
+        entries.withLock { $0.removeValue(forKey: token) }?.resume(returning: result)
     }
 }
 
