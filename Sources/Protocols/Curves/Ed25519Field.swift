@@ -1,8 +1,11 @@
 /// GF(2^255 − 19) for the variable-time edwards25519 code (`Ed25519Vartime`): five 51-bit limbs in
 /// `UInt64`s, 64×64→128-bit products. No heap allocation on any arithmetic path.
 ///
-/// Limb bounds: every operation returns limbs below 2^51 + 2^13 ("weakly reduced"); `*` and `squared()`
-/// accept limbs below 2^52. Comparisons and encodings reduce fully first. Not constant time: public values only.
+/// Limb bounds: `*`, `squared()` and `-` return limbs below 2^51 + 2^13 ("weakly reduced"), `+` of two such
+/// values limbs below 2^52 + 2^14. `*` and `squared()` accept limbs below 2^54 (then every 64×64 product with
+/// a factor 19 fits in 64 + 64 bits, the column sums fit in 128 bits and the top carry times 19 in 64 bits);
+/// `-` accepts a subtrahend below 2^53 (it adds 4p). Comparisons and encodings reduce fully first.
+/// Not constant time: public values only.
 extension Ed25519Vartime {
     struct FE: Sendable {
         var l0, l1, l2, l3, l4: UInt64
@@ -75,11 +78,11 @@ extension Ed25519Vartime {
 
         static func == (a: FE, b: FE) -> Bool { (a - b).isZero }
 
+        /// a + b without carrying: the sum of two weakly reduced values has limbs below 2^52 + 2^14, fine as
+        /// an input to `*`, `squared()`, `reduced()` and as either side of `-`. Do not chain sums further.
         @inline(__always)
         static func + (a: FE, b: FE) -> FE {
-            var r = FE(l0: a.l0 &+ b.l0, l1: a.l1 &+ b.l1, l2: a.l2 &+ b.l2, l3: a.l3 &+ b.l3, l4: a.l4 &+ b.l4)
-            r.carry()
-            return r
+            FE(l0: a.l0 &+ b.l0, l1: a.l1 &+ b.l1, l2: a.l2 &+ b.l2, l3: a.l3 &+ b.l3, l4: a.l4 &+ b.l4)
         }
 
         /// a − b as a + 4p − b, carried (b's limbs below 2^53).

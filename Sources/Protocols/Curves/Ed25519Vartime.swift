@@ -48,15 +48,22 @@ enum Ed25519Vartime {
         let n = min(points.count, scalars.count)
         let half = 1 << (nafWidth - 2)   // table entries: P, 3P, ..., (2·half − 1)P
         var digits = [Int8](repeating: 0, count: 256 * n)
-        var table = [Cached]()
-        table.reserveCapacity(half * n)
+        var table = [Cached](repeating: Point.identity.cached, count: half * n)
         var top = -1
         for i in 0..<n {
-            top = max(top, naf(scalars[i], into: &digits, offset: 256 * i))
-            let p = points[i], p2 = p.doubled().cached
+            let high = naf(scalars[i], into: &digits, offset: 256 * i)
+            if high < 0 { continue }
+            top = max(top, high)
+            // Only the odd multiples this scalar's digits use (a small public scalar needs one or two).
+            var largest = 1
+            for pos in 0...high { largest = max(largest, abs(Int(digits[256 * i + pos]))) }
+            let p = points[i]
             var odd = p
-            table.append(odd.cached)
-            for _ in 1..<half { odd = (odd + p2).extended; table.append(odd.cached) }
+            table[half * i] = odd.cached
+            if largest > 1 {
+                let p2 = p.doubled().cached
+                for j in 1...(largest >> 1) { odd = (odd + p2).extended; table[half * i + j] = odd.cached }
+            }
         }
         if top < 0 { return .identity }
         var r = Projective.identity
