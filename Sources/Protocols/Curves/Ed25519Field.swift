@@ -1,5 +1,5 @@
 /// GF(2^255 − 19) for the variable-time edwards25519 code (`Ed25519Vartime`): five 51-bit limbs in
-/// `UInt64`s, 64×64→128-bit products. No heap allocation on any arithmetic path.
+/// `UInt64`s, 64×64→128-bit products in `UInt128`. No heap allocation on any arithmetic path.
 ///
 /// Limb bounds: `*`, `squared()` and `-` return limbs below 2^51 + 2^13 ("weakly reduced"), `+` of two such
 /// values limbs below 2^52 + 2^14. `*` and `squared()` accept limbs below 2^54 (then every 64×64 product with
@@ -98,15 +98,19 @@ extension Ed25519Vartime {
         @inline(__always)
         static prefix func - (a: FE) -> FE { FE.zero - a }
 
+        /// The full 128-bit product (column sums of at most five such products fit in 128 bits, see above).
+        @inline(__always)
+        static func m(_ a: UInt64, _ b: UInt64) -> UInt128 { UInt128(a) &* UInt128(b) }
+
         /// Carries five 128-bit column sums into a weakly reduced element.
         @inline(__always)
-        static func fold(_ r0: Wide, _ r1: Wide, _ r2: Wide, _ r3: Wide, _ r4: Wide) -> FE {
+        static func fold(_ r0: UInt128, _ r1: UInt128, _ r2: UInt128, _ r3: UInt128, _ r4: UInt128) -> FE {
             var r1 = r1, r2 = r2, r3 = r3, r4 = r4
-            r1.add(r0.shr51()); let c0 = r0.lo & mask
-            r2.add(r1.shr51()); let c1 = r1.lo & mask
-            r3.add(r2.shr51()); let c2 = r2.lo & mask
-            r4.add(r3.shr51()); let c3 = r3.lo & mask
-            let top = r4.shr51(); let c4 = r4.lo & mask
+            r1 &+= r0 >> 51; let c0 = UInt64(truncatingIfNeeded: r0) & mask
+            r2 &+= r1 >> 51; let c1 = UInt64(truncatingIfNeeded: r1) & mask
+            r3 &+= r2 >> 51; let c2 = UInt64(truncatingIfNeeded: r2) & mask
+            r4 &+= r3 >> 51; let c3 = UInt64(truncatingIfNeeded: r3) & mask
+            let top = UInt64(truncatingIfNeeded: r4 >> 51); let c4 = UInt64(truncatingIfNeeded: r4) & mask
             let s0 = c0 &+ top &* 19
             return FE(l0: s0 & mask, l1: c1 &+ (s0 >> 51), l2: c2, l3: c3, l4: c4)
         }
@@ -114,11 +118,11 @@ extension Ed25519Vartime {
         @inline(__always)
         static func * (a: FE, b: FE) -> FE {
             let b1 = b.l1 &* 19, b2 = b.l2 &* 19, b3 = b.l3 &* 19, b4 = b.l4 &* 19
-            var r0 = Wide(a.l0, b.l0); r0.add(a.l1, b4); r0.add(a.l2, b3); r0.add(a.l3, b2); r0.add(a.l4, b1)
-            var r1 = Wide(a.l0, b.l1); r1.add(a.l1, b.l0); r1.add(a.l2, b4); r1.add(a.l3, b3); r1.add(a.l4, b2)
-            var r2 = Wide(a.l0, b.l2); r2.add(a.l1, b.l1); r2.add(a.l2, b.l0); r2.add(a.l3, b4); r2.add(a.l4, b3)
-            var r3 = Wide(a.l0, b.l3); r3.add(a.l1, b.l2); r3.add(a.l2, b.l1); r3.add(a.l3, b.l0); r3.add(a.l4, b4)
-            var r4 = Wide(a.l0, b.l4); r4.add(a.l1, b.l3); r4.add(a.l2, b.l2); r4.add(a.l3, b.l1); r4.add(a.l4, b.l0)
+            let r0 = m(a.l0, b.l0) &+ m(a.l1, b4) &+ m(a.l2, b3) &+ m(a.l3, b2) &+ m(a.l4, b1)
+            let r1 = m(a.l0, b.l1) &+ m(a.l1, b.l0) &+ m(a.l2, b4) &+ m(a.l3, b3) &+ m(a.l4, b2)
+            let r2 = m(a.l0, b.l2) &+ m(a.l1, b.l1) &+ m(a.l2, b.l0) &+ m(a.l3, b4) &+ m(a.l4, b3)
+            let r3 = m(a.l0, b.l3) &+ m(a.l1, b.l2) &+ m(a.l2, b.l1) &+ m(a.l3, b.l0) &+ m(a.l4, b4)
+            let r4 = m(a.l0, b.l4) &+ m(a.l1, b.l3) &+ m(a.l2, b.l2) &+ m(a.l3, b.l1) &+ m(a.l4, b.l0)
             return fold(r0, r1, r2, r3, r4)
         }
 
@@ -127,11 +131,11 @@ extension Ed25519Vartime {
         func squared() -> FE {
             let d0 = l0 &* 2, d1 = l1 &* 2, d2 = l2 &* 2, d3 = l3 &* 2
             let a3x19 = l3 &* 19, a4x19 = l4 &* 19
-            var r0 = Wide(l0, l0); r0.add(d1, a4x19); r0.add(d2, a3x19)
-            var r1 = Wide(d0, l1); r1.add(d2, a4x19); r1.add(l3, a3x19)
-            var r2 = Wide(d0, l2); r2.add(l1, l1); r2.add(d3, a4x19)
-            var r3 = Wide(d0, l3); r3.add(d1, l2); r3.add(l4, a4x19)
-            var r4 = Wide(d0, l4); r4.add(d1, l3); r4.add(l2, l2)
+            let r0 = FE.m(l0, l0) &+ FE.m(d1, a4x19) &+ FE.m(d2, a3x19)
+            let r1 = FE.m(d0, l1) &+ FE.m(d2, a4x19) &+ FE.m(l3, a3x19)
+            let r2 = FE.m(d0, l2) &+ FE.m(l1, l1) &+ FE.m(d3, a4x19)
+            let r3 = FE.m(d0, l3) &+ FE.m(d1, l2) &+ FE.m(l4, a4x19)
+            let r4 = FE.m(d0, l4) &+ FE.m(d1, l3) &+ FE.m(l2, l2)
             return FE.fold(r0, r1, r2, r3, r4)
         }
 
@@ -169,21 +173,5 @@ extension Ed25519Vartime {
             let (t, _) = pow2250m1()
             return t.squared(times: 2) * self
         }
-    }
-
-    /// A 128-bit accumulator of 64×64-bit products.
-    struct Wide {
-        var hi: UInt64, lo: UInt64
-        @inline(__always) init(_ a: UInt64, _ b: UInt64) { (hi, lo) = a.multipliedFullWidth(by: b) }
-        @inline(__always) mutating func add(_ a: UInt64, _ b: UInt64) {
-            let (h, l) = a.multipliedFullWidth(by: b)
-            let (s, o) = lo.addingReportingOverflow(l)
-            lo = s; hi = hi &+ h &+ (o ? 1 : 0)
-        }
-        @inline(__always) mutating func add(_ x: UInt64) {
-            let (s, o) = lo.addingReportingOverflow(x)
-            lo = s; hi = hi &+ (o ? 1 : 0)
-        }
-        @inline(__always) func shr51() -> UInt64 { hi << 13 | lo >> 51 }
     }
 }
