@@ -1,17 +1,36 @@
 internal import CSodium
 
-/// A point of the prime-order subgroup of edwards25519, held as its canonical 32-byte encoding
-/// (RFC 8032 §5.1.2), over libsodium's `crypto_core_ed25519_*` and `crypto_scalarmult_ed25519_*noclamp`.
+/// A point of the prime-order subgroup of edwards25519. Held in extended coordinates (decoded once, when
+/// deserialised or returned by libsodium) so that additions, subtractions, equality and public multi-scalar
+/// products run in Swift (`Ed25519Vartime`, variable time: every such operand is public) without a square
+/// root or an inversion each; the canonical RFC 8032 §5.1.2 encoding is kept when it is known and computed
+/// (one inversion) otherwise. Deserialisation is validated by libsodium, and products with a secret scalar
+/// (`baseMultiply`, `multiplied(by:)`) are libsodium's constant-time `crypto_scalarmult_ed25519_*noclamp`.
 public struct Ed25519Point: GroupElement {
     public typealias Scalar = Ed25519Scalar
     public static let byteCount = 32
 
+    let point: Ed25519Vartime.Point
+    /// The encoding when it came with the point (deserialised, from libsodium, the constants).
+    private let knownEncoding: [UInt8]?
+
     /// The compressed encoding; the identity is (0, 1): 0x01 followed by zeros.
-    public let encoding: [UInt8]
+    public var encoding: [UInt8] { knownEncoding ?? point.encoding() }
 
-    private init(unchecked encoding: [UInt8]) { self.encoding = encoding }
+    init(point: Ed25519Vartime.Point, encoding: [UInt8]? = nil) {
+        self.point = point
+        self.knownEncoding = encoding
+    }
 
-    public static let identity = Ed25519Point(unchecked: [1] + [UInt8](repeating: 0, count: 31))
+    /// A libsodium output (a subgroup point by construction), decoded to extended coordinates.
+    private init(trusted encoding: [UInt8]) {
+        guard let p = Ed25519Vartime.Point(encoding: encoding) else {
+            preconditionFailure("libsodium returned an ed25519 encoding that does not decode")
+        }
+        self.init(point: p, encoding: encoding)
+    }
+
+    public static let identity = Ed25519Point(point: .identity, encoding: [1] + [UInt8](repeating: 0, count: 31))
     public static let generator = Ed25519Point.baseMultiply(.one)
 
     /// DeserializeElement: libsodium's `is_valid_point` rejects non-canonical encodings, points off the
@@ -20,8 +39,9 @@ public struct Ed25519Point: GroupElement {
         Sodium.ensureInitialized()
         guard bytes.count == 32 else { throw .invalidPoint }
         if bytes == Self.identity.encoding { throw .identityElement }
-        guard crypto_core_ed25519_is_valid_point(bytes) == 1 else { throw .invalidPoint }
-        self.encoding = bytes
+        guard let p = Ed25519Vartime.Point(encoding: bytes),
+              crypto_core_ed25519_is_valid_point(bytes) == 1 else { throw .invalidPoint }
+        self.init(point: p, encoding: bytes)
     }
 
     public func serialized() throws(CurveError) -> [UInt8] {
@@ -29,22 +49,16 @@ public struct Ed25519Point: GroupElement {
         return encoding
     }
 
-    public var isIdentity: Bool { encoding == Self.identity.encoding }
+    public var isIdentity: Bool { point.isIdentity }
 
-    public static func + (a: Self, b: Self) -> Self {
-        var out = [UInt8](repeating: 0, count: 32)
-        // Both operands are valid subgroup points (only validated or computed points exist), so this succeeds.
-        let rc = crypto_core_ed25519_add(&out, a.encoding, b.encoding)
-        precondition(rc == 0, "ed25519 point addition on an unvalidated point")
-        return Self(unchecked: out)
+    /// Equality of the group elements (projective coordinates compared cross-multiplied).
+    public static func == (a: Self, b: Self) -> Bool {
+        if let ea = a.knownEncoding, let eb = b.knownEncoding { return ea == eb }
+        return a.point == b.point
     }
 
-    public static func - (a: Self, b: Self) -> Self {
-        var out = [UInt8](repeating: 0, count: 32)
-        let rc = crypto_core_ed25519_sub(&out, a.encoding, b.encoding)
-        precondition(rc == 0, "ed25519 point subtraction on an unvalidated point")
-        return Self(unchecked: out)
-    }
+    public static func + (a: Self, b: Self) -> Self { Self(point: a.point + b.point) }
+    public static func - (a: Self, b: Self) -> Self { Self(point: a.point - b.point) }
 
     public static func baseMultiply(_ s: Ed25519Scalar) -> Self {
         Sodium.ensureInitialized()
@@ -52,7 +66,7 @@ public struct Ed25519Point: GroupElement {
         var out = [UInt8](repeating: 0, count: 32)
         let rc = crypto_scalarmult_ed25519_base_noclamp(&out, s.bytes)
         precondition(rc == 0, "ed25519 base multiplication failed for a non-zero scalar")
-        return Self(unchecked: out)
+        return Self(trusted: out)
     }
 
     /// s·P with libsodium's constant-time ladder. libsodium refuses the identity as input and as output;
@@ -62,7 +76,7 @@ public struct Ed25519Point: GroupElement {
         var out = [UInt8](repeating: 0, count: 32)
         let rc = crypto_scalarmult_ed25519_noclamp(&out, s.bytes, encoding)
         precondition(rc == 0, "ed25519 scalar multiplication failed on a subgroup point")
-        return Self(unchecked: out)
+        return Self(trusted: out)
     }
 
     /// s·P for a public s: the variable-time Straus code (`Ed25519Vartime`), several times faster than
@@ -73,9 +87,6 @@ public struct Ed25519Point: GroupElement {
     public static func publicSum(_ terms: [(Ed25519Scalar, Ed25519Point)]) -> Self {
         let live = terms.filter { !$0.0.isZero && !$0.1.isIdentity }
         if live.isEmpty { return .identity }
-        guard let enc = Ed25519Vartime.linearCombination(scalars: live.map(\.0.bytes), points: live.map(\.1.encoding), extra: []) else {
-            preconditionFailure("a validated ed25519 point failed to decode")
-        }
-        return Self(unchecked: enc)
+        return Self(point: Ed25519Vartime.multiscalar(scalars: live.map(\.0.bytes), points: live.map(\.1.point)))
     }
 }

@@ -1,285 +1,103 @@
 /// Variable-time edwards25519 arithmetic for PUBLIC values only (nonce commitments, binding factors,
-/// challenges, verifying keys): a multi-scalar multiplication Σ s_i·P_i (Straus, 4-bit windows) in extended
-/// coordinates over GF(2^255 − 19) with 51-bit limbs. libsodium offers only a constant-time ladder that also
-/// re-checks subgroup membership on every call (two ladders per product); the group commitment
-/// R = Σ D_i + ρ_i·E_i and the final verification are sums of public products, so they use this instead.
-/// Never call it with a secret scalar. Tested against libsodium in SigningEd25519VartimeTests.
+/// challenges, verifying keys, sums of public points): a multi-scalar multiplication Σ s_i·P_i (Straus with
+/// width-5 NAFs) in extended coordinates over GF(2^255 − 19) with 51-bit limbs (`Ed25519Field.swift`,
+/// `Ed25519Extended.swift`). libsodium offers only a constant-time ladder that also re-checks subgroup
+/// membership on every call (two ladders per product) and an addition that decodes both operands and encodes
+/// the sum. Never call it with a secret scalar. Tested against libsodium in SigningEd25519VartimeTests and
+/// Ed25519ArithmeticTests.
 enum Ed25519Vartime {
-    // MARK: Field elements, 5 × 51-bit limbs, weakly reduced after every operation.
-
-    struct FE {
-        var l0, l1, l2, l3, l4: UInt64
-        static var mask: UInt64 { 0x7_FFFF_FFFF_FFFF }
-        static var zero: FE { FE(l0: 0, l1: 0, l2: 0, l3: 0, l4: 0) }
-        static var one: FE { FE(l0: 1, l1: 0, l2: 0, l3: 0, l4: 0) }
-
-        init(l0: UInt64, l1: UInt64, l2: UInt64, l3: UInt64, l4: UInt64) {
-            self.l0 = l0; self.l1 = l1; self.l2 = l2; self.l3 = l3; self.l4 = l4
-        }
-
-        init(_ small: UInt64) { self.init(l0: small, l1: 0, l2: 0, l3: 0, l4: 0) }
-
-        /// 32 little-endian bytes; bit 255 ignored.
-        init(bytes b: [UInt8]) {
-            func word(_ i: Int) -> UInt64 {
-                var w: UInt64 = 0
-                for k in 0..<8 { w |= UInt64(b[8 * i + k]) << (8 * UInt64(k)) }
-                return w
-            }
-            let w0 = word(0), w1 = word(1), w2 = word(2), w3 = word(3)
-            self.init(l0: w0 & FE.mask, l1: (w0 >> 51 | w1 << 13) & FE.mask, l2: (w1 >> 38 | w2 << 26) & FE.mask,
-                      l3: (w2 >> 25 | w3 << 39) & FE.mask, l4: (w3 >> 12) & FE.mask)
-        }
-
-        @inline(__always) mutating func carry() {
-            l1 &+= l0 >> 51; l0 &= FE.mask
-            l2 &+= l1 >> 51; l1 &= FE.mask
-            l3 &+= l2 >> 51; l2 &= FE.mask
-            l4 &+= l3 >> 51; l3 &= FE.mask
-            l0 &+= (l4 >> 51) &* 19; l4 &= FE.mask
-        }
-
-        /// The canonical 32-byte encoding.
-        func bytes() -> [UInt8] {
-            var t = self
-            t.carry(); t.carry()
-            var q = (t.l0 &+ 19) >> 51
-            q = (t.l1 &+ q) >> 51; q = (t.l2 &+ q) >> 51; q = (t.l3 &+ q) >> 51; q = (t.l4 &+ q) >> 51
-            t.l0 &+= 19 &* q
-            t.l1 &+= t.l0 >> 51; t.l0 &= FE.mask
-            t.l2 &+= t.l1 >> 51; t.l1 &= FE.mask
-            t.l3 &+= t.l2 >> 51; t.l2 &= FE.mask
-            t.l4 &+= t.l3 >> 51; t.l3 &= FE.mask
-            t.l4 &= FE.mask
-            let w0 = t.l0 | t.l1 << 51, w1 = t.l1 >> 13 | t.l2 << 38, w2 = t.l2 >> 26 | t.l3 << 25, w3 = t.l3 >> 39 | t.l4 << 12
-            var out = [UInt8](repeating: 0, count: 32)
-            for (i, w) in [w0, w1, w2, w3].enumerated() {
-                for k in 0..<8 { out[8 * i + k] = UInt8(truncatingIfNeeded: w >> (8 * UInt64(k))) }
-            }
-            return out
-        }
-
-        static func + (a: FE, b: FE) -> FE {
-            var r = FE(l0: a.l0 &+ b.l0, l1: a.l1 &+ b.l1, l2: a.l2 &+ b.l2, l3: a.l3 &+ b.l3, l4: a.l4 &+ b.l4)
-            r.carry()
-            return r
-        }
-
-        /// a − b as a + 4p − b (limbs of weakly reduced values stay below 4p's).
-        static func - (a: FE, b: FE) -> FE {
-            var r = FE(l0: a.l0 &+ 0x1F_FFFF_FFFF_FFB4 &- b.l0, l1: a.l1 &+ 0x1F_FFFF_FFFF_FFFC &- b.l1,
-                       l2: a.l2 &+ 0x1F_FFFF_FFFF_FFFC &- b.l2, l3: a.l3 &+ 0x1F_FFFF_FFFF_FFFC &- b.l3,
-                       l4: a.l4 &+ 0x1F_FFFF_FFFF_FFFC &- b.l4)
-            r.carry()
-            return r
-        }
-
-        static prefix func - (a: FE) -> FE { FE.zero - a }
-
-        static func * (a: FE, b: FE) -> FE {
-            let b1 = b.l1 &* 19, b2 = b.l2 &* 19, b3 = b.l3 &* 19, b4 = b.l4 &* 19
-            var r0 = Wide(a.l0, b.l0); r0.add(a.l1, b4); r0.add(a.l2, b3); r0.add(a.l3, b2); r0.add(a.l4, b1)
-            var r1 = Wide(a.l0, b.l1); r1.add(a.l1, b.l0); r1.add(a.l2, b4); r1.add(a.l3, b3); r1.add(a.l4, b2)
-            var r2 = Wide(a.l0, b.l2); r2.add(a.l1, b.l1); r2.add(a.l2, b.l0); r2.add(a.l3, b4); r2.add(a.l4, b3)
-            var r3 = Wide(a.l0, b.l3); r3.add(a.l1, b.l2); r3.add(a.l2, b.l1); r3.add(a.l3, b.l0); r3.add(a.l4, b4)
-            var r4 = Wide(a.l0, b.l4); r4.add(a.l1, b.l3); r4.add(a.l2, b.l2); r4.add(a.l3, b.l1); r4.add(a.l4, b.l0)
-            // Carry through the 128-bit accumulators.
-            r1.add(r0.shr51()); let c0 = r0.lo & mask
-            r2.add(r1.shr51()); let c1 = r1.lo & mask
-            r3.add(r2.shr51()); let c2 = r2.lo & mask
-            r4.add(r3.shr51()); let c3 = r3.lo & mask
-            let top = r4.shr51(); let c4 = r4.lo & mask
-            var r = FE(l0: c0 &+ top &* 19, l1: c1, l2: c2, l3: c3, l4: c4)
-            r.carry()
-            return r
-        }
-
-        /// a² with the symmetric products merged (15 multiplications instead of 25).
-        func squared() -> FE {
-            let d0 = l0 &* 2, d1 = l1 &* 2, d2 = l2 &* 2, d3 = l3 &* 2
-            let a3x19 = l3 &* 19, a4x19 = l4 &* 19
-            var r0 = Wide(l0, l0); r0.add(d1, a4x19); r0.add(d2, a3x19)
-            var r1 = Wide(d0, l1); r1.add(d2, a4x19); r1.add(l3, a3x19)
-            var r2 = Wide(d0, l2); r2.add(l1, l1); r2.add(d3, a4x19)
-            var r3 = Wide(d0, l3); r3.add(d1, l2); r3.add(l4, a4x19)
-            var r4 = Wide(d0, l4); r4.add(d1, l3); r4.add(l2, l2)
-            r1.add(r0.shr51()); let c0 = r0.lo & FE.mask
-            r2.add(r1.shr51()); let c1 = r1.lo & FE.mask
-            r3.add(r2.shr51()); let c2 = r2.lo & FE.mask
-            r4.add(r3.shr51()); let c3 = r3.lo & FE.mask
-            let top = r4.shr51(); let c4 = r4.lo & FE.mask
-            var r = FE(l0: c0 &+ top &* 19, l1: c1, l2: c2, l3: c3, l4: c4)
-            r.carry()
-            return r
-        }
-
-        func squared(times n: Int) -> FE {
-            var r = self
-            for _ in 0..<n { r = r.squared() }
-            return r
-        }
-
-        /// z^(p−2) (ref10's addition chain).
-        func inverted() -> FE {
-            let z = self
-            var t0 = z.squared()
-            var t1 = t0.squared(times: 2)
-            t1 = z * t1
-            t0 = t0 * t1
-            var t2 = t0.squared()
-            t1 = t1 * t2
-            t2 = t1.squared(times: 5); t1 = t2 * t1
-            t2 = t1.squared(times: 10); t2 = t2 * t1
-            var t3 = t2.squared(times: 20); t2 = t3 * t2
-            t2 = t2.squared(times: 10); t1 = t2 * t1
-            t2 = t1.squared(times: 50); t2 = t2 * t1
-            t3 = t2.squared(times: 100); t2 = t3 * t2
-            t2 = t2.squared(times: 50); t1 = t2 * t1
-            t1 = t1.squared(times: 5)
-            return t1 * t0
-        }
-
-        /// z^((p−5)/8) = z^(2^252 − 3).
-        func pow22523() -> FE {
-            let z = self
-            var t0 = z.squared()
-            var t1 = t0.squared(times: 2)
-            t1 = z * t1
-            t0 = t0 * t1
-            t0 = t0.squared()
-            t0 = t1 * t0
-            t1 = t0.squared(times: 5); t0 = t1 * t0
-            t1 = t0.squared(times: 10); t1 = t1 * t0
-            var t2 = t1.squared(times: 20); t1 = t2 * t1
-            t1 = t1.squared(times: 10); t0 = t1 * t0
-            t1 = t0.squared(times: 50); t1 = t1 * t0
-            t2 = t1.squared(times: 100); t1 = t2 * t1
-            t1 = t1.squared(times: 50); t0 = t1 * t0
-            t0 = t0.squared(times: 2)
-            return t0 * z
-        }
-
-        var isZero: Bool { bytes().allSatisfy { $0 == 0 } }
-        var isNegative: Bool { bytes()[0] & 1 == 1 }
-        static func == (a: FE, b: FE) -> Bool { a.bytes() == b.bytes() }
-    }
-
-    /// A 128-bit accumulator of 64×64-bit products.
-    struct Wide {
-        var hi: UInt64, lo: UInt64
-        @inline(__always) init(_ a: UInt64, _ b: UInt64) { (hi, lo) = a.multipliedFullWidth(by: b) }
-        @inline(__always) mutating func add(_ a: UInt64, _ b: UInt64) {
-            let (h, l) = a.multipliedFullWidth(by: b)
-            let (s, o) = lo.addingReportingOverflow(l)
-            lo = s; hi = hi &+ h &+ (o ? 1 : 0)
-        }
-        @inline(__always) mutating func add(_ x: UInt64) {
-            let (s, o) = lo.addingReportingOverflow(x)
-            lo = s; hi = hi &+ (o ? 1 : 0)
-        }
-        @inline(__always) func shr51() -> UInt64 { hi << 13 | lo >> 51 }
-    }
-
     // MARK: Curve constants
 
     /// d = −121665/121666.
-    static let d: FE = -(FE(121665) * FE(121666).inverted())
-    static let d2: FE = d + d
+    static let d: FE = (-(FE(121665) * FE(121666).inverted())).reduced()
+    static let d2: FE = (d + d).reduced()
     /// sqrt(−1) = 2^((p−1)/4).
     static let sqrtM1 = FE(bytes: Hex.decode("b0a00e4a271beec478e42fad0618432fa7d7fb3d99004d2b0bdfc14f8024832b") ?? [])
 
-    // MARK: Points in extended coordinates (X:Y:Z:T), x = X/Z, y = Y/Z, xy = T/Z.
+    /// NAF window width: digits are odd, |digit| < 2^(w−1), and any w consecutive digits hold at most one non-zero.
+    static let nafWidth = 5
 
-    struct Point {
-        var X, Y, Z, T: FE
-        static let identity = Point(X: .zero, Y: .one, Z: .one, T: .zero)
-
-        /// RFC 8032 §5.1.3 decoding (the input is an already validated encoding).
-        init?(encoding b: [UInt8]) {
-            guard b.count == 32 else { return nil }
-            let y = FE(bytes: b)
-            let sign = b[31] >> 7
-            let yy = y.squared()
-            let u = yy - .one, v = Ed25519Vartime.d * yy + .one
-            let v3 = v.squared() * v
-            var x = u * v3 * (u * v3.squared() * v).pow22523()
-            let vxx = v * x.squared()
-            if !(vxx == u) {
-                guard vxx == -u else { return nil }
-                x = x * Ed25519Vartime.sqrtM1
+    /// The width-w NAF of a little-endian scalar below 2^255, least significant digit first (256 digits written
+    /// at `out[offset...]`). Returns the index of the highest non-zero digit, or −1 for zero.
+    static func naf(_ s: [UInt8], into out: inout [Int8], offset: Int) -> Int {
+        precondition(s.count == 32, "scalar must be 32 bytes")
+        var x = [UInt64](repeating: 0, count: 5)
+        s.withUnsafeBytes { raw in
+            for i in 0..<4 { x[i] = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)) }
+        }
+        let width = 1 << nafWidth, windowMask = UInt64(width - 1)
+        var pos = 0, carry = 0, top = -1
+        while pos < 256 {
+            let idx = pos / 64, bit = pos % 64
+            let buf = bit < 64 - nafWidth ? x[idx] >> bit : (x[idx] >> bit) | (x[idx + 1] << (64 - bit))
+            let window = carry + Int(buf & windowMask)
+            if window & 1 == 0 { pos += 1; continue }
+            if window < width / 2 {
+                carry = 0; out[offset + pos] = Int8(window)
+            } else {
+                carry = 1; out[offset + pos] = Int8(window - width)
             }
-            if x.isZero && sign == 1 { return nil }
-            if (x.isNegative ? 1 : 0) != sign { x = -x }
-            self.init(X: x, Y: y, Z: .one, T: x * y)
+            top = pos
+            pos += nafWidth
         }
-
-        init(X: FE, Y: FE, Z: FE, T: FE) { self.X = X; self.Y = Y; self.Z = Z; self.T = T }
-
-        func encoding() -> [UInt8] {
-            let zi = Z.inverted()
-            var out = (Y * zi).bytes()
-            if (X * zi).isNegative { out[31] |= 0x80 }
-            return out
-        }
-
-        /// add-2008-hwcd-3 (a = −1, unified).
-        static func + (p: Point, q: Point) -> Point { add(p, q, d2: Ed25519Vartime.d2) }
-
-        @inline(__always)
-        static func add(_ p: Point, _ q: Point, d2: FE) -> Point {
-            let a = (p.Y - p.X) * (q.Y - q.X)
-            let b = (p.Y + p.X) * (q.Y + q.X)
-            let c = p.T * d2 * q.T
-            let zz = p.Z * q.Z
-            let d = zz + zz
-            let e = b - a, f = d - c, g = d + c, h = b + a
-            return Point(X: e * f, Y: g * h, Z: f * g, T: e * h)
-        }
-
-        /// dbl-2008-hwcd with a = −1.
-        func doubled() -> Point {
-            let a = X.squared(), b = Y.squared()
-            let zz = Z.squared()
-            let c = zz + zz
-            let e = (X + Y).squared() - a - b
-            let g = b - a
-            let f = g - c
-            let h = -(a + b)
-            return Point(X: e * f, Y: g * h, Z: f * g, T: e * h)
-        }
+        return top
     }
 
-    /// Σ scalars[i]·points[i] + Σ extra, everything public. Scalars are 32-byte little-endian (Ed25519Scalar).
-    /// Returns the canonical encoding, or nil if an input does not decode.
-    static func linearCombination(scalars: [[UInt8]], points: [[UInt8]], extra: [[UInt8]]) -> [UInt8]? {
-        let d2 = Ed25519Vartime.d2
+    /// Σ scalars[i]·points[i] (32-byte little-endian scalars below 2^255, public).
+    static func multiscalar(scalars: [[UInt8]], points: [Point]) -> Point {
         let n = min(points.count, scalars.count)
-        // One flat table: entry 16·i + j = j·P_i.
-        var table = [Point](repeating: .identity, count: 16 * n)
+        let half = 1 << (nafWidth - 2)   // table entries: P, 3P, ..., (2·half − 1)P
+        var digits = [Int8](repeating: 0, count: 256 * n)
+        var table = [Cached](repeating: Point.identity.cached, count: half * n)
+        var top = -1
         for i in 0..<n {
-            guard let p = Point(encoding: points[i]), scalars[i].count == 32 else { return nil }
-            table[16 * i + 1] = p
-            for j in 2..<16 { table[16 * i + j] = Point.add(table[16 * i + j - 1], p, d2: d2) }
+            let high = naf(scalars[i], into: &digits, offset: 256 * i)
+            if high < 0 { continue }
+            top = max(top, high)
+            // Only the odd multiples this scalar's digits use (a small public scalar needs one or two).
+            var largest = 1
+            for pos in 0...high { largest = max(largest, abs(Int(digits[256 * i + pos]))) }
+            let p = points[i]
+            var odd = p
+            table[half * i] = odd.cached
+            if largest > 1 {
+                let p2 = p.doubled().cached
+                for j in 1...(largest >> 1) { odd = (odd + p2).extended; table[half * i + j] = odd.cached }
+            }
         }
-        // Nibbles, most significant window first.
-        var nibbles = [UInt8](repeating: 0, count: 64 * n)
-        for i in 0..<n {
-            let s = scalars[i]
-            for w in 0..<64 { nibbles[64 * i + w] = s[w >> 1] >> (4 * UInt8(w & 1)) & 0x0f }
-        }
-        var acc = Point.identity
-        var started = false
+        if top < 0 { return .identity }
+        var r = Projective.identity
+        var last = Completed.identity
         table.withUnsafeBufferPointer { tab in
-            nibbles.withUnsafeBufferPointer { nib in
-                for w in stride(from: 63, through: 0, by: -1) {
-                    if started { acc = acc.doubled().doubled().doubled().doubled() }
+            digits.withUnsafeBufferPointer { dig in
+                for bit in stride(from: top, through: 0, by: -1) {
+                    last = r.doubled()
                     for i in 0..<n {
-                        let k = Int(nib[64 * i + w])
-                        if k != 0 { acc = Point.add(acc, tab[16 * i + k], d2: d2); started = true }
+                        let k = Int(dig[256 * i + bit])
+                        if k > 0 {
+                            last = last.extended + tab[half * i + k >> 1]
+                        } else if k < 0 {
+                            last = last.extended - tab[half * i + (-k) >> 1]
+                        }
                     }
+                    if bit > 0 { r = last.projective }
                 }
             }
         }
+        return last.extended
+    }
+
+    /// Σ scalars[i]·points[i] + Σ extra, everything public and given as encodings (32-byte little-endian
+    /// scalars, compressed points). Returns the canonical encoding, or nil if a point does not decode.
+    static func linearCombination(scalars: [[UInt8]], points: [[UInt8]], extra: [[UInt8]]) -> [UInt8]? {
+        var decoded = [Point]()
+        decoded.reserveCapacity(points.count)
+        for enc in points {
+            guard let p = Point(encoding: enc) else { return nil }
+            decoded.append(p)
+        }
+        guard scalars.allSatisfy({ $0.count == 32 }) else { return nil }
+        var acc = multiscalar(scalars: scalars, points: decoded)
         for enc in extra {
             guard let p = Point(encoding: enc) else { return nil }
             acc = acc + p
