@@ -132,10 +132,10 @@ public enum FROSTEd25519: FROSTCiphersuite {
     public static func H5(_ m: [UInt8]) -> [UInt8] { h("com", m) }
     public static func HDKG(_ m: [UInt8]) -> Ed25519Scalar { Ed25519Scalar(reducingWide: h("dkg", m)) }
 
-    /// Public-value fast path (libsodium has only a constant-time ladder with a subgroup check per call).
+    /// R = Σ D_i + ρ_i·E_i in one public multi-scalar product over the already decoded commitments
+    /// (Ed25519Point keeps extended coordinates: nothing is re-decoded, R is encoded once when asked).
     public static func groupCommitment(hiding: [Ed25519Point], binding: [Ed25519Point], bindingFactors: [Ed25519Scalar]) -> Ed25519Point {
-        guard let R = groupCommitmentEncoded(hiding: hiding, binding: binding, bindingFactors: bindingFactors) else { return .identity }
-        return (try? Ed25519Point(serialized: R.encoding)) ?? .identity
+        Ed25519Point.publicSum(Array(zip(bindingFactors, binding)) + hiding.map { (Ed25519Scalar.one, $0) })
     }
 
     /// An RFC 9591 FROST(Ed25519) signature is an RFC 8032 signature: libsodium verifies it (its check
@@ -147,19 +147,16 @@ public enum FROSTEd25519: FROSTCiphersuite {
         return crypto_sign_verify_detached(sig, message, UInt64(message.count), PK.encoding) == 0
     }
 
-    /// The signer needs R only encoded: no libsodium decode-and-validate of R (a subgroup check) here.
+    /// R and its encoding, computed once (no libsodium decode-and-validate of R: it is computed, not received).
     public static func groupCommitmentEncoded(hiding: [Ed25519Point], binding: [Ed25519Point], bindingFactors: [Ed25519Scalar]) -> (encoding: [UInt8], element: Ed25519Point?)? {
-        guard let enc = Ed25519Vartime.linearCombination(scalars: bindingFactors.map(\.bytes), points: binding.map(\.encoding),
-                                                         extra: hiding.map(\.encoding)),
-              enc != Ed25519Point.identity.encoding else { return nil }
-        return (enc, nil)
+        let R = groupCommitment(hiding: hiding, binding: binding, bindingFactors: bindingFactors)
+        guard !R.isIdentity else { return nil }
+        return (R.encoding, R)
     }
 
     public static func verifyEquation(R: Ed25519Point, z: Ed25519Scalar, PK: Ed25519Point, c: Ed25519Scalar) -> Bool {
-        guard !R.isIdentity, let enc = Ed25519Vartime.linearCombination(scalars: [z.bytes, (-c).bytes],
-                                                                        points: [Ed25519Point.generator.encoding, PK.encoding],
-                                                                        extra: []) else { return false }
-        return enc == R.encoding
+        guard !R.isIdentity else { return false }
+        return Ed25519Point.publicSum([(z, .generator), (-c, PK)]) == R
     }
 }
 
