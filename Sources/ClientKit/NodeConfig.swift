@@ -18,6 +18,8 @@ public struct NodeConfig: Codable, Sendable, Equatable {
     public var consulAddress: String?
     /// Extra authorized client Ed25519 keys (hex), e.g. from EVENT_INITIATOR_PUBKEY.
     public var eventInitiatorPubkeys: [String]?
+    /// Threshold ECDSA (CGGMP21) settings; see `ECDSANodeSettings`.
+    public var ecdsa: ECDSANodeSettings?
 
     public init(nodeId: String, natsURL: String, dbPath: String, passphraseFile: String, identityFile: String,
                 manifestPath: String, threshold: Int? = nil, maxConcurrentKeygen: Int = 2, maxConcurrentSigning: Int = 16,
@@ -70,6 +72,7 @@ public struct NodeConfig: Codable, Sendable, Equatable {
         for k in eventInitiatorPubkeys ?? [] where k.count != 64 || k.contains(where: { !$0.isHexDigit }) {
             throw bad("eventInitiatorPubkeys", "not a 32-byte hex key")
         }
+        try ecdsa?.validate()
     }
 }
 
@@ -86,6 +89,8 @@ public struct CoordinatorConfig: Codable, Sendable, Equatable {
     /// Signing sessions the coordinator runs at once; more requests wait for a slot. Default 16, the nodes'
     /// default `maxConcurrentSigning`, so a node is never asked for more sessions than it admits.
     public var maxConcurrentSigning: Int?
+    /// Threshold ECDSA: presignatures the coordinator keeps ready per wallet (for one signer set); default 4, 0 = none.
+    public var presignPoolTarget: Int?
 
     public init(natsURL: String, identityFile: String, manifestPath: String, dataDir: String,
                 sessionTimeoutSeconds: Int = 20, maxSignAttempts: Int = 3, eventInitiatorPubkeys: [String]? = nil) {
@@ -106,6 +111,7 @@ public struct CoordinatorConfig: Codable, Sendable, Equatable {
         guard (1...3600).contains(c.sessionTimeoutSeconds) else { throw ClusterError("config_invalid", "sessionTimeoutSeconds: must be in 1...3600") }
         guard (1...16).contains(c.maxSignAttempts) else { throw ClusterError("config_invalid", "maxSignAttempts: must be in 1...16") }
         if let m = c.maxConcurrentSigning, !(1...1024).contains(m) { throw ClusterError("config_invalid", "maxConcurrentSigning: must be in 1...1024") }
+        if let p = c.presignPoolTarget, !(0...64).contains(p) { throw ClusterError("config_invalid", "presignPoolTarget: must be in 0...64") }
         return c
     }
 }

@@ -22,6 +22,7 @@ public struct CoordinatorContext: Sendable {
         self.config = config; self.identity = identity; self.manifest = manifest; self.connection = connection
         self.jetStream = jetStream
         signSlots = Slots(config.maxConcurrentSigning ?? 16)
+        presignPool = ECDSAPool(dataDir: config.dataDir, target: config.presignPoolTarget ?? 4)
         nodeVerifier = EnvelopeVerifier(localId: identity.id, keys: StaticKeyDirectory(manifest.nodes), replay: InMemoryReplayGuard(),
                                         now: EnvelopeVerifier.systemClock)
         clientVerifier = EnvelopeVerifier(localId: identity.id,
@@ -63,6 +64,8 @@ public struct CoordinatorContext: Sendable {
     let packages = PackageCache()
     /// Bounds the signing sessions run at once (`maxConcurrentSigning`).
     let signSlots: Slots
+    /// Threshold ECDSA presignatures ready to sign with (public parts; the secret parts are in the nodes' stores).
+    let presignPool: ECDSAPool
 
     /// Nodes answering a health request within a second, as of a probe started at most 500 ms ago
     /// (see `HealthProbe`; under load every sign request would otherwise send its own n health requests).
