@@ -36,7 +36,8 @@ enum ECDSAPresignDriver {
         do { try ctx.connection.publish(start, subject: Subjects.sessionBroadcast(session)) }
         catch { return .failure(AttemptFailure(error: ClusterError("transport_error", "\(error)"))) }
 
-        let collected = await Collect.first(signers.count, from: results, timeout: ctx.timeout) { v -> (String, ECDSAPresignResult)? in
+        // Three rounds of Paillier arithmetic and proofs: allow three times the session timeout.
+        let collected = await Collect.first(signers.count, from: results, timeout: ctx.timeout * 3) { v -> (String, ECDSAPresignResult)? in
             guard v.envelope.sessionId == session, v.envelope.type == .result, signers.contains(v.envelope.sender),
                   let b = try? WireJSON.decode(ECDSAPresignResult.self, v.envelope.payload), b.presignId == presignId else { return nil }
             return (v.envelope.sender, b)

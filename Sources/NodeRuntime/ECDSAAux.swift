@@ -17,6 +17,8 @@ actor ECDSAAux {
     let profile: CGGMPProfile
     private var own: CGGMPOwnAux?
     private var peers: [String: VerifiedPeerAuxInfo] = [:]
+    /// Π^mod and Π^prm of our material: made once, shown to every peer.
+    private var modulusTask: Task<CGGMPModulusProofs?, Never>?
     private var status = "loading"
 
     init(ctx: NodeContext) {
@@ -71,6 +73,7 @@ actor ECDSAAux {
             log.error("ECDSA aux info unavailable: \(error)")
             return
         }
+        _ = try? await modulusProofs()
         await prefetchPeers()
     }
 
@@ -89,6 +92,22 @@ actor ECDSAAux {
         }
         var rng = SystemRandom()
         return try CGGMPOwnAux.from(p: p, q: q, profile: profile, using: &rng)
+    }
+
+    /// Our Π^mod and Π^prm (made on first use, off the actor).
+    func modulusProofs() async throws(ClusterError) -> CGGMPModulusProofs {
+        let own = try ownAux()
+        if modulusTask == nil {
+            let context = Self.proofContext(prover: ctx.identity.id)
+            modulusTask = Task {
+                await Offload.run {
+                    var rng = SystemRandom()
+                    return try? CGGMPModulusProofs.prove(own: own, context: context, using: &rng)
+                }
+            }
+        }
+        guard let proofs = await modulusTask?.value else { throw ClusterError("internal_error", "cannot prove our own aux info") }
+        return proofs
     }
 
     /// Asks every peer until each answered (peers may still be generating theirs).
@@ -141,7 +160,7 @@ actor ECDSAAux {
     }
 
     private func verify(_ bytes: [UInt8], from node: String, own: CGGMPOwnAux) async -> VerifiedPeerAuxInfo? {
-        let profile = self.profile, ctxProof = Self.proofContext(prover: node, verifier: ctx.identity.id, round: 1)
+        let profile = self.profile, ctxProof = Self.proofContext(prover: node)
         let mine = own.ringPedersen.parameters
         return await Offload.run {
             guard let proofs = try? CGGMPAuxProofs(encoded: bytes, profile: profile) else { return nil }
@@ -150,13 +169,9 @@ actor ECDSAAux {
     }
 
     private func ask(_ node: String, own: CGGMPOwnAux) async throws(ClusterError) -> [UInt8] {
-        let me = ctx.identity.id, profile = self.profile
-        let made = await Offload.run { () -> [UInt8]? in
-            var rng = SystemRandom()
-            return try? CGGMPAuxRequest.make(own: own, context: Self.proofContext(prover: me, verifier: node, round: 0), using: &rng)
-                .encoded(profile: profile)
+        guard let request = try? CGGMPAuxRequest(own: own, modulus: try await modulusProofs()).encoded(profile: profile) else {
+            throw ClusterError("internal_error", "aux request")
         }
-        guard let request = made else { throw ClusterError("internal_error", "aux request") }
         var rng = SystemRandom()
         let session = SessionID.random(using: &rng)
         guard let env = ctx.identity.envelope(.roundMessage, session: session, to: .party(node), payload: request),
@@ -185,15 +200,15 @@ actor ECDSAAux {
                 throw ClusterError("unauthorized", "aux info is exchanged between nodes only")
             }
             let own = try ownAux()
+            let modulus = try await modulusProofs()
             let profile = self.profile, me = ctx.identity.id, payload = v.envelope.payload
             let r = await Offload.run { () -> Result<[UInt8], ClusterError> in
                 do {
                     let req = try CGGMPAuxRequest(verifying: payload, profile: profile,
-                                                  context: Self.proofContext(prover: asker, verifier: me, round: 0))
+                                                  context: Self.proofContext(prover: asker))
                     var rng = SystemRandom()
-                    return .success(try CGGMPAuxProofs.prove(own: own, verifierAux: req.parameters,
-                                                             context: Self.proofContext(prover: me, verifier: asker, round: 1),
-                                                             using: &rng).encoded(profile: profile))
+                    return .success(try CGGMPAuxProofs.prove(own: own, modulus: modulus, verifierAux: req.parameters,
+                                                             context: Self.proofContext(prover: me), using: &rng).encoded(profile: profile))
                 } catch { return .failure(ClusterError("aux_request_invalid", "\(error)")) }
             }
             body = NodeReplyBody(data: Hex.encode(try r.get()))
@@ -205,10 +220,9 @@ actor ECDSAAux {
         ctx.replySigned(to: m, session: session, recipient: asker, body: body)
     }
 
-    /// Proofs are bound to the pair (prover, verifier), the profile and the step.
-    static func proofContext(prover: String, verifier: String, round: UInt32) -> CGGMPProofContext {
-        CGGMPProofContext(sessionId: Array("mpc-cluster/cggmp21-aux/v1".utf8) + [0] + Array(prover.utf8) + [0] + Array(verifier.utf8),
-                          proverId: Array(prover.utf8), round: round)
+    /// Proofs name their prover (Π^fac is bound to its verifier by the verifier's parameters it is made against).
+    static func proofContext(prover: String) -> CGGMPProofContext {
+        CGGMPProofContext(sessionId: Array("mpc-cluster/cggmp21-aux/v1".utf8), proverId: Array(prover.utf8), round: 1)
     }
 }
 

@@ -47,10 +47,10 @@ actor ECDSAPresignRunner {
             ]
         } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
         for sub in subscriptions { Task { for await e in sub { await self.handle(e) } } }
-        let timeout = ctx.config.sessionTimeoutSeconds
+        // The start may wait for slower signers to accept the plan (the coordinator allows them 60 s).
         Task {
-            try? await Task.sleep(for: .seconds(timeout))
-            await self.fail("session_timeout", "presign did not finish within \(timeout) s")
+            try? await Task.sleep(for: .seconds(90))
+            await self.fail("session_timeout", "no start signal within 90 s", ifNotStarted: true)
         }
     }
 
@@ -74,6 +74,11 @@ actor ECDSAPresignRunner {
     }
 
     private func start() async {
+        let timeout = ctx.config.sessionTimeoutSeconds
+        Task {
+            try? await Task.sleep(for: .seconds(timeout))
+            await self.fail("session_timeout", "presign did not finish within \(timeout) s of its start")
+        }
         let keyShare = self.keyShare, aux = self.aux, ids = self.ids, session = self.session, profile = self.profile, box = box1
         round = 1
         computing = true
@@ -223,8 +228,8 @@ actor ECDSAPresignRunner {
         }
     }
 
-    func fail(_ code: String, _ message: String, culprits: [String]? = nil) async {
-        guard !done else { return }
+    func fail(_ code: String, _ message: String, culprits: [String]? = nil, ifNotStarted: Bool = false) async {
+        guard !done, !ifNotStarted || round == 0 else { return }
         ctx.log.error("presign failed: \(code) \(message)", session: session.hex)
         report(ECDSAPresignResult(presignId: request.presignId, code: code, message: message, culprits: culprits))
         await end()

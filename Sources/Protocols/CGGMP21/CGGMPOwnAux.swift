@@ -78,18 +78,17 @@ public struct CGGMPOwnAux: Sendable {
 
 /// What a party shows a verifier so that the verifier obtains `VerifiedPeerAuxInfo`: (N, s, t) with
 /// Π^mod, Π^prm and Π^fac, the last one made against the verifier's own ring-Pedersen parameters
-/// (checklist 2). The verifier's parameters must have been checked with their Π^prm first
-/// (`CGGMPAuxRequest`), so the prover never runs Π^fac against malformed parameters.
+/// (checklist 2), which binds it to that verifier. Π^mod and Π^prm are statements about the prover's N alone:
+/// made once (`CGGMPModulusProofs`) and shown to every verifier. The verifier's parameters must have been
+/// checked with their Π^prm first (`CGGMPAuxRequest`), so the prover never runs Π^fac against malformed ones.
 public struct CGGMPAuxProofs: Sendable {
     public let n: BigNum, s: BigNum, t: BigNum
     public let piMod: PiMod, piPrm: PiPrm, piFac: PiFac
 
-    public static func prove<R: RandomSource>(own: CGGMPOwnAux, verifierAux: RingPedersenParameters,
+    public static func prove<R: RandomSource>(own: CGGMPOwnAux, modulus: CGGMPModulusProofs, verifierAux: RingPedersenParameters,
                                               context: CGGMPProofContext, using rng: inout R) throws(CGGMPError) -> CGGMPAuxProofs {
         let p = own.ringPedersen.parameters
-        return CGGMPAuxProofs(n: p.n, s: p.s, t: p.t,
-                              piMod: try PiMod.prove(secretKey: own.paillier, profile: own.profile, context: context, using: &rng),
-                              piPrm: try PiPrm.prove(secret: own.ringPedersen, profile: own.profile, context: context, using: &rng),
+        return CGGMPAuxProofs(n: p.n, s: p.s, t: p.t, piMod: modulus.piMod, piPrm: modulus.piPrm,
                               piFac: try PiFac.prove(secretKey: own.paillier, verifierAux: verifierAux, profile: own.profile,
                                                      context: context, using: &rng))
     }
@@ -125,15 +124,27 @@ public struct CGGMPAuxProofs: Sendable {
     }
 }
 
+/// Π^mod (N is a Paillier-Blum modulus) and Π^prm (s ∈ <t>) of a party's own aux material, made once under
+/// a context naming the prover.
+public struct CGGMPModulusProofs: Sendable {
+    public let piMod: PiMod
+    public let piPrm: PiPrm
+
+    public static func prove<R: RandomSource>(own: CGGMPOwnAux, context: CGGMPProofContext, using rng: inout R) throws(CGGMPError) -> CGGMPModulusProofs {
+        CGGMPModulusProofs(piMod: try PiMod.prove(secretKey: own.paillier, profile: own.profile, context: context, using: &rng),
+                           piPrm: try PiPrm.prove(secret: own.ringPedersen, profile: own.profile, context: context, using: &rng))
+    }
+}
+
 /// The verifier's side of the exchange: its ring-Pedersen parameters with Π^prm, checked by the prover
 /// before it makes Π^fac against them.
 public struct CGGMPAuxRequest: Sendable {
     public let parameters: RingPedersenParameters
     public let piPrm: PiPrm
 
-    public static func make<R: RandomSource>(own: CGGMPOwnAux, context: CGGMPProofContext, using rng: inout R) throws(CGGMPError) -> CGGMPAuxRequest {
-        CGGMPAuxRequest(parameters: own.ringPedersen.parameters,
-                        piPrm: try PiPrm.prove(secret: own.ringPedersen, profile: own.profile, context: context, using: &rng))
+    public init(own: CGGMPOwnAux, modulus: CGGMPModulusProofs) {
+        parameters = own.ringPedersen.parameters
+        piPrm = modulus.piPrm
     }
 
     public func encoded(profile: CGGMPProfile) throws(CGGMPError) -> [UInt8] {
@@ -155,8 +166,6 @@ public struct CGGMPAuxRequest: Sendable {
         try prm.verify(params, profile: profile, context: context)
         self.parameters = params; self.piPrm = prm
     }
-
-    private init(parameters: RingPedersenParameters, piPrm: PiPrm) { self.parameters = parameters; self.piPrm = piPrm }
 }
 
 extension CGGMPWire.Writer {
