@@ -222,7 +222,8 @@ struct ECDSAClusterTests {
         let node3 = try #require(pids(c.dir)["node-3"])
         kill(node3, SIGTERM)
         for _ in 0..<100 where isAlive(node3) { usleep(50_000) }
-        let cheater = ECDSACheater(identity: try Identity.load(from: c.layout.path("node-3/identity.json")), connection: client.connection)
+        let cheater = ECDSACheater(identity: try Identity.load(from: c.layout.path("node-3/identity.json")), connection: client.connection,
+                                   manifest: try ClusterManifest.load(path: c.layout.manifest))
         let tasks = try cheater.start()
         defer { for t in tasks { t.cancel() } }
         let d4 = randomDigest()
@@ -232,15 +233,44 @@ struct ECDSAClusterTests {
         #expect(IndependentECDSA.verify(hex(s4.signature), key, d4))
         #expect(c.log("coordinator").contains("wrong signature share from node-3"))
         #expect(c.log("coordinator").contains("culprits: node-3"))
+
+        // in presigning the cheater sends a malformed (but correctly sealed) round-1 message: the honest signers'
+        // runs name it (identifiable abort), and the coordinator names it as accused by the others
+        let presignCheat = try await client.sign(walletId: "e", digest: randomDigest(), signers: ["node-1", "node-3", "node-4"])
+        #expect(presignCheat.code == "presign_culprit", "\(presignCheat)")
+        #expect(presignCheat.message?.contains("culprits node-3") == true, "\(presignCheat)")
+        #expect(c.log("node-1").contains("presign failed: presign_culprit"))
     }
 }
 
-/// A node that answers health checks, refuses presign plans and answers every signing round with a random σ,
-/// under node-3's identity in place of the stopped real node-3. Nothing in the runtime is told about it.
+/// A node under node-3's identity, in place of the stopped real node-3: it answers health checks, accepts presign
+/// plans and then sends every other signer a correctly sealed but malformed round-1 message, and answers every
+/// signing round with a random σ. Nothing in the runtime is told about it.
 final class ECDSACheater: Sendable {
     let identity: Identity
     let connection: NatsConnection
-    init(identity: Identity, connection: NatsConnection) { self.identity = identity; self.connection = connection }
+    let manifest: ClusterManifest
+    init(identity: Identity, connection: NatsConnection, manifest: ClusterManifest) {
+        self.identity = identity; self.connection = connection; self.manifest = manifest
+    }
+
+    /// On the start signal: garbage round-1 messages, sealed pairwise, to the other signers.
+    func cheatInPresign(_ req: ECDSANodeRequest, session: SessionID) throws {
+        let bcast = try connection.subscribe(subject: Subjects.sessionBroadcast(session))
+        Task {
+            for await _ in bcast {
+                for peer in req.signers where peer != self.identity.id {
+                    guard let p = self.manifest.node(peer), let cipher = try? PairwiseCipher(local: self.identity, peer: p) else { continue }
+                    var rng = SystemRandom()
+                    let sealed = cipher.seal(rng.bytes(64), sessionId: session, type: .roundMessage, using: &rng)
+                    if let env = self.identity.envelope(.roundMessage, session: session, to: .party(peer), payload: [ECDSAPresignTag.round1] + sealed) {
+                        try? self.connection.publish(env, subject: Subjects.sessionDirect(session, to: peer))
+                    }
+                }
+                break
+            }
+        }
+    }
 
     func start() throws -> [Task<Void, Never>] {
         let requests = try connection.subscribe(subject: ECDSASubjects.node(identity.id))
@@ -251,7 +281,8 @@ final class ECDSACheater: Sendable {
                 for await m in requests {
                     guard let reply = m.reply, let e = try? EnvelopeCodec.decode(m.data),
                           let req = try? WireJSON.decode(ECDSANodeRequest.self, e.envelope.payload) else { continue }
-                    let body = req.op == .sign ? NodeReplyBody(data: hexString(randomDigest())) : NodeReplyBody(code: "refused_by_test", message: "no presign here")
+                    if req.op == .presign { try? self.cheatInPresign(req, session: e.envelope.sessionId) }
+                    let body = req.op == .sign ? NodeReplyBody(data: hexString(randomDigest())) : NodeReplyBody()
                     guard let env = self.identity.envelope(body.code == nil ? .partialSignature : .error, session: e.envelope.sessionId,
                                                            to: .party("coordinator"), payload: WireJSON.encode(body)),
                           let bytes = try? env.encoded() else { continue }
