@@ -47,14 +47,17 @@ actor ECDSAAux {
                 guard a.profile == profile else { throw ClusterError("aux_invalid", "stored aux info is \(a.profile), configured \(profile)") }
                 ready(a, how: "loaded from the store")
             } else if let file = ctx.config.ecdsa?.auxPrimesFile {
-                let a = try Self.importPrimes(file: file, index: ctx.config.ecdsa?.auxPrimesIndex ?? 0, profile: profile)
+                let index = ctx.config.ecdsa?.auxPrimesIndex ?? 0, profile = self.profile
+                let a = try await Offload.run { () -> Result<CGGMPOwnAux, any Error> in
+                    Result { try Self.importPrimes(file: file, index: index, profile: profile) }
+                }.get()
                 try await ctx.store.putAux(ownKey, value: a.encoded())
                 ready(a, how: "imported from \(file) (tests / development only)")
             } else {
                 status = "generating"
                 log.info("ECDSA aux info: generating two \(profile.primeBits)-bit safe primes (\(profile)); this takes minutes")
                 let profile = self.profile
-                let generated = await Offload.run { () -> Result<CGGMPOwnAux, any Error> in
+                let generated = await Offload.runNiced { () -> Result<CGGMPOwnAux, any Error> in
                     var rng = SystemRandom()
                     var last = 0
                     do {
