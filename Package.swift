@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C shims: one system-library target per C library, one shim header each.
@@ -34,9 +35,9 @@ let package = Package(
         .target(name: "Discovery", dependencies: ["Messaging"]),
 
         // Actors: cluster files and client requests, node sessions, coordination.
-        .target(name: "ClientKit", dependencies: ["Messaging", "Protocols"]),
-        .target(name: "NodeRuntime", dependencies: ["ClientKit", "Messaging", "Storage", "Protocols"]),
-        .target(name: "Coordination", dependencies: ["ClientKit", "Messaging", "Protocols"]),
+        .target(name: "ClientKit", dependencies: ["Messaging", "Discovery", "Protocols", .product(name: "Yams", package: "Yams")]),
+        .target(name: "NodeRuntime", dependencies: ["ClientKit", "Messaging", "Discovery", "Storage", "Protocols"]),
+        .target(name: "Coordination", dependencies: ["ClientKit", "Messaging", "Discovery", "Storage", "Protocols"]),
 
         // Executables.
         .executableTarget(name: "MPCNode", dependencies: ["NodeRuntime", "ClientKit"]),
@@ -54,7 +55,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Protocols"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Protocols"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "Messaging"], exclude: ["fake_consul.py"]),
-        .testTarget(name: "ClusterTests", dependencies: ["ClientKit", "Messaging", "Protocols", "CSodium", "CSecp256k1"]),
+        .testTarget(name: "ClusterTests", dependencies: ["ClientKit", "Messaging", "Discovery", "Protocols", "CSodium", "CSecp256k1"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,9 +12,9 @@ BIN = ROOT / ".build" / "debug"
 AUX_PRIMES = str(ROOT / "Tests" / "ProtocolsTests" / "Fixtures" / "safe-primes.json")
 
 
-def mpc(*args, check=True, timeout=60):
-    """Runs the CLI; returns (exit code, parsed JSON or None, stdout, stderr)."""
-    p = subprocess.run([str(BIN / "mpc"), *args], capture_output=True, text=True, timeout=timeout)
+def mpc(*args, check=True, timeout=60, env=None):
+    """Runs the CLI (with `env` as its environment when given); returns (exit code, parsed JSON or None, stdout, stderr)."""
+    p = subprocess.run([str(BIN / "mpc"), *args], capture_output=True, text=True, timeout=timeout, env=env)
     out = None
     for line in reversed(p.stdout.strip().splitlines()):
         if line.startswith("{"):

@@ -112,6 +112,11 @@ def test_sigkill_a_node_signing_continues_and_the_restarted_node_keeps_its_share
     cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1]
     os.kill(pid, signal.SIGKILL)
     assert wait_until(lambda: not alive(pid), 10)
+    # Discovery drops it once its TTL (6 s) passes without a heartbeat; until then "healthy" is its last registration.
+    def dropped():
+        _, _, out, _ = mpc("--cluster", str(cluster), "status", check=False)
+        return f"{victim} down" in out
+    assert wait_until(dropped, 15), "killed node still listed healthy after its discovery TTL"
     for curve in ("ed25519", "secp256k1-taproot"):
         digest = secrets.token_bytes(32)
         _, res, _, _ = sign(cluster, wallets[curve]["walletId"], digest)

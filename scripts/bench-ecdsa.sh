@@ -11,10 +11,12 @@ run() {  # $1 = mode (pooled | fresh), $2 = pool target
   local DIR; DIR=$(mktemp -d /tmp/mpc-bench-ecdsa.XXXXXX)
   trap "$B/mpc cluster down --dir $DIR >/dev/null 2>&1 || true; rm -rf $DIR" RETURN
   $B/mpc cluster init --nodes 5 --threshold 3 --dir "$DIR" --aux-primes Tests/ProtocolsTests/Fixtures/safe-primes.json >/dev/null
-  python3 - "$DIR/coordinator/config.json" "$2" <<'PY'
-import json, sys
-p, target = sys.argv[1], int(sys.argv[2])
-c = json.load(open(p)); c["presignPoolTarget"] = target; json.dump(c, open(p, "w"))
+  python3 - "$DIR/coordinator" "$2" <<'PY'
+import json, os, sys, yaml
+d, target = sys.argv[1], int(sys.argv[2])
+p = os.path.join(d, "config.yaml") if os.path.exists(os.path.join(d, "config.yaml")) else os.path.join(d, "config.json")
+load, dump = (yaml.safe_load, yaml.safe_dump) if p.endswith(".yaml") else (json.load, json.dump)
+c = load(open(p)); c["presignPoolTarget"] = target; dump(c, open(p, "w"))
 PY
   $B/mpc cluster up --nodes 5 --threshold 3 --dir "$DIR" >/dev/null
   # every node has verified every peer's aux info (Π^mod, Π^prm, Π^fac): 5 × 4 exchanges

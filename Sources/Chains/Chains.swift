@@ -5,9 +5,14 @@
 //                                             avalanche 43114, bsc 56, any "evm:<id>"/"<id>", bitcoin(-testnet|-regtest), solana
 //   TransactionJSON.decode(_:chain:)          `mpc sign-tx --tx FILE.json` input → TransactionRequest
 //                                             (shapes: EthereumTransactionJSON, BitcoinTransactionJSON, SolanaTransactionJSON;
-//                                             examples: Tests/ChainsTests/Fixtures/tx-examples)
-//   TransactionRequest.signingTasks(publicKey:)   what the group signs (ECDSA digest, Taproot digest + tweak, Ed25519 message)
-//   TransactionRequest.assemble(publicKey:signatures:)  verifies each signature, returns raw bytes + tx id
+//                                             examples: examples/tx/*.json)
+//   WalletKey                                 the wallet's key as its signer holds it: .ecdsa, .taprootOutput (already
+//                                             tweaked, cluster FROST-TR), .taprootInternal (untweaked), .ed25519;
+//                                             WalletKey.address(on:) gives the chain address
+//   TransactionRequest.signingTasks(key:)     what the group signs (ECDSA digest, Taproot digest [+ tweak], Ed25519 message)
+//   GroupSignature.decode(_:recoveryId:for:key:)  a cluster's signature bytes → GroupSignature
+//   TransactionRequest.assemble(key:signatures:)  verifies each signature, returns raw bytes + tx id
+//   EthereumMessage                           personal_sign / EIP-712 digest and the checked 65-byte signature
 //   PersonalSign.digest / TypedData.digest    EIP-191 and EIP-712 message digests
 //   EthereumAddress / SegwitAddress / BitcoinKeys / SolanaAddress   wallet addresses
 //

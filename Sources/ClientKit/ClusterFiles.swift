@@ -5,8 +5,9 @@ import Protocols
 /// The layout of a cluster directory, written by `mpc cluster init`:
 ///   manifest.json                      public: nodes, coordinator, clients, threshold, NATS URL
 ///   client/identity.json (0600)        the client's identity
-///   coordinator/{identity,config}.json  coordinator/data/
-///   node-<i>/{identity,config}.json, node-<i>/passphrase (0600), node-<i>/db/
+///   coordinator/identity.json, coordinator/config.yaml, coordinator/passphrase (0600), coordinator/data/ (db/: LMDB)
+///   node-<i>/identity.json, node-<i>/config.yaml, node-<i>/passphrase (0600), node-<i>/db/
+/// (A directory made before configurations were YAML keeps its config.json files; they are still read.)
 public struct ClusterLayout: Sendable {
     public let dir: String
     public init(dir: String) { self.dir = (dir as NSString).standardizingPath }
@@ -14,9 +15,15 @@ public struct ClusterLayout: Sendable {
     public var manifest: String { path(ClusterManifest.fileName) }
     public var clientIdentity: String { path("client/identity.json") }
     public var coordinatorDir: String { path("coordinator") }
-    public var coordinatorConfig: String { path("coordinator/config.json") }
+    public var coordinatorConfig: String { configFile(in: "coordinator") }
     public func nodeDir(_ id: String) -> String { path(id) }
-    public func nodeConfig(_ id: String) -> String { path("\(id)/config.json") }
+    public func nodeConfig(_ id: String) -> String { configFile(in: id) }
+    /// `<sub>/config.yaml`, or an older directory's `<sub>/config.json` when only that exists.
+    func configFile(in sub: String) -> String {
+        let yaml = path("\(sub)/config.yaml"), json = path("\(sub)/config.json")
+        let fm = FileManager.default
+        return !fm.fileExists(atPath: yaml) && fm.fileExists(atPath: json) ? json : yaml
+    }
     public func path(_ p: String) -> String { (dir as NSString).appendingPathComponent(p) }
 
     public static func nodeId(_ i: Int) -> String { "node-\(i)" }
@@ -51,21 +58,18 @@ public struct ClusterLayout: Sendable {
             let id = ClusterLayout.nodeId(i)
             try mkdir(nodeDir(id))
             nodes.append(try identity(id, path("\(id)/identity.json")).publicIdentity)
-            var secret = rng.bytes(32)
-            var text = Array(Hex.encode(secret).utf8)
-            zeroize(&secret)
-            let ok = fm.createFile(atPath: path("\(id)/passphrase"), contents: Data(text), attributes: [.posixPermissions: 0o600])
-            zeroize(&text)
-            guard ok else { throw ClusterError("io_error", "cannot write passphrase of \(id)") }
+            try writePassphrase(path("\(id)/passphrase"), using: &rng)
             let config = NodeConfig(nodeId: id, natsURL: natsURL, dbPath: path("\(id)/db"), passphraseFile: path("\(id)/passphrase"),
                                     identityFile: path("\(id)/identity.json"), manifestPath: manifest, threshold: t)
-            try JSONFile.write(config, to: nodeConfig(id), mode: 0o600)
+            try ConfigFile.write(config, to: nodeConfig(id))
         }
         let m = ClusterManifest(threshold: t, nodes: nodes, coordinator: coordinator.publicIdentity,
                                 clients: [client.publicIdentity], natsURL: natsURL)
         try m.validate()
-        try JSONFile.write(CoordinatorConfig(natsURL: natsURL, identityFile: path("coordinator/identity.json"), manifestPath: manifest,
-                                             dataDir: path("coordinator/data")), to: coordinatorConfig, mode: 0o600)
+        try writePassphrase(path("coordinator/passphrase"), using: &rng)
+        try ConfigFile.write(CoordinatorConfig(natsURL: natsURL, identityFile: path("coordinator/identity.json"), manifestPath: manifest,
+                                               dataDir: path("coordinator/data"), passphraseFile: path("coordinator/passphrase")),
+                             to: coordinatorConfig)
         try JSONFile.write(m, to: manifest)
         return m
     }
@@ -75,14 +79,24 @@ public struct ClusterLayout: Sendable {
         var m = try ClusterManifest.load(path: manifest)
         m.natsURL = url
         try JSONFile.write(m, to: manifest)
-        var c: CoordinatorConfig = try JSONFile.read(coordinatorConfig)
+        var c = try CoordinatorConfig.read(coordinatorConfig)
         c.natsURL = url
-        try JSONFile.write(c, to: coordinatorConfig, mode: 0o600)
+        try ConfigFile.write(c, to: coordinatorConfig)
         for node in m.nodes {
-            var nc: NodeConfig = try JSONFile.read(nodeConfig(node.id))
+            var nc = try NodeConfig.read(nodeConfig(node.id))
             nc.natsURL = url
-            try JSONFile.write(nc, to: nodeConfig(node.id), mode: 0o600)
+            try ConfigFile.write(nc, to: nodeConfig(node.id))
         }
+    }
+
+    /// A random store passphrase (32 bytes, hex), 0600; every copy of the secret is zeroized.
+    private func writePassphrase(_ file: String, using rng: inout SystemRandom) throws(ClusterError) {
+        var secret = rng.bytes(32)
+        var text = Array(Hex.encode(secret).utf8)
+        zeroize(&secret)
+        let ok = FileManager.default.createFile(atPath: file, contents: Data(text), attributes: [.posixPermissions: 0o600])
+        zeroize(&text)
+        guard ok else { throw ClusterError("io_error", "cannot write \(file)") }
     }
 }
 

@@ -47,12 +47,12 @@ extension ClusterLayout {
         }
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         for (i, node) in m.nodes.enumerated() {
-            var nc: NodeConfig = try JSONFile.read(nodeConfig(node.id))
+            var nc = try NodeConfig.read(nodeConfig(node.id))
             var e = nc.ecdsa ?? ECDSANodeSettings()
             e.auxPrimesFile = absolute
             e.auxPrimesIndex = i
             nc.ecdsa = e
-            try JSONFile.write(nc, to: nodeConfig(node.id), mode: 0o600)
+            try ConfigFile.write(nc, to: nodeConfig(node.id))
         }
     }
 }

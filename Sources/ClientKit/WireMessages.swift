@@ -87,6 +87,9 @@ public struct ClientResultBody: Codable, Sendable, Equatable {
     /// Threshold ECDSA (curve `secp256k1`) only: `signature` is r‖s (64 bytes, low-S) and this is the recovery id
     /// v ∈ {0, 1} (the parity of R's y); `publicKey` is the 33-byte compressed key.
     public var recoveryId: Int?
+    /// Status only: where the healthy set came from ("nats" or "consul" discovery; "probe" when discovery
+    /// could not be asked and the coordinator probed the nodes itself).
+    public var discovery: String?
     public init(requestId: String, code: String? = nil, message: String? = nil, walletId: String? = nil, curve: Curve? = nil,
                 publicKey: String? = nil, signature: String? = nil, signers: [String]? = nil, nodes: [String: Bool]? = nil,
                 evidence: [String]? = nil, recoveryId: Int? = nil) {

@@ -1,13 +1,20 @@
 import ClientKit
+import Discovery
 import Foundation
 import Messaging
 import Protocols
+import Storage
 
-/// Opens everything the coordinator needs from its configuration.
+/// Opens everything the coordinator needs from its configuration: its identity, its LMDB store (the
+/// client requests' replay cache, which survives restarts), NATS, discovery.
 public enum CoordinatorBoot {
     public static func run(configPath: String, waitForShutdown: @Sendable () async -> Void) async throws(ClusterError) {
-        let config = try CoordinatorConfig.load(path: configPath)
+        let environment = ProcessInfo.processInfo.environment
+        let config = try CoordinatorConfig.load(path: configPath, environment: environment)
         let manifest = try ClusterManifest.load(path: config.manifestPath)
+        if let t = config.threshold, t != manifest.threshold {
+            throw ClusterError("config_invalid", "threshold: \(t) differs from the manifest's \(manifest.threshold)")
+        }
         let identity: Identity
         do { identity = try Identity.load(from: config.identityFile) }
         catch { throw ClusterError("config_invalid", "identityFile: \(error.code)") }
@@ -15,20 +22,48 @@ public enum CoordinatorBoot {
             throw ClusterError("config_invalid", "identityFile: does not match the manifest's coordinator")
         }
         try? FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
-        let connection: NatsConnection
+        let store: NodeStore
+        do { store = try NodeStore.open(directory: config.storePath, passphraseFile: config.passphraseFile,
+                                        kdf: config.kdf == "moderate" ? .moderate : .interactive) }
+        catch { throw ClusterError(error == .wrongPassphrase ? "wrong_passphrase" : "storage_error", error.description) }
+        _ = try? await store.pruneReplay(now: Clock.nowMillis())
+        let connection = try await ClusterServices.connect(config.natsURL, name: "coordinator")
         let js: JetStream
-        do {
-            connection = try await NatsConnection.connect(NatsOptions(servers: [config.natsURL], name: "coordinator", maxReconnect: -1,
-                                                                      reconnectWait: .milliseconds(500), retryOnFailedConnect: true))
-            js = try JetStream(connection: connection)
-        } catch { throw ClusterError("transport_error", "connect \(config.natsURL): \(error)") }
+        do { js = try JetStream(connection: connection) }
+        catch { throw ClusterError("transport_error", "jetstream: \(error)") }
+        let discoveryConfig = try config.discoveryConfiguration(environment: environment)
+        let discovery = try await ClusterServices.open(discoveryConfig, connection: connection)
         let ctx = CoordinatorContext(config: config, identity: identity, manifest: manifest, connection: connection, jetStream: js,
-                                     clientReplay: InMemoryReplayGuard())
+                                     clientReplay: StoreReplayGuard(store), discovery: discovery,
+                                     discoveryName: discoveryConfig.backend.rawValue)
         let service = CoordinatorService(context: ctx)
         try await service.start()
+        let registration = DiscoveryRegistration(discovery: discovery, instance: ServiceInstance(id: identity.id, service: ClusterServices.coordinator,
+                                                                                                   address: "", port: 0),
+                                                 ttl: .seconds(6), connection: connection, log: ctx.log)
+        try await registration.start()
+        let pruning = Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(600))
+                _ = try? await store.pruneReplay(now: Clock.nowMillis())
+            }
+        }
         await waitForShutdown()
         ctx.log.info("shutting down")
+        pruning.cancel()
+        await registration.stop()
         await service.stop()
         try? await connection.drain(timeout: .seconds(2))
+        await store.close()
+    }
+}
+
+/// The client requests' replay cache in the coordinator's LMDB store: (sender, nonce) is recorded in one
+/// write transaction; a failure to record refuses the envelope (fail closed).
+struct StoreReplayGuard: ReplayGuard {
+    let store: NodeStore
+    init(_ store: NodeStore) { self.store = store }
+    func recordFirstUse(sender: String, nonce: [UInt8], expiresAt: UInt64) async -> Bool {
+        (try? await store.insertReplayIfAbsent(Array(sender.utf8) + [0] + nonce, expiresAt: expiresAt)) ?? false
     }
 }

@@ -1,4 +1,5 @@
 import ClientKit
+import Discovery
 import Foundation
 import Messaging
 import Protocols
@@ -12,15 +13,19 @@ public struct CoordinatorContext: Sendable {
     public let jetStream: JetStream
     /// Node replies and keygen results (replay cache in memory: node envelopes live seconds).
     public let nodeVerifier: EnvelopeVerifier
-    /// Client requests.
+    /// Client requests (replay cache in the coordinator's LMDB store: survives restarts).
     public let clientVerifier: EnvelopeVerifier
+    /// Where healthy nodes come from (nodes register and heartbeat; see `healthyNodes`).
+    public let discovery: any Discovery
+    /// "nats" or "consul", for `mpc status`.
+    public let discoveryName: String
     public let log = Log("coordinator")
     var timeout: Duration { .seconds(config.sessionTimeoutSeconds) }
 
     public init(config: CoordinatorConfig, identity: Identity, manifest: ClusterManifest, connection: NatsConnection,
-                jetStream: JetStream, clientReplay: any ReplayGuard) {
+                jetStream: JetStream, clientReplay: any ReplayGuard, discovery: any Discovery, discoveryName: String) {
         self.config = config; self.identity = identity; self.manifest = manifest; self.connection = connection
-        self.jetStream = jetStream
+        self.jetStream = jetStream; self.discovery = discovery; self.discoveryName = discoveryName
         signSlots = Slots(config.maxConcurrentSigning ?? 16)
         presignPool = ECDSAPool(dataDir: config.dataDir, target: config.presignPoolTarget ?? 4)
         nodeVerifier = EnvelopeVerifier(localId: identity.id, keys: StaticKeyDirectory(manifest.nodes), replay: InMemoryReplayGuard(),
@@ -67,14 +72,30 @@ public struct CoordinatorContext: Sendable {
     /// Threshold ECDSA presignatures ready to sign with (public parts; the secret parts are in the nodes' stores).
     let presignPool: ECDSAPool
 
-    /// Nodes answering a health request within a second, as of a probe started at most 500 ms ago
-    /// (see `HealthProbe`; under load every sign request would otherwise send its own n health requests).
-    func healthyNodes() async -> Set<String> {
+    /// The nodes discovery lists as healthy (registered, heartbeating within their TTL), as of a lookup
+    /// started at most 500 ms ago (see `HealthProbe`: under load every sign request would otherwise ask).
+    func healthyNodes() async -> Set<String> { await healthView().nodes }
+
+    func healthView() async -> HealthView {
         let ctx = self
-        return await healthProbe.run { await ctx.probeHealth() }
+        return await healthProbe.run { await ctx.lookUpHealth() }
     }
 
-    /// One health request to every node, concurrently.
+    /// Discovery's healthy list, restricted to the manifest's nodes. When discovery itself cannot be asked
+    /// (Consul agent down, KV bucket unreachable), a request/reply probe of every node stands in, so that
+    /// an outage of the discovery backend alone does not stop signing.
+    func lookUpHealth() async -> HealthView {
+        let known = Set(manifest.nodes.map(\.id))
+        do throws(DiscoveryError) {
+            let listed = try await discovery.healthyInstances(of: ClusterServices.node)
+            return HealthView(nodes: Set(listed.map(\.id)).intersection(known), source: discoveryName)
+        } catch {
+            log.warn("discovery \(discoveryName) failed (\(error.code)); probing nodes directly")
+            return HealthView(nodes: await probeHealth(), source: "probe")
+        }
+    }
+
+    /// One health request to every node, concurrently (the fallback of `lookUpHealth`).
     func probeHealth() async -> Set<String> {
         await withTaskGroup(of: String?.self) { group in
             for n in manifest.nodes {
@@ -95,18 +116,24 @@ public struct CoordinatorContext: Sendable {
     }
 }
 
-/// Single-flight with a short memory: one health probe at a time; callers arriving while it runs await the
+/// Healthy nodes and where the answer came from (the discovery backend, or "probe" in its absence).
+struct HealthView: Sendable {
+    var nodes: Set<String>
+    var source: String
+}
+
+/// Single-flight with a short memory: one health lookup at a time; callers arriving while it runs await the
 /// same task, and an answer younger than `maxAge` is reused (a probe is a full round trip to every node,
 /// which was a third of an idle cluster's sign latency). A node that died within `maxAge` is still tried:
 /// it fails the attempt at once (no responders) and the retry excludes it.
 actor HealthProbe {
-    private var inFlight: Task<Set<String>, Never>?
-    private var last: (at: ContinuousClock.Instant, nodes: Set<String>)?
+    private var inFlight: Task<HealthView, Never>?
+    private var last: (at: ContinuousClock.Instant, nodes: HealthView)?
     let maxAge: Duration
 
     init(maxAge: Duration = .milliseconds(500)) { self.maxAge = maxAge }
 
-    func run(_ probe: @escaping @Sendable () async -> Set<String>) async -> Set<String> {
+    func run(_ probe: @escaping @Sendable () async -> HealthView) async -> HealthView {
         if let last, ContinuousClock.now - last.at < maxAge { return last.nodes }
         if let t = inFlight { return await t.value }
         let t = Task {
@@ -119,7 +146,7 @@ actor HealthProbe {
         return await t.value
     }
 
-    private func finished(_ nodes: Set<String>, started: ContinuousClock.Instant) {
+    private func finished(_ nodes: HealthView, started: ContinuousClock.Instant) {
         inFlight = nil
         last = (started, nodes)
     }

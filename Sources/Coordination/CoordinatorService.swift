@@ -136,11 +136,12 @@ public actor CoordinatorService {
     }
 
     func handleStatus(_ m: NatsMessage) async {
-        let healthy = await ctx.healthyNodes()
+        let healthy = await ctx.healthView()
         var nodes: [String: Bool] = [:]
-        for n in ctx.manifest.nodes { nodes[n.id] = healthy.contains(n.id) }
+        for n in ctx.manifest.nodes { nodes[n.id] = healthy.nodes.contains(n.id) }
         guard let zero = SessionID(bytes: [UInt8](repeating: 0, count: 16)) else { return }
-        let body = ClientResultBody(requestId: "", nodes: nodes)
+        var body = ClientResultBody(requestId: "", nodes: nodes)
+        body.discovery = healthy.source
         if let bytes = ctx.signedResult(body, requestSession: zero, client: "client") { respond(m, bytes: bytes) }
     }
 

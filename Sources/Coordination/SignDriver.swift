@@ -8,9 +8,8 @@ enum SignDriver {
     static func run(ctx: CoordinatorContext, registry: WalletRegistry, body: SignRequestBody,
                     clientRequest: [UInt8]) async -> Result<(signature: [UInt8], signers: [String], entry: WalletEntry, evidence: [String]), ClusterError> {
         guard let entry = await registry.get(body.walletId) else { return .failure(ClusterError("unknown_wallet", "no wallet \(body.walletId)")) }
-        guard let digest = Hex.decode(body.digest), digest.count == 32 else {
-            return .failure(ClusterError("invalid_digest", "digest must be 32 bytes of hex"))
-        }
+        guard let digest = Hex.decode(body.digest) else { return .failure(ClusterError("invalid_digest", "digest must be hex")) }
+        if let refused = SignMessageRule.check(curve: entry.curve, message: digest) { return .failure(refused) }
         let t = ctx.manifest.threshold
         var excluded = Set<String>()
         var lastError = ClusterError("not_enough_signers", "fewer than \(t) healthy holders")

@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Protocol benchmarks: in process (frost) and against a running cluster (sign).",
-        subcommands: [FrostBench.self, BenchSign.self]
+        subcommands: [FrostBench.self, CGGMPBench.self, BenchSign.self]
     )
 }
 
@@ -51,19 +51,16 @@ struct FrostBench: ParsableCommand {
         print("phase".padding(toLength: 32, withPad: " ", startingAt: 0)
               + "wall median   wall p95      CPU median    CPU p95")
         for r in rows {
-            let cells = [r.wall.median, r.wall.p95, r.cpu.median, r.cpu.p95].map { format($0).padding(toLength: 14, withPad: " ", startingAt: 0) }
+            let cells = [r.wall.median, r.wall.p95, r.cpu.median, r.cpu.p95].map { benchFormat($0).padding(toLength: 14, withPad: " ", startingAt: 0) }
             print(r.name.padding(toLength: 32, withPad: " ", startingAt: 0) + cells.joined())
         }
     }
+}
 
-    private func format(_ seconds: Double) -> String {
-        seconds < 1e-3 ? String(format3(seconds * 1e6)) + " µs" : String(format3(seconds * 1e3)) + " ms"
-    }
-
-    private func format3(_ v: Double) -> String {
-        let r = (v * 1000).rounded() / 1000
-        return String(r)
-    }
+/// µs below a millisecond, ms above, three decimals.
+func benchFormat(_ seconds: Double) -> String {
+    func three(_ v: Double) -> String { String((v * 1000).rounded() / 1000) }
+    return seconds < 1e-3 ? three(seconds * 1e6) + " µs" : three(seconds * 1e3) + " ms"
 }
 
 struct Samples {

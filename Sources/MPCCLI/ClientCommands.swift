@@ -95,7 +95,7 @@ struct PubkeyCommand: AsyncParsableCommand {
 }
 
 struct StatusCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show which nodes answer health checks.")
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show which nodes discovery lists as healthy.")
     @OptionGroup var options: ClientOptions
 
     func run() async throws {
@@ -106,7 +106,8 @@ struct StatusCommand: AsyncParsableCommand {
         }
         guard let r = result else { return }
         try Output.show(r, json: options.json) { r in
-            (r.nodes ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value ? "healthy" : "down")" }.joined(separator: "\n")
+            (["discovery \(r.discovery ?? "unknown")"] + (r.nodes ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value ? "healthy" : "down")" })
+                .joined(separator: "\n")
         }
     }
 }

@@ -1,13 +1,16 @@
 import ClientKit
+import Discovery
 import Foundation
 import Messaging
 import Protocols
 import Storage
 
-/// Opens everything a node needs from its configuration, with one error per failure.
+/// Opens everything a node needs from its configuration, with one error per failure; registers with
+/// discovery once ready; on SIGTERM deregisters, drains its sessions and exits 0.
 public enum NodeBoot {
     public static func run(configPath: String) async throws(ClusterError) -> Never {
-        let config = try NodeConfig.load(path: configPath)
+        let environment = ProcessInfo.processInfo.environment
+        let config = try NodeConfig.load(path: configPath, environment: environment)
         let manifest = try ClusterManifest.load(path: config.manifestPath)
         guard manifest.node(config.nodeId) != nil else { throw ClusterError("config_invalid", "nodeId: \(config.nodeId) is not in the manifest") }
         let identity: Identity
@@ -17,30 +20,31 @@ public enum NodeBoot {
             throw ClusterError("config_invalid", "identityFile: does not match the manifest entry for \(config.nodeId)")
         }
         let store: NodeStore
-        do {
-            let pass = try PassphraseSource.file(path: config.passphraseFile).read()
-            try? FileManager.default.createDirectory(atPath: config.dbPath, withIntermediateDirectories: true,
-                                                     attributes: [.posixPermissions: 0o700])
-            store = try NodeStore(directory: config.dbPath, passphrase: pass,
-                                  options: .init(kdf: config.kdf == "moderate" ? .moderate : .interactive))
-        } catch {
-            throw ClusterError(error == .wrongPassphrase ? "wrong_passphrase" : "storage_error", error.description)
-        }
+        do { store = try NodeStore.open(directory: config.dbPath, passphraseFile: config.passphraseFile,
+                                        kdf: config.kdf == "moderate" ? .moderate : .interactive) }
+        catch { throw ClusterError(error == .wrongPassphrase ? "wrong_passphrase" : "storage_error", error.description) }
         _ = try? await store.pruneReplay(now: Clock.nowMillis())
-        let connection: NatsConnection
-        do {
-            connection = try await NatsConnection.connect(NatsOptions(servers: [config.natsURL], name: config.nodeId, maxReconnect: -1,
-                                                                      reconnectWait: .milliseconds(500), retryOnFailedConnect: true))
-        } catch { throw ClusterError("transport_error", "connect \(config.natsURL): \(error)") }
+        let connection = try await ClusterServices.connect(config.natsURL, name: config.nodeId)
         let ctx = try NodeContext(config: config, identity: identity, manifest: manifest, store: store, connection: connection)
         let service = NodeService(context: ctx)
         try await service.start()
+        // Ready only once the server has the subscriptions (a flush is a round trip after them).
+        do { try await connection.flush(timeout: .seconds(5)) } catch { throw ClusterError("transport_error", "flush: \(error)") }
+        let discovery = try await ClusterServices.open(try config.discoveryConfiguration(environment: environment), connection: connection)
+        let registration = DiscoveryRegistration(discovery: discovery, instance: ServiceInstance(id: config.nodeId, service: ClusterServices.node,
+                                                                                                   address: "", port: 0),
+                                                 ttl: config.ttl, connection: connection, log: ctx.log)
+        try await registration.start()
+        ctx.log.info("registered with \(type(of: discovery)) (ttl \(config.ttl))")
         await Shutdown.wait()
-        ctx.log.info("SIGTERM: shutting down")
+        ctx.log.info("SIGTERM: deregistering, refusing new sessions, \(await service.runningSessions) running")
+        await registration.stop()
+        let aborted = await service.drain(grace: config.shutdownGrace)
+        ctx.log.info(aborted == 0 ? "every session finished" : "aborted \(aborted) sessions after \(config.shutdownGrace)")
         await service.stop()
         try? await connection.drain(timeout: .seconds(2))
         await store.close()
         exit(0)
     }
-}
 
+}

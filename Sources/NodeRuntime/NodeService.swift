@@ -16,6 +16,10 @@ public actor NodeService {
     private var tasks: [Task<Void, Never>] = []
     /// Threshold ECDSA wallets (CGGMP21): aux info, presigning, signing.
     private var ecdsa: ECDSANode?
+    /// Set by SIGTERM (`drain`): new plans are refused with `shutting_down`, running sessions may finish.
+    private var shuttingDown = false
+    /// Signing sessions between their round-2 request and its reply.
+    private var inRound2 = 0
 
     public init(context: NodeContext) { ctx = context }
 
@@ -52,6 +56,23 @@ public actor NodeService {
         await ecdsa?.stop()
     }
 
+    /// Sessions admitted and not finished (keygens, signers waiting for round 2, round 2 running).
+    public var runningSessions: Int { keygens.count + pendingKeygens.count + signers.count + pendingSigners.count + inRound2 }
+
+    /// Graceful stop: refuses new plans (`shutting_down`), lets running sessions finish for up to `grace`,
+    /// then aborts the rest (a keygen reports `shutting_down` to the coordinator). Returns how many
+    /// sessions were aborted.
+    public func drain(grace: Duration) async -> Int {
+        shuttingDown = true
+        let deadline = ContinuousClock.now + grace
+        while runningSessions > 0, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        let aborted = runningSessions
+        for runner in keygens.values { await (runner as? any AbortableSession)?.abort("shutting_down", "the node is shutting down") }
+        keygens.removeAll()
+        signers.removeAll()
+        return aborted
+    }
+
     func handleHealth(_ m: NatsMessage) {
         guard let reply = m.reply else { return }
         let body = WireJSON.encode(["node": ctx.identity.id, "status": ctx.connection.status.rawValue])
@@ -71,6 +92,7 @@ public actor NodeService {
         }
         let session = v.envelope.sessionId
         do throws(ClusterError) {
+            guard !shuttingDown else { throw ClusterError("shutting_down", "\(ctx.identity.id) is shutting down") }
             guard v.envelope.sender == ctx.manifest.coordinator.id, v.envelope.type == .sessionPlan else {
                 throw ClusterError("unauthorized", "plans come only from the coordinator")
             }
@@ -176,7 +198,7 @@ public actor NodeService {
         let threshold = ctx.config.threshold ?? ctx.manifest.threshold
         guard plan.participants.count == threshold else { throw ClusterError("plan_mismatch", "signer count differs from the threshold") }
         let digest = try WireJSON.hex(plan.digest, "digest")
-        guard digest.count == 32 else { throw ClusterError("invalid_digest", "digest must be 32 bytes") }
+        if let refused = SignMessageRule.check(curve: plan.curve, message: digest) { throw refused }
         let stored: (generation: UInt64, share: [UInt8])?
         let walletBytes: [UInt8]?
         do {
@@ -221,6 +243,8 @@ public actor NodeService {
                 throw ClusterError("unauthorized", "signing packages come only from the coordinator")
             }
             guard let box = signers.removeValue(forKey: session) else { throw ClusterError("unknown_session", "no signing session") }
+            inRound2 += 1
+            defer { inRound2 -= 1 }
             let share = try await box.round2(v.envelope.payload)
             ctx.log.info("signature share sent", session: session.hex)
             ctx.reply(to: m, session: session, body: NodeReplyBody(data: Hex.encode(share)))

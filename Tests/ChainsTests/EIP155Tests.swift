@@ -42,24 +42,12 @@ import Protocols
         let tx = try exampleTx()
         let sig = try #require(TestSigner.signRecoverable(digest: tx.signingDigest, privateKey: key))
         // s' = n - s is the high-S twin of a valid signature.
-        let highS = subtract(Secp256k1.order, sig.s)
+        let highS = bigEndianDifference(Secp256k1.order, sig.s)
         #expect(throws: ChainError(.highS, field: "s", "s is above n/2 (EIP-2 / BIP-146 low-S rule)")) {
             try tx.signedRaw(r: sig.r, s: highS, recoveryId: sig.recid)
         }
         #expect { try tx.signedRaw(r: sig.r, s: sig.s, recoveryId: 2) } throws: { ($0 as? ChainError)?.field == "recoveryId" }
         #expect(throws: ChainError.self) { try tx.signedRaw(r: [UInt8](repeating: 0, count: 32), s: sig.s, recoveryId: 0) }
-    }
-
-    func subtract(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        var borrow = 0
-        for i in stride(from: 31, through: 0, by: -1) {
-            var d = Int(a[i]) - Int(b[i]) - borrow
-            borrow = d < 0 ? 1 : 0
-            if d < 0 { d += 256 }
-            out[i] = UInt8(d)
-        }
-        return out
     }
 }
 

@@ -39,7 +39,7 @@ import Protocols
     @Test func bitcoinP2WPKHEndToEnd() throws {
         let key = hex("619c335025c7f4012e556c2a58b2506e30b8511b53ade95ea316fd8c3286feb9")
         let pub = hex("025476c2e83188368da1ff3e292e7acafcdb3566bb0ad253f62fc70f07aeee6357")
-        let req = try TransactionJSON.decode(Fixtures.json("tx-examples/bitcoin-p2wpkh.json"), chain: .bitcoin(.mainnet))
+        let req = try TransactionJSON.decode(Examples.json("tx/bitcoin-p2wpkh.json"), chain: .bitcoin(.mainnet))
         let tasks = try req.signingTasks(publicKey: pub)
         #expect(tasks.map(\.scheme) == [.ecdsaSecp256k1])
         let sig = try #require(TestSigner.sign(digest: tasks[0].message, privateKey: key))
@@ -57,7 +57,7 @@ import Protocols
         // BIP-341 vector key: internal key d6889c…, tweaked private key 2405b9… (keyPathSpending input 0).
         let internalKey = hex("d6889cb081036e0faefa3a35157ad71086b123b2b144b649798b494c300a961d")
         let tweakedPrivate = hex("2405b971772ad26915c8dcdf10f238753a9b837e5f8e6a86fd7c0cce5b7296d9")
-        let req = try TransactionJSON.decode(Fixtures.json("tx-examples/bitcoin-p2tr.json"), chain: .bitcoin(.mainnet))
+        let req = try TransactionJSON.decode(Examples.json("tx/bitcoin-p2tr.json"), chain: .bitcoin(.mainnet))
         let tasks = try req.signingTasks(publicKey: internalKey)
         #expect(tasks.map(\.scheme) == [.schnorrTaproot(tweak: hex("b86e7be8f39bab32a6f2c0443abbc210f0edac0e2c53d501b36b64437d9c6c70"))])
         let sig = try #require(TestSigner.signSchnorr(message: tasks[0].message, privateKey: tweakedPrivate))
@@ -73,7 +73,7 @@ import Protocols
     @Test func solanaEndToEnd() throws {
         let c = try #require(Self.sol.at("cases").arr.first)
         let pub = hex(Self.sol.at("publicKey").str)
-        let req = try TransactionJSON.decode(Fixtures.json("tx-examples/solana-transfer.json"), chain: .solana)
+        let req = try TransactionJSON.decode(Examples.json("tx/solana-transfer.json"), chain: .solana)
         let tasks = try req.signingTasks(publicKey: pub)
         #expect(tasks == [SigningTask(scheme: .ed25519, message: hex(c.at("message").str))])
         let out = try req.assemble(publicKey: pub, signatures: [.bytes(hex(c.at("signature").str))])

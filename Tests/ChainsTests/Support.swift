@@ -33,6 +33,19 @@ enum Fixtures {
     }
 }
 
+/// The documented example inputs in <repo>/examples (`mpc sign-tx --tx examples/tx/NAME`), located from this file's path.
+enum Examples {
+    static var directory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples")
+    }
+
+    /// `name` relative to examples/, e.g. "tx/ethereum-legacy.json".
+    static func json(_ name: String) throws -> JSONValue {
+        try JSONValue.parse([UInt8](Data(contentsOf: directory.appendingPathComponent(name))))
+    }
+}
+
 extension JSONValue {
     var str: String { if case .string(let s) = self { return s }; return "" }
     var arr: [JSONValue] { if case .array(let a) = self { return a }; return [] }

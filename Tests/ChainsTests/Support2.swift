@@ -20,3 +20,16 @@ extension TestSigner {
         return sig
     }
 }
+
+/// a - b for 32-byte big-endian numbers with a >= b.
+func bigEndianDifference(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
+    var out = [UInt8](repeating: 0, count: 32)
+    var borrow = 0
+    for i in stride(from: 31, through: 0, by: -1) {
+        var d = Int(a[i]) - Int(b[i]) - borrow
+        borrow = d < 0 ? 1 : 0
+        if d < 0 { d += 256 }
+        out[i] = UInt8(d)
+    }
+    return out
+}

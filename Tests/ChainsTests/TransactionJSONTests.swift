@@ -239,7 +239,7 @@ import Protocols
     }
 }
 
-/// The documented example inputs for `mpc sign-tx --tx FILE.json` (Tests/ChainsTests/Fixtures/tx-examples) all decode.
+/// The documented example inputs for `mpc sign-tx --tx FILE.json` (examples/tx) all decode.
 @Suite struct TransactionExampleTests {
     @Test(arguments: [
         ("ethereum-legacy.json", "ethereum"), ("ethereum-eip2930.json", "polygon"), ("ethereum-eip1559.json", "base"),
@@ -247,7 +247,7 @@ import Protocols
         ("solana-transfer.json", "solana"),
     ])
     func decodes(_ c: (String, String)) throws {
-        let doc = try Fixtures.json("tx-examples/" + c.0)
+        let doc = try Examples.json("tx/" + c.0)
         let chain = try Chain(name: c.1)
         let req = try TransactionJSON.decode(doc, chain: chain)
         switch req {
@@ -258,7 +258,7 @@ import Protocols
     }
 
     @Test func legacyExampleIsTheEIP155Example() throws {
-        guard case .ethereum(let r) = try TransactionJSON.decode(Fixtures.json("tx-examples/ethereum-legacy.json"), chain: .evm(chainId: 1)) else {
+        guard case .ethereum(let r) = try TransactionJSON.decode(Examples.json("tx/ethereum-legacy.json"), chain: .evm(chainId: 1)) else {
             Issue.record("family"); return
         }
         #expect(Hex.encode(r.transaction.signingDigest) == "daf5a779ae972f972197303d7b574746c7ef83eadac0f2791ad23db92e4c8e53")

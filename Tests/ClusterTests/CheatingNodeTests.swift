@@ -1,4 +1,5 @@
 import ClientKit
+import Discovery
 import Foundation
 import Messaging
 import Protocols
@@ -86,6 +87,12 @@ struct CheatingNodeTests {
                                 connection: client.connection, participant: try ParticipantID(3))
         let tasks = try node.start()
         defer { for t in tasks { t.cancel() } }
+        // it registers with discovery as a real node does (registration grants nothing: plans are signed by
+        // the coordinator, replies verified against the manifest)
+        let registration = DiscoveryRegistration(discovery: try await NatsDiscovery.open(connection: client.connection),
+                                                 instance: ServiceInstance(id: cheater, service: ClusterServices.node, address: "", port: 0),
+                                                 ttl: .seconds(6), connection: client.connection, log: Log("cheater"))
+        try await registration.start()
 
         // with the cheater forced into the signer set: refused, and the culprit is named
         let forced = try await client.sign(walletId: "w", digest: randomDigest(), signers: ["node-1", cheater, "node-5"])
@@ -109,19 +116,28 @@ struct CheatingNodeTests {
             #expect(refused.code == "refused_by_test", "\(refused.code ?? "") \(refused.message ?? "")")
         }
         for t in tasks { t.cancel() }
+        await registration.stop()
+        var gone = false
+        for _ in 0..<50 where !gone {
+            if let s = try? await client.status(), s.nodes?[cheater] == false { gone = true } else { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(gone, "the cheater's deregistration is not seen")
         let real = Process()
         real.executableURL = URL(fileURLWithPath: bin.path("mpc-node"))
         real.arguments = ["--config", layout.nodeConfig(cheater)]
-        real.standardOutput = FileHandle.nullDevice
-        real.standardError = FileHandle.nullDevice
+        // The cheater's subscriptions end asynchronously after its tasks are cancelled and could still answer a
+        // health probe: wait for the real node's own "node ready" line, then for the coordinator to see it.
+        let realLog = NSTemporaryDirectory() + "cheater-real-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: realLog, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: realLog))
+        real.standardOutput = logHandle
+        real.standardError = logHandle
         try real.run()
         defer { if real.isRunning { kill(real.processIdentifier, SIGKILL) } }
-        // The coordinator reuses a health probe for 500 ms (HealthProbe), and the last one saw the cheater answer
-        // for node-3: only a probe started after that can tell whether the real node is back.
-        try await Task.sleep(for: .milliseconds(600))
         var back = false
         for _ in 0..<100 where !back {
-            if let s = try? await client.status(), s.nodes?[cheater] == true { back = true } else { try await Task.sleep(for: .milliseconds(100)) }
+            let ready = ((try? String(contentsOfFile: realLog, encoding: .utf8)) ?? "").contains("node ready")
+            if ready, let s = try? await client.status(), s.nodes?[cheater] == true { back = true } else { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(back)
         let k2 = try await client.keygen(walletId: "x-after", curve: .ed25519)

@@ -140,6 +140,15 @@ struct ClusterEndToEndTests {
             let r = try await client.sign(walletId: "tr", digest: d)
             #expect(r.ok && !(r.signers ?? []).contains(victim), "\(r.code ?? "") \(r.message ?? "")")
         }
+        // discovery drops the killed node once its TTL (6 s) passes without a heartbeat; wait for that, so that
+        // the refusals below name it and "healthy" after the restart is the new process, not the dead one's
+        // last registration (within the TTL the coordinator may still pick it: the attempt fails and the retry
+        // excludes it, as the signings above show)
+        var dropped = false
+        for _ in 0..<100 where !dropped {
+            if let s = try? await client.status(), s.nodes?[victim] == false { dropped = true } else { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(dropped, "\(victim) still listed healthy 10 s after SIGKILL")
         let others = nodes.filter { $0 != victim }
         // keygen needs every node: refused while one is down, naming it
         let noKeygen = try await client.keygen(walletId: "later", curve: .ed25519)
@@ -155,12 +164,12 @@ struct ClusterEndToEndTests {
 
         // the wrong passphrase: a clear error, non-zero exit
         let layout = ClusterLayout(dir: dir)
-        var cfg: NodeConfig = try JSONFile.read(layout.nodeConfig(victim))
+        var cfg = try NodeConfig.read(layout.nodeConfig(victim))
         let wrongPass = (dir as NSString).appendingPathComponent("wrong-passphrase")
         _ = FileManager.default.createFile(atPath: wrongPass, contents: Data("not the passphrase\n".utf8), attributes: [.posixPermissions: 0o600])
         cfg.passphraseFile = wrongPass
-        let wrongCfg = (dir as NSString).appendingPathComponent("wrong-config.json")
-        try JSONFile.write(cfg, to: wrongCfg, mode: 0o600)
+        let wrongCfg = (dir as NSString).appendingPathComponent("wrong-config.yaml")
+        try ConfigFile.write(cfg, to: wrongCfg)
         let wrong = try run(bin.path("mpc-node"), ["--config", wrongCfg])
         #expect(wrong.status != 0)
         #expect(wrong.stderr.contains("wrong_passphrase"), "\(wrong.stderr)")

@@ -106,3 +106,28 @@ func hex(_ s: String?) -> [UInt8] {
 
 func randomDigest() -> [UInt8] { (0..<32).map { _ in UInt8.random(in: 0...255) } }
 func hexString(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined() }
+
+/// A cluster started with `mpc cluster up` in a fresh temporary directory; `down()` stops every process
+/// and removes the directory.
+struct TestCluster {
+    let bin: Binaries
+    let dir: String
+    var mpc: String { bin.path("mpc") }
+    var layout: ClusterLayout { ClusterLayout(dir: dir) }
+
+    static func up(nodes: Int, threshold: Int, tag: String, environment: [String: String]? = nil) throws -> TestCluster {
+        let bin = try Binaries.locate()
+        let c = TestCluster(bin: bin, dir: FileManager.default.temporaryDirectory.appendingPathComponent("mpc-\(tag)-\(UUID().uuidString)").path)
+        let up = try run(c.mpc, ["cluster", "up", "--nodes", "\(nodes)", "--threshold", "\(threshold)", "--dir", c.dir], environment: environment)
+        guard up.status == 0 else {
+            c.down()
+            throw HarnessError("cluster up failed: \(up.stderr)")
+        }
+        return c
+    }
+
+    func down() {
+        _ = try? run(mpc, ["cluster", "down", "--dir", dir])
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+}

@@ -1,6 +1,7 @@
 import ClientKit
 import Foundation
 import Messaging
+import Protocols
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -30,6 +31,7 @@ struct ClusterLifecycleTests {
         #expect(earlyResult.ok)
 
         // a crash of everything (SIGKILL, no `down`)
+        var rng = SystemRandom()
         let before = pids(dir)
         #expect(before.count == 5)
         for (_, pid) in before { kill(pid, SIGKILL) }
@@ -50,9 +52,23 @@ struct ClusterLifecycleTests {
         #expect(s.ok, "\(s.code ?? "") \(s.message ?? "")")
         #expect(SignatureCheck.verify(curve: .secp256k1Schnorr, publicKey: hex(s.publicKey), message: digest, signature: hex(s.signature)))
 
-        // the coordinator restarted with an empty replay cache: the replayed request still gets the first result
+        // the coordinator restarted and its replay cache survived in its LMDB store: the same client nonce
+        // under a new request id (validly signed, so only the cache can tell) is refused as replayed, nothing
+        // is signed (asked first: the exact replay below would record the nonce again in a fresh cache)
         let late = try await ClusterClient.open(dir: dir)
+        var reused = try EnvelopeCodec.decode(earlyRequest).envelope
+        reused.sessionId = SessionID.random(using: &rng)
+        let reusedBytes = try early.identity.sign(reused).encoded()
+        let refused = try await late.send(subject: Subjects.signRequest, bytes: reusedBytes)
+        #expect(refused.code == "replayed", "\(refused.code ?? "ok") \(refused.message ?? "")")
+        #expect(refused.signature == nil)
+        #expect(FileManager.default.fileExists(atPath: ClusterLayout(dir: dir).path("coordinator/data/db")))
+        // the replayed request itself gets the first result
         #expect(try await late.send(subject: Subjects.signRequest, bytes: earlyRequest) == earlyResult)
+        // a fresh nonce under that id is a new request and signs
+        reused.nonce = rng.bytes(Envelope.nonceByteCount)
+        let fresh = try await late.send(subject: Subjects.signRequest, bytes: try early.identity.sign(reused).encoded())
+        #expect(fresh.ok, "\(fresh.code ?? "") \(fresh.message ?? "")")
 
         // errors print a code and a sentence
         let unknown = try run(mpc, ["--cluster", dir, "sign", "--wallet", "nope", "--digest", hexString(digest)])

@@ -1,5 +1,6 @@
 import ClientKit
 import CSecp256k1
+import Discovery
 import Foundation
 import Messaging
 import Protocols
@@ -53,12 +54,12 @@ struct ECDSACluster {
         let c = ECDSACluster(dir: dir, bin: bin)
         let initR = try run(c.mpc, ["cluster", "init", "--nodes", "5", "--threshold", "3", "--dir", dir, "--aux-primes", fixturePrimes])
         try #require(initR.status == 0, "\(initR.stderr)")
-        var cc: CoordinatorConfig = try JSONFile.read(c.layout.coordinatorConfig)
+        var cc = try CoordinatorConfig.read(c.layout.coordinatorConfig)
         cc.presignPoolTarget = 2
-        try JSONFile.write(cc, to: c.layout.coordinatorConfig, mode: 0o600)
-        var n2: NodeConfig = try JSONFile.read(c.layout.nodeConfig("node-2"))
+        try ConfigFile.write(cc, to: c.layout.coordinatorConfig)
+        var n2 = try NodeConfig.read(c.layout.nodeConfig("node-2"))
         n2.ecdsa?.testPauseAfterConsumeMillis = 3000
-        try JSONFile.write(n2, to: c.layout.nodeConfig("node-2"), mode: 0o600)
+        try ConfigFile.write(n2, to: c.layout.nodeConfig("node-2"))
         let up = try run(c.mpc, ["cluster", "up", "--nodes", "5", "--threshold", "3", "--dir", dir])
         try #require(up.status == 0, "\(up.stderr)")
         return c
@@ -226,6 +227,18 @@ struct ECDSAClusterTests {
                                    manifest: try ClusterManifest.load(path: c.layout.manifest))
         let tasks = try cheater.start()
         defer { for t in tasks { t.cancel() } }
+        // it registers with discovery as a real node does (registration grants nothing: requests are signed by the
+        // coordinator, replies verified against the manifest)
+        let registration = DiscoveryRegistration(discovery: try await NatsDiscovery.open(connection: client.connection),
+                                                 instance: ServiceInstance(id: "node-3", service: ClusterServices.node, address: "", port: 0),
+                                                 ttl: .seconds(6), connection: client.connection, log: Log("cheater"))
+        try await registration.start()
+        defer { Task { await registration.stop() } }
+        var healthy = false
+        for _ in 0..<80 where !healthy {
+            if let s = try? await client.status(), s.nodes?["node-3"] == true { healthy = true } else { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        try #require(healthy, "the cheater is not listed as healthy")
         let d4 = randomDigest()
         let s4 = try await client.sign(walletId: "e", digest: d4)
         #expect(s4.ok, "\(s4.code ?? "") \(s4.message ?? "")")

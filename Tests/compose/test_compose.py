@@ -296,8 +296,12 @@ def test_docker_compose_config_accepts_the_file(tmp_path):
     for i in range(1, NODE_COUNT + 1):
         d = scratch / "cluster" / f"node-{i}"
         d.mkdir(parents=True)
-        for f in ("passphrase", "config.json", "identity.json"):
+        for f in ("passphrase", "config.yaml", "identity.json"):
             (d / f).write_text("x")
+    coordinator = scratch / "cluster" / "coordinator"
+    coordinator.mkdir(parents=True)
+    for f in ("passphrase", "config.yaml", "identity.json"):
+        (coordinator / f).write_text("x")
     env = {k: v for k, v in os.environ.items() if k != "DOCKER_HOST"} | {"DOCKER_HOST": "unix:///nonexistent.sock"}
     r = subprocess.run(["docker", "compose", "-f", str(scratch / "docker-compose.yml"), "config", "-q"],
                        capture_output=True, text=True, timeout=60, env=env)

@@ -33,21 +33,33 @@ public struct BitcoinSpendRequest: Equatable, Sendable {
     /// The digest to sign for each input. `publicKey` is the wallet key (33-byte compressed; for Taproot the internal
     /// key, untweaked). Each input must belong to it: HASH160 for P2WPKH, the BIP-341 tweaked output key for P2TR.
     public func sighashes(publicKey: [UInt8]) throws(ChainError) -> [[UInt8]] {
-        var out = [[UInt8]]()
+        try signingTasks(key: WalletKey.inferred(publicKey, family: .bitcoin)).map(\.message)
+    }
+
+    /// One task per input. Each input must belong to `key`: P2WPKH to an ECDSA key (HASH160 of the compressed key);
+    /// P2TR to the output key Q — given directly (`.taprootOutput`, signed as is) or derived from an internal key
+    /// (`.taprootInternal` / `.ecdsa`, signed with the TapTweak the task carries).
+    public func signingTasks(key: WalletKey) throws(ChainError) -> [SigningTask] {
+        var out = [SigningTask]()
         for (i, kind) in kinds.enumerated() {
+            let field = "inputs[\(i)].scriptPubKey"
             switch kind {
             case .p2wpkh(let keyHash):
+                guard case .ecdsa(let publicKey) = key else { throw WalletKey.unsupported(key, "a P2WPKH input needs a secp256k1 ECDSA wallet", field: field) }
                 let compressed = try BitcoinKeys.compressedKey(publicKey)
                 guard RIPEMD160.hash160(compressed) == keyHash else {
-                    throw ChainError(.signerMismatch, field: "inputs[\(i)].scriptPubKey", "P2WPKH input is not the wallet's key")
+                    throw ChainError(.signerMismatch, field: field, "P2WPKH input is not the wallet's key")
                 }
                 let type = sighashType == .default ? SighashType.all : sighashType
-                out.append(try BIP143.p2wpkhSighash(tx: transaction, index: i, publicKey: compressed, amount: spent[i].amount, sighash: type))
+                out.append(SigningTask(scheme: .ecdsaSecp256k1,
+                                       message: try BIP143.p2wpkhSighash(tx: transaction, index: i, publicKey: compressed, amount: spent[i].amount, sighash: type)))
             case .p2tr(let outputKey):
-                guard try Taproot.outputKey(internalKey: publicKey, merkleRoot: nil).key == outputKey else {
-                    throw ChainError(.signerMismatch, field: "inputs[\(i)].scriptPubKey", "P2TR input is not the wallet's tweaked key")
+                guard let q = try key.taprootOutputKey() else { throw WalletKey.unsupported(key, "a P2TR input needs a secp256k1 Taproot wallet", field: field) }
+                guard q == outputKey else {
+                    throw ChainError(.signerMismatch, field: field, "P2TR input is not the wallet's tweaked key")
                 }
-                out.append(try BIP341.sighash(tx: transaction, index: i, spent: spent, sighash: sighashType))
+                out.append(SigningTask(scheme: .schnorrTaproot(tweak: try key.taprootTweak()),
+                                       message: try BIP341.sighash(tx: transaction, index: i, spent: spent, sighash: sighashType)))
             }
         }
         return out

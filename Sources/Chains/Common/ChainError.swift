@@ -18,6 +18,8 @@ public struct ChainError: Error, Equatable, Sendable, CustomStringConvertible {
         case encodingInvalid = "CHAIN_ENCODING_INVALID"
         case signerMismatch = "CHAIN_SIGNER_MISMATCH"
         case typedDataInvalid = "CHAIN_TYPED_DATA_INVALID"
+        /// The wallet's key type cannot serve this chain or input (an Ed25519 wallet for Ethereum, ...).
+        case walletKeyUnsupported = "CHAIN_WALLET_KEY_UNSUPPORTED"
     }
 
     public let code: Code

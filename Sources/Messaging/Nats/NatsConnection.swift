@@ -7,6 +7,7 @@ import Synchronization
 public final class NatsConnection: @unchecked Sendable {
     let handle: OpaquePointer
     let hub: EventHub
+    let mux = RequestMux()
     public let options: NatsOptions
 
     private init(handle: OpaquePointer, hub: EventHub, options: NatsOptions) {
@@ -126,21 +127,7 @@ public final class NatsConnection: @unchecked Sendable {
     /// Request/reply: the first reply, or `.timeout` / `.noResponders`.
     public func request(subject: String, payload: [UInt8], timeout: Duration) async throws(MessagingError) -> NatsMessage {
         let subj = try CString.validated(subject, what: "subject")
-        let h = SendableHandle(handle)
-        let ms = max(timeout.milliseconds, 1)
-        let reply = try await Blocking.run { () throws(MessagingError) -> NatsMessage in
-            var reply: OpaquePointer?
-            let s = payload.withUnsafeBytes { buf in
-                natsConnection_Request(&reply, h.pointer, subj, buf.baseAddress, Int32(buf.count), ms)
-            }
-            try NatsStatus.check(s, "request \(subj)", subject: subj)
-            guard let reply else { throw MessagingError.nats(operation: "request \(subj)", status: "NATS_ERR", detail: "null reply") }
-            defer { natsMsg_Destroy(reply) }
-            if natsMsg_IsNoResponders(reply) { throw MessagingError.noResponders(subject: subj) }
-            return NatsMessage(copying: reply)
-        }
-        withExtendedLifetime(self) {}
-        return reply
+        return try await mux.request(self, subject: subj, payload: payload, timeout: timeout)
     }
 
     /// Closes the connection (idempotent). Subscriptions end; `events` report `.closed`.

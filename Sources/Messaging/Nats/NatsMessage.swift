@@ -6,9 +6,11 @@ public struct NatsMessage: Sendable, Equatable {
     public var reply: String?
     public var data: [UInt8]
     public var headers: [String: [String]]
+    /// The server's "503 no responders" status for a request nobody is subscribed to.
+    public var isNoResponders: Bool
 
-    public init(subject: String, reply: String? = nil, data: [UInt8], headers: [String: [String]] = [:]) {
-        self.subject = subject; self.reply = reply; self.data = data; self.headers = headers
+    public init(subject: String, reply: String? = nil, data: [UInt8], headers: [String: [String]] = [:], isNoResponders: Bool = false) {
+        self.subject = subject; self.reply = reply; self.data = data; self.headers = headers; self.isNoResponders = isNoResponders
     }
 
     /// Copies a cnats message (does not destroy it).
@@ -22,6 +24,7 @@ public struct NatsMessage: Sendable, Equatable {
             data = []
         }
         headers = NatsMessage.copyHeaders(msg)
+        isNoResponders = natsMsg_IsNoResponders(msg)
     }
 
     static func copyHeaders(_ msg: OpaquePointer) -> [String: [String]] {

@@ -1,0 +1,115 @@
+internal import CNats
+import Synchronization
+
+/// Request/reply without a thread per request: one wildcard subscription on `_INBOX.<random>.*` per
+/// connection (created on first use); each request publishes with a unique reply subject under it and
+/// waits on a continuation. cnats' own `natsConnection_Request` blocks the calling thread, so every
+/// request used to cost a thread (measured: thread creation and futex waits were about a quarter of the
+/// coordinator's CPU under load). Replies are hostile input like any message: an unknown or late token
+/// is dropped.
+final class RequestMux: Sendable {
+    private let prefix: String
+    private let next = Atomic<UInt64>(0)
+    private let table = WaiterTable()
+    /// The cnats subscription, once created. It does not retain the connection (no cycle); cnats keeps
+    /// its own reference, so destroying it after the connection is fine.
+    private let subscription = Mutex<SendableHandle?>(nil)
+
+    init() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        prefix = "_INBOX." + String((0..<22).map { _ in alphabet[Int(rng.next(upperBound: UInt64(alphabet.count)))] }) + "."
+    }
+
+    deinit { subscription.withLock { if let s = $0 { natsSubscription_Destroy(s.pointer) } } }
+
+    func request(_ connection: NatsConnection, subject: String, payload: [UInt8], timeout: Duration) async throws(MessagingError) -> NatsMessage {
+        try ensureSubscribed(connection)
+        let token = next.add(1, ordering: .relaxed).newValue
+        let reply = prefix + String(token)
+        let table = self.table
+        let result: Result<NatsMessage, MessagingError> = await withCheckedContinuation { waiter in
+            table.add(token, waiter)
+            do throws(MessagingError) {
+                try connection.publish(subject: subject, payload: payload, reply: reply)
+            } catch {
+                table.finish(token, .failure(error))
+                return
+            }
+            table.setTimer(token, Task {
+                do { try await Task.sleep(for: timeout) } catch { return }
+                table.finish(token, .failure(.timeout(operation: "request \(subject)")))
+            })
+        }
+        switch result {
+        case .success(let m) where m.isNoResponders: throw .noResponders(subject: subject)
+        case .success(let m): return m
+        case .failure(let e): throw e
+        }
+    }
+
+    private func ensureSubscribed(_ connection: NatsConnection) throws(MessagingError) {
+        try subscription.withLock { (s: inout SendableHandle?) throws(MessagingError) in
+            if s != nil { return }
+            let box = Unmanaged.passRetained(MuxSink(table: table, prefix: prefix))
+            var sub: OpaquePointer?
+            let status = natsConnection_Subscribe(&sub, connection.handle, prefix + "*", muxMessage, box.toOpaque())
+            guard status == NATS_OK, let sub else {
+                box.release()
+                throw NatsStatus.error(status, "subscribe \(prefix)*")
+            }
+            if natsSubscription_SetOnCompleteCB(sub, muxComplete, box.toOpaque()) != NATS_OK {
+                // Closing already; a handler may still run, so the box is deliberately leaked (it is small).
+            }
+            _ = natsSubscription_SetPendingLimits(sub, 65_536, 256 * 1024 * 1024)
+            s = SendableHandle(sub)
+        }
+    }
+}
+
+/// Continuations by token; each is resumed exactly once (reply, timeout or publish failure, whichever first).
+final class WaiterTable: Sendable {
+    typealias Waiter = CheckedContinuation<Result<NatsMessage, MessagingError>, Never>
+    private struct Entry { var waiter: Waiter; var timer: Task<Void, Never>? }
+    private let entries = Mutex<[UInt64: Entry]>([:])
+
+    func add(_ token: UInt64, _ w: Waiter) { entries.withLock { $0[token] = Entry(waiter: w) } }
+
+    /// The timeout task is cancelled when the request finishes first (or at once if it already has).
+    func setTimer(_ token: UInt64, _ timer: Task<Void, Never>) {
+        let pending = entries.withLock { e -> Bool in
+            guard e[token] != nil else { return false }
+            e[token]?.timer = timer
+            return true
+        }
+        if !pending { timer.cancel() }
+    }
+
+    func finish(_ token: UInt64, _ result: Result<NatsMessage, MessagingError>) {
+        guard let e = entries.withLock({ $0.removeValue(forKey: token) }) else { return }
+        e.timer?.cancel()
+        e.waiter.resume(returning: result)
+    }
+}
+
+/// What cnats' callback gets: retained once for cnats, released by the subscription's on-complete callback.
+final class MuxSink: Sendable {
+    let table: WaiterTable
+    let prefix: String
+    init(table: WaiterTable, prefix: String) { self.table = table; self.prefix = prefix }
+}
+
+private let muxMessage: natsMsgHandler = { _, _, msg, closure in
+    guard let msg else { return }
+    defer { natsMsg_Destroy(msg) }
+    guard let closure else { return }
+    let sink = Unmanaged<MuxSink>.fromOpaque(closure).takeUnretainedValue()
+    let m = NatsMessage(copying: msg)
+    guard m.subject.hasPrefix(sink.prefix), let token = UInt64(m.subject.dropFirst(sink.prefix.count)) else { return }
+    sink.table.finish(token, .success(m))
+}
+
+private let muxComplete: natsOnCompleteCB = { closure in
+    guard let closure else { return }
+    Unmanaged<MuxSink>.fromOpaque(closure).release()
+}
