@@ -19,9 +19,9 @@ load, dump = (yaml.safe_load, yaml.safe_dump) if p.endswith(".yaml") else (json.
 c = load(open(p)); c["presignPoolTarget"] = target; dump(c, open(p, "w"))
 PY
   $B/mpc cluster up --nodes 5 --threshold 3 --dir "$DIR" >/dev/null
-  # every node has verified every peer's aux info (Π^mod, Π^prm, Π^fac): 5 × 4 exchanges
-  for _ in $(seq 600); do [ "$(cat "$DIR"/logs/node-*.log | grep -c 'aux info of .* verified')" -ge 20 ] && break; sleep 0.5; done
   $B/mpc --cluster "$DIR" keygen --curve secp256k1 --wallet bench --json >/dev/null
+  # every node has verified every peer's aux info (Π^mod, Π^prm, Π^fac; started by the keygen): 5 × 4 exchanges
+  for _ in $(seq 600); do [ "$(cat "$DIR"/logs/node-*.log | grep -c 'aux info of .* verified')" -ge 20 ] && break; sleep 0.5; done
   if [ "$1" = pooled ]; then
     for _ in $(seq 600); do python3 -c "import json,sys; sys.exit(0 if len(json.load(open('$DIR/coordinator/data/presign-pool.json')).get('bench',[]))>=$2 else 1)" 2>/dev/null && break; sleep 0.5; done
     # one request every 4 s: the pool refills in the background between requests

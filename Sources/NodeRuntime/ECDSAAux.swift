@@ -12,6 +12,7 @@ import Storage
 /// development only) or else generated in the background from fresh safe primes (minutes; progress logged).
 /// Peer material: asked for on `ECDSASubjects.aux(peer)` with our (N̂, s, t) and Π^prm; the answer's proofs
 /// (Π^fac against our parameters) are verified, stored sealed and verified again when loaded after a restart.
+/// Peers are fetched from the node's first ECDSA keygen or presign on (`prefetchInBackground`), not at start.
 actor ECDSAAux {
     let ctx: NodeContext
     let profile: CGGMPProfile
@@ -76,8 +77,16 @@ actor ECDSAAux {
             log.error("ECDSA aux info unavailable: \(error)")
             return
         }
-        _ = try? await modulusProofs()
-        await prefetchPeers()
+    }
+
+    private var prefetching = false
+
+    /// Fetches every peer's aux info in the background, once: started by the node's first threshold ECDSA keygen
+    /// or presign, so a cluster without ECDSA wallets never spends CPU on the exchange.
+    func prefetchInBackground() {
+        guard !prefetching, own != nil else { return }
+        prefetching = true
+        Task { await self.prefetchPeers() }
     }
 
     private func ready(_ a: CGGMPOwnAux, how: String) {

@@ -37,7 +37,10 @@ actor ECDSANode {
     func stop() { for t in tasks { t.cancel() } }
 
     /// Keygen of an ECDSA wallet needs this node's aux info (its peers' is fetched at presign time).
-    func requireAux() async throws(ClusterError) { _ = try await aux.ownAux() }
+    func requireAux() async throws(ClusterError) {
+        _ = try await aux.ownAux()
+        await aux.prefetchInBackground()
+    }
 
     func handle(_ m: NatsMessage) async {
         let v: VerifiedEnvelope
@@ -112,6 +115,7 @@ actor ECDSANode {
         defer { pending -= 1 }
         let share = try await keyShare(req.walletId)
         let own = try await aux.ownAux()
+        await aux.prefetchInBackground()
         let peers = try await aux.peers(req.signers)
         let info: CGGMPAuxInfo
         do { info = try own.auxInfo(id: share.id, peers: peers) } catch { throw ClusterError("internal_error", "aux info: \(error)") }
