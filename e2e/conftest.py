@@ -8,6 +8,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".build" / "debug"
+# Test fixture safe primes: nodes import them as threshold ECDSA aux info instead of generating (tests/dev only).
+AUX_PRIMES = str(ROOT / "Tests" / "ProtocolsTests" / "Fixtures" / "safe-primes.json")
 
 
 def mpc(*args, check=True, timeout=60, env=None):
@@ -60,6 +62,6 @@ def cluster(tmp_path_factory):
     for exe in ("mpc", "mpc-node", "mpc-coordinator"):
         assert (BIN / exe).exists(), f"{BIN / exe} missing: run `swift build` first"
     d = tmp_path_factory.mktemp("cluster")
-    mpc("cluster", "up", "--nodes", "5", "--threshold", "3", "--dir", str(d), timeout=120)
+    mpc("cluster", "up", "--nodes", "5", "--threshold", "3", "--dir", str(d), "--aux-primes", AUX_PRIMES, timeout=120)
     yield d
     mpc("cluster", "down", "--dir", str(d), check=False, timeout=60)

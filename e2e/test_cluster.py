@@ -8,7 +8,7 @@ from coincurve import PublicKeyXOnly
 from nacl.signing import VerifyKey
 from nacl.exceptions import BadSignatureError
 
-from conftest import mpc, pid_of, alive, restart, wait_until
+from conftest import AUX_PRIMES, mpc, pid_of, alive, restart, wait_until
 
 NODES = [f"node-{i}" for i in range(1, 6)]
 
@@ -149,7 +149,7 @@ def test_broker_restart_recovers_without_operator_action(cluster, wallets):
 
 def test_cluster_down_leaves_nothing_running(tmp_path):
     d = tmp_path / "short"
-    mpc("cluster", "up", "--nodes", "3", "--threshold", "2", "--dir", str(d), timeout=120)
+    mpc("cluster", "up", "--nodes", "3", "--threshold", "2", "--dir", str(d), "--aux-primes", AUX_PRIMES, timeout=120)
     pids = [pid_of(d, name) for name in ["nats", "coordinator", "node-1", "node-2", "node-3"]]
     assert all(alive(p) for p in pids)
     code, _, _, err = mpc("cluster", "up", "--nodes", "3", "--threshold", "2", "--dir", str(d), check=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from nacl.signing import SigningKey, VerifyKey
 
-from conftest import mpc, pid_of, alive, wait_until
+from conftest import AUX_PRIMES, mpc, pid_of, alive, wait_until
 
 NODES = [f"node-{i}" for i in range(1, 6)]
 CONTEXT = b"threshold-custody/envelope/v1\x00"
@@ -62,7 +62,7 @@ def decode(data):
 def hostile_cluster(tmp_path_factory):
     d = tmp_path_factory.mktemp("hostile")
     env = dict(os.environ, EVENT_INITIATOR_PUBKEY=INITIATOR.verify_key.encode().hex())
-    mpc("cluster", "up", "--nodes", "5", "--threshold", "3", "--dir", str(d), timeout=120, env=env)
+    mpc("cluster", "up", "--nodes", "5", "--threshold", "3", "--dir", str(d), "--aux-primes", AUX_PRIMES, timeout=120, env=env)
     manifest = json.loads((d / "manifest.json").read_text())
     _, key, _, _ = mpc("--cluster", str(d), "keygen", "--curve", "ed25519", "--wallet", "hostile", "--json")
     yield dict(dir=d, url=manifest["natsURL"], coordinator=VerifyKey(bytes.fromhex(manifest["coordinator"]["signingKey"])),

@@ -26,6 +26,8 @@ public struct NodeConfig: Codable, Sendable, Equatable {
     public var shutdownGraceSeconds: Int?
     /// Extra authorized client Ed25519 keys (hex), e.g. from EVENT_INITIATOR_PUBKEY.
     public var eventInitiatorPubkeys: [String]?
+    /// Threshold ECDSA (CGGMP21) settings; see `ECDSANodeSettings`.
+    public var ecdsa: ECDSANodeSettings?
 
     public init(nodeId: String, natsURL: String, dbPath: String, passphraseFile: String, identityFile: String,
                 manifestPath: String, threshold: Int? = nil, maxConcurrentKeygen: Int = 2, maxConcurrentSigning: Int = 16,
@@ -85,6 +87,7 @@ public struct NodeConfig: Codable, Sendable, Equatable {
         if let s = shutdownGraceSeconds, !(0...300).contains(s) { throw bad("shutdownGraceSeconds", "must be in 0...300") }
         try ConfigChecks.initiatorKeys(eventInitiatorPubkeys)
         _ = try discoveryConfiguration(environment: environment)
+        try ecdsa?.validate()
     }
 
     /// The discovery backend this node registers with.
@@ -117,6 +120,8 @@ public struct CoordinatorConfig: Codable, Sendable, Equatable {
     public var discovery: String?
     public var consulAddress: String?
     public var consulToken: String?
+    /// Threshold ECDSA: presignatures the coordinator keeps ready per wallet (for one signer set); default 4, 0 = none.
+    public var presignPoolTarget: Int?
 
     public init(natsURL: String, identityFile: String, manifestPath: String, dataDir: String, passphraseFile: String,
                 sessionTimeoutSeconds: Int = 20, maxSignAttempts: Int = 3, eventInitiatorPubkeys: [String]? = nil) {
@@ -156,6 +161,7 @@ public struct CoordinatorConfig: Codable, Sendable, Equatable {
         guard (1...3600).contains(sessionTimeoutSeconds) else { throw bad("sessionTimeoutSeconds", "must be in 1...3600") }
         guard (1...16).contains(maxSignAttempts) else { throw bad("maxSignAttempts", "must be in 1...16") }
         if let m = maxConcurrentSigning, !(1...1024).contains(m) { throw bad("maxConcurrentSigning", "must be in 1...1024") }
+        if let p = presignPoolTarget, !(0...64).contains(p) { throw bad("presignPoolTarget", "must be in 0...64") }
         try ConfigChecks.initiatorKeys(eventInitiatorPubkeys)
         _ = try discoveryConfiguration(environment: environment)
     }

@@ -12,7 +12,7 @@ public enum SignatureCheck {
         switch curve {
         case .ed25519: return check(FROSTEd25519.self, publicKey, message, signature)
         case .secp256k1Schnorr: return check(FROSTSecp256k1.self, publicKey, message, signature)
-        case .secp256k1: return false // threshold ECDSA: not served by the cluster yet
+        case .secp256k1: return ECDSAVerify.verify(publicKey: publicKey, digest: message, compact: signature)
         case .secp256k1Taproot:
             return check(FROSTSecp256k1Taproot.self, publicKey.count == 32 ? [0x02] + publicKey : publicKey, message, signature)
         }

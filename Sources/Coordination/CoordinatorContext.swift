@@ -27,6 +27,7 @@ public struct CoordinatorContext: Sendable {
         self.config = config; self.identity = identity; self.manifest = manifest; self.connection = connection
         self.jetStream = jetStream; self.discovery = discovery; self.discoveryName = discoveryName
         signSlots = Slots(config.maxConcurrentSigning ?? 16)
+        presignPool = ECDSAPool(dataDir: config.dataDir, target: config.presignPoolTarget ?? 4)
         nodeVerifier = EnvelopeVerifier(localId: identity.id, keys: StaticKeyDirectory(manifest.nodes), replay: InMemoryReplayGuard(),
                                         now: EnvelopeVerifier.systemClock)
         clientVerifier = EnvelopeVerifier(localId: identity.id,
@@ -68,6 +69,8 @@ public struct CoordinatorContext: Sendable {
     let packages = PackageCache()
     /// Bounds the signing sessions run at once (`maxConcurrentSigning`).
     let signSlots: Slots
+    /// Threshold ECDSA presignatures ready to sign with (public parts; the secret parts are in the nodes' stores).
+    let presignPool: ECDSAPool
 
     /// The nodes discovery lists as healthy (registered, heartbeating within their TTL), as of a lookup
     /// started at most 500 ms ago (see `HealthProbe`: under load every sign request would otherwise ask).

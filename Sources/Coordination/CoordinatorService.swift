@@ -86,6 +86,7 @@ public actor CoordinatorService {
         }
         switch await KeygenDriver.run(ctx: ctx, registry: registry, body: req, clientRequest: encoded(v)) {
         case .success(let e):
+            if e.curve == .secp256k1 { ctx.presignPool.refill(ctx, wallet: req.walletId) }
             return ClientResultBody(requestId: requestId, walletId: req.walletId, curve: e.curve, publicKey: displayKey(e), signers: ctx.manifest.nodes.map(\.id))
         case .failure(let e):
             ctx.log.error("keygen \(requestId) failed: \(e)")
@@ -102,8 +103,11 @@ public actor CoordinatorService {
         await ctx.signSlots.release()
         switch outcome {
         case .success(let r):
+            // Threshold ECDSA: r‖s‖v from the attempt; the client gets r‖s and the recovery id.
+            let ecdsa = r.entry.curve == .secp256k1 && r.signature.count == 65
             return ClientResultBody(requestId: requestId, walletId: req.walletId, curve: r.entry.curve, publicKey: displayKey(r.entry),
-                                    signature: Hex.encode(r.signature), signers: r.signers, evidence: r.evidence)
+                                    signature: Hex.encode(ecdsa ? Array(r.signature.prefix(64)) : r.signature), signers: r.signers,
+                                    evidence: r.evidence, recoveryId: ecdsa ? r.signature.last.map(Int.init) : nil)
         case .failure(let e):
             ctx.log.error("sign \(requestId) failed: \(e)")
             return ClientResultBody(requestId: requestId, code: e.code, message: e.message, walletId: req.walletId)

@@ -96,7 +96,7 @@ enum PublicKeyCheck {
         case .ed25519: return check(FROSTEd25519.self, publicKeyPackage, groupKey, threshold)
         case .secp256k1Schnorr: return check(FROSTSecp256k1.self, publicKeyPackage, groupKey, threshold)
         case .secp256k1Taproot: return check(FROSTSecp256k1Taproot.self, publicKeyPackage, groupKey, threshold)
-        case .secp256k1: return false // threshold ECDSA: not served by the cluster yet
+        case .secp256k1: return check(FROSTSecp256k1.self, publicKeyPackage, groupKey, threshold) // ECDSA key from the FROST DKG
         }
     }
     static func check<C: FROSTCiphersuite>(_: C.Type, _ pkpHex: String, _ gkHex: String, _ t: Int) -> Bool {

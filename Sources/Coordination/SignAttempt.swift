@@ -97,10 +97,10 @@ enum SignAttempt<C: FROSTCiphersuite> {
 
     /// Asks every signer concurrently; any node that does not answer fails the attempt (and is named).
     static func askAll(_ ctx: CoordinatorContext, _ nodes: [String], subject: @escaping @Sendable (String) -> String, type: MessageType,
-                       session: SessionID, payload: [UInt8]) async -> Result<[String: (data: [UInt8], envelope: [UInt8])], AttemptFailure> {
+                       session: SessionID, payload: [UInt8], timeout: Duration = .seconds(5)) async -> Result<[String: (data: [UInt8], envelope: [UInt8])], AttemptFailure> {
         let replies = await withTaskGroup(of: (String, Result<(data: [UInt8], envelope: [UInt8]), ClusterError>).self) { group in
             for n in nodes {
-                group.addTask { (n, await ctx.askSigned(n, subject: subject(n), type: type, session: session, payload: payload, timeout: .seconds(5))) }
+                group.addTask { (n, await ctx.askSigned(n, subject: subject(n), type: type, session: session, payload: payload, timeout: timeout)) }
             }
             var out: [(String, Result<(data: [UInt8], envelope: [UInt8]), ClusterError>)] = []
             for await r in group { out.append(r) }

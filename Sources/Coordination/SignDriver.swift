@@ -27,14 +27,16 @@ enum SignDriver {
                 guard candidates.count >= t else {
                     return .failure(ClusterError("not_enough_signers", "\(candidates.count) healthy holders, threshold \(t); last error: \(lastError)"))
                 }
-                signers = Array(candidates.shuffled().prefix(t)).sorted()
+                // Threshold ECDSA: a healthy set with a pooled presignature signs in one round.
+                let pooled = entry.curve == .secp256k1 ? await ctx.presignPool.pooledSet(body.walletId, among: Set(candidates)) : nil
+                signers = pooled ?? Array(candidates.shuffled().prefix(t)).sorted()
             }
             let r: Result<(signature: [UInt8], evidence: [String]), AttemptFailure>
             switch entry.curve {
             case .ed25519: r = await SignAttempt<FROSTEd25519>.run(ctx: ctx, entry: entry, walletId: body.walletId, signers: signers, digest: digest, clientRequest: clientRequest)
             case .secp256k1Schnorr: r = await SignAttempt<FROSTSecp256k1>.run(ctx: ctx, entry: entry, walletId: body.walletId, signers: signers, digest: digest, clientRequest: clientRequest)
             case .secp256k1Taproot: r = await SignAttempt<FROSTSecp256k1Taproot>.run(ctx: ctx, entry: entry, walletId: body.walletId, signers: signers, digest: digest, clientRequest: clientRequest)
-            case .secp256k1: return .failure(ClusterError("unsupported_curve", "threshold ECDSA wallets are not served by the cluster yet"))
+            case .secp256k1: r = await ECDSASignAttempt.run(ctx: ctx, entry: entry, walletId: body.walletId, signers: signers, digest: digest, clientRequest: clientRequest)
             }
             switch r {
             case .success(let s): return .success((s.signature, signers, entry, s.evidence))

@@ -17,11 +17,13 @@ struct BenchSign: AsyncParsableCommand {
     @Flag(help: "Run a keygen first (see --curve).") var createWallet = false
     @Option(help: "Curve for --create-wallet: ed25519 | secp256k1 | secp256k1-taproot.") var curve: String = "ed25519"
     @Option(help: "Unmeasured sign requests before the run.") var warmup: Int = 5
+    @Option(help: "Pause before each further request, in ms (e.g. so a threshold ECDSA presignature pool refills).") var intervalMs: Int = 0
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more") }
+        guard intervalMs >= 0 else { throw ValidationError("--interval-ms must be 0 or more") }
         guard createWallet || wallet != nil else { throw ValidationError("--wallet ID, or --create-wallet") }
         guard Curve(rawValue: curve) != nil else { throw ValidationError("--curve: ed25519, secp256k1 or secp256k1-taproot") }
     }
@@ -65,10 +67,11 @@ struct BenchSign: AsyncParsableCommand {
         let id = walletId
 
         // Warm-up (connections, caches, JIT-free but lazily opened stores); not measured.
-        if warmup > 0 { _ = await Self.runLoad(client: client, wallet: id, count: warmup, concurrency: min(warmup, concurrency)) }
+        if warmup > 0 { _ = await Self.runLoad(client: client, wallet: id, count: warmup, concurrency: min(warmup, concurrency), intervalMillis: intervalMs) }
+        if intervalMs > 0 { try? await Task.sleep(for: .milliseconds(intervalMs)) }
 
         let start = ContinuousClock.now
-        let outcomes = await Self.runLoad(client: client, wallet: id, count: count, concurrency: concurrency)
+        let outcomes = await Self.runLoad(client: client, wallet: id, count: count, concurrency: concurrency, intervalMillis: intervalMs)
         let wall = Self.seconds(ContinuousClock.now - start)
 
         var lat = Samples()
@@ -101,7 +104,7 @@ struct BenchSign: AsyncParsableCommand {
     }
 
     /// Sends `count` sign requests with at most `concurrency` in flight (a task group refilled as tasks finish).
-    static func runLoad(client: ClusterClient, wallet: String, count: Int, concurrency: Int) async -> [Outcome] {
+    static func runLoad(client: ClusterClient, wallet: String, count: Int, concurrency: Int, intervalMillis: Int = 0) async -> [Outcome] {
         await withTaskGroup(of: Outcome.self, returning: [Outcome].self) { group in
             var sent = 0
             var results: [Outcome] = []
@@ -123,7 +126,10 @@ struct BenchSign: AsyncParsableCommand {
             while sent < min(concurrency, count) { launch(); sent += 1 }
             for await o in group {
                 results.append(o)
-                if sent < count { launch(); sent += 1 }
+                if sent < count {
+                    if intervalMillis > 0 { try? await Task.sleep(for: .milliseconds(intervalMillis)) }
+                    launch(); sent += 1
+                }
             }
             return results
         }

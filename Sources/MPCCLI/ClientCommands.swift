@@ -19,9 +19,7 @@ struct ClientOptions: ParsableArguments {
 enum Output {
     static func show(_ r: ClientResultBody, json: Bool, text: (ClientResultBody) -> String) throws {
         if json {
-            let e = JSONEncoder()
-            e.outputFormatting = [.sortedKeys]
-            print(String(decoding: (try? e.encode(r)) ?? Data(), as: UTF8.self))
+            print(ResultJSON.encode(r))
         } else if r.ok {
             print(text(r))
         }
@@ -76,7 +74,7 @@ struct SignCommand: AsyncParsableCommand {
             result = try await client.sign(walletId: wallet, digest: d, signers: signers.map { $0.split(separator: ",").map(String.init) })
         }
         guard let r = result else { return }
-        try Output.show(r, json: options.json) { "signature \($0.signature ?? "") (signers \(($0.signers ?? []).joined(separator: ",")))" }
+        try Output.show(r, json: options.json) { "signature \($0.signature ?? "")\($0.recoveryId.map { " v \($0)" } ?? "") (signers \(($0.signers ?? []).joined(separator: ",")))" }
     }
 }
 

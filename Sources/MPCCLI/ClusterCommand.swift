@@ -16,10 +16,14 @@ struct ClusterInit: AsyncParsableCommand {
     @Option var threshold: Int
     @Option var dir: String
     @Option(help: "NATS URL written into the configuration.") var nats = "nats://127.0.0.1:4222"
+    @Option(help: "TESTS / DEVELOPMENT ONLY: pre-generated safe primes (JSON, bits1024/bits1536 lists) the nodes import as ECDSA aux info instead of generating them.")
+    var auxPrimes: String?
 
     func run() async throws {
         do {
-            let m = try ClusterLayout(dir: dir).initialize(nodes: nodes, threshold: threshold, natsURL: nats)
+            let layout = ClusterLayout(dir: dir)
+            let m = try layout.initialize(nodes: nodes, threshold: threshold, natsURL: nats)
+            if let auxPrimes { try layout.importAuxPrimes(file: auxPrimes) }
             print("cluster \(dir): \(m.nodes.count) nodes, threshold \(m.threshold), client key \(m.clients.first.map { Hex.encode($0.signingKey) } ?? "")")
         } catch { throw Output.fail(error) }
     }
@@ -34,6 +38,7 @@ struct ClusterUp: AsyncParsableCommand {
     @Option var threshold: Int
     @Option var dir: String
     @Option(help: "Seconds to wait for every process to be ready.") var timeout = 60
+    @Option(help: "TESTS / DEVELOPMENT ONLY (with an empty DIR): as `cluster init --aux-primes`.") var auxPrimes: String?
 
     func run() async throws {
         do { try await up() } catch { throw Output.fail(error) }
@@ -46,6 +51,7 @@ struct ClusterUp: AsyncParsableCommand {
         procs.clear()
         if !FileManager.default.fileExists(atPath: layout.manifest) {
             _ = try layout.initialize(nodes: nodes, threshold: threshold, natsURL: "nats://127.0.0.1:4222")
+            if let auxPrimes { try layout.importAuxPrimes(file: auxPrimes) }
         }
         let manifest = try ClusterManifest.load(path: layout.manifest)
         guard manifest.nodes.count == nodes, manifest.threshold == threshold else {

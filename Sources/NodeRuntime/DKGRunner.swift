@@ -5,7 +5,8 @@ import Protocols
 
 /// Carries out one DKG for one node: feeds verified envelopes to `DKGSession` and sends what it returns.
 /// Payload tags on the session subjects: 0 = start and 3 = abort (coordinator), 1 = round-1 package,
-/// 2 = sealed round-2 package.
+/// 2 = sealed round-2 package, 4 = the DKG's commitment digest (echo round, threshold ECDSA wallets only:
+/// the key is used only when every participant reports the same digest, SECURITY-CHECKLIST 12).
 actor DKGRunner<C: FROSTCiphersuite> {
     let ctx: NodeContext
     let session: SessionID
@@ -14,12 +15,17 @@ actor DKGRunner<C: FROSTCiphersuite> {
     let ids: [String: ParticipantID]
     private var dkg: DKGSession<C>
     private var done = false
+    /// Threshold ECDSA (curve secp256k1): finish only after the echo of every participant's digest.
+    private let echo: Bool
+    private var pendingOutput: DKGOutput<C>?
+    private var echoed: [ParticipantID: [UInt8]] = [:]
     private var subscriptions: [EnvelopeSubscription] = []
     private let onEnd: @Sendable () async -> Void
 
     init(ctx: NodeContext, session: SessionID, plan: SessionPlanBody, ids: [String: ParticipantID],
          onEnd: @escaping @Sendable () async -> Void) throws(ClusterError) {
         self.ctx = ctx; self.session = session; self.plan = plan; self.ids = ids; self.onEnd = onEnd
+        echo = plan.curve == .secp256k1
         guard let me = ids[ctx.identity.id] else { throw ClusterError("not_participant", "this node is not in the plan") }
         do {
             let params = try KeyGenParameters(participants: ids.values.sorted(), threshold: plan.threshold, sessionID: session.bytes)
@@ -66,6 +72,12 @@ actor DKGRunner<C: FROSTCiphersuite> {
         }
         guard sender != ctx.identity.id else { return }
         guard let from = ids[sender] else { ctx.log.warn("round message from non-participant \(sender)", session: session.hex); return }
+        if tag == 4, echo {
+            guard echoed[from] == nil, body.count == 32 else { await fail("echo_invalid", "bad or repeated digest from \(sender)"); return }
+            echoed[from] = body
+            await finishAfterEcho()
+            return
+        }
         let message: DKGMessage<C>
         do throws(FROSTError) {
             switch tag {
@@ -105,6 +117,10 @@ actor DKGRunner<C: FROSTCiphersuite> {
                     ctx.publish(.roundMessage, session: session, to: .party(node), payload: [2] + sealed,
                                 subject: Subjects.sessionDirect(session, to: node))
                 }
+            case .finished(let output) where echo:
+                pendingOutput = output
+                ctx.publish(.roundMessage, session: session, payload: [4] + output.commitmentDigest, subject: Subjects.sessionBroadcast(session))
+                await finishAfterEcho()
             case .finished(let output):
                 await finish(output)
             case .abort(let error):
@@ -113,6 +129,23 @@ actor DKGRunner<C: FROSTCiphersuite> {
                 ctx.log.warn("input refused: \(error.code)", session: session.hex)
             }
         }
+    }
+
+    /// Every other participant's digest must equal ours; for ECDSA the key share is built (and checked) from it.
+    private func finishAfterEcho() async {
+        guard let output = pendingOutput, echoed.count == ids.count - 1 else { return }
+        pendingOutput = nil
+        var digests: [CGGMPPartyId: [UInt8]] = [:]
+        for (p, d) in echoed { digests[p.value] = d }
+        if let o = output as? DKGOutput<FROSTSecp256k1> {
+            do { _ = try CGGMPKeyShare(dkg: o, echoedDigests: digests) }
+            catch {
+                let who = digests.filter { $0.value != o.commitmentDigest }.keys.compactMap { p in ids.first { $0.value.value == p }?.key }
+                await fail("echo_mismatch", "DKG commitments differ between participants (\(who.sorted().joined(separator: ","))): \(error)")
+                return
+            }
+        }
+        await finish(output)
     }
 
     private func finish(_ output: DKGOutput<C>) async {

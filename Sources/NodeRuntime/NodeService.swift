@@ -14,6 +14,8 @@ public actor NodeService {
     private var pendingKeygens: Set<SessionID> = []
     private var pendingSigners: Set<SessionID> = []
     private var tasks: [Task<Void, Never>] = []
+    /// Threshold ECDSA wallets (CGGMP21): aux info, presigning, signing.
+    private var ecdsa: ECDSANode?
     /// Set by SIGTERM (`drain`): new plans are refused with `shutting_down`, running sessions may finish.
     private var shuttingDown = false
     /// Signing sessions between their round-2 request and its reply.
@@ -21,7 +23,7 @@ public actor NodeService {
 
     public init(context: NodeContext) { ctx = context }
 
-    public func start() throws(ClusterError) {
+    public func start() async throws(ClusterError) {
         let c = ctx.connection
         let me = ctx.identity.id
         do {
@@ -40,10 +42,19 @@ public actor NodeService {
                 }
             })
         } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
+        let e = ECDSANode(ctx: ctx) { [weak self] plan throws(ClusterError) in
+            guard let self else { throw ClusterError("unavailable", "node stopping") }
+            try await self.checkClientRequest(plan)
+        }
+        try await e.start()
+        ecdsa = e
         ctx.log.info("node ready (\(ctx.manifest.nodes.count) nodes, threshold \(ctx.manifest.threshold))")
     }
 
-    public func stop() { for t in tasks { t.cancel() } }
+    public func stop() async {
+        for t in tasks { t.cancel() }
+        await ecdsa?.stop()
+    }
 
     /// Sessions admitted and not finished (keygens, signers waiting for round 2, round 2 running).
     public var runningSessions: Int { keygens.count + pendingKeygens.count + signers.count + pendingSigners.count + inRound2 }
@@ -108,7 +119,7 @@ public actor NodeService {
     }
 
     /// The client's own signed request must authorize exactly what the plan asks (SECURITY-CHECKLIST 27, 28).
-    private func checkClientRequest(_ plan: SessionPlanBody) async throws(ClusterError) {
+    func checkClientRequest(_ plan: SessionPlanBody) async throws(ClusterError) {
         let bytes = try WireJSON.hex(plan.clientRequest, "clientRequest")
         let req: VerifiedEnvelope
         switch await ctx.clientVerifier.verify(bytes) {
@@ -159,7 +170,12 @@ public actor NodeService {
             keygens[session] = r
             try await r.subscribe()
         case .secp256k1:
-            throw ClusterError("unsupported_curve", "threshold ECDSA wallets are not served by this node yet")
+            // Threshold ECDSA: the FROST secp256k1 DKG with an echo of its commitment digest (DKGRunner), needing our aux info.
+            guard let ecdsa else { throw ClusterError("unavailable", "node starting") }
+            try await ecdsa.requireAux()
+            let r = try DKGRunner<FROSTSecp256k1>(ctx: ctx, session: session, plan: plan, ids: ids, onEnd: onEnd)
+            keygens[session] = r
+            try await r.subscribe()
         case .secp256k1Schnorr:
             let r = try DKGRunner<FROSTSecp256k1>(ctx: ctx, session: session, plan: plan, ids: ids, onEnd: onEnd)
             keygens[session] = r
@@ -197,7 +213,7 @@ public actor NodeService {
         let (box, commitments): (any SignerHandle, [UInt8])
         switch plan.curve {
         case .ed25519: (box, commitments) = try SignerBox<FROSTEd25519>.start(share: share, message: digest, signers: set)
-        case .secp256k1: throw ClusterError("unsupported_curve", "threshold ECDSA wallets are not served by this node yet")
+        case .secp256k1: throw ClusterError("unsupported_curve", "threshold ECDSA wallets sign through the ECDSA subject, not FROST rounds")
         case .secp256k1Schnorr: (box, commitments) = try SignerBox<FROSTSecp256k1>.start(share: share, message: digest, signers: set)
         case .secp256k1Taproot: (box, commitments) = try SignerBox<FROSTSecp256k1Taproot>.start(share: share, message: digest, signers: set)
         }

@@ -18,7 +18,7 @@ struct BrokerRestartTests {
             _ = try? run(mpc, ["cluster", "down", "--dir", dir])
             try? FileManager.default.removeItem(atPath: dir)
         }
-        let up = try run(mpc, ["cluster", "up", "--nodes", "3", "--threshold", "2", "--dir", dir])
+        let up = try run(mpc, ["cluster", "up", "--nodes", "3", "--threshold", "2", "--dir", dir, "--aux-primes", fixturePrimes])
         try #require(up.status == 0, "\(up.stderr)")
         let k = try decodeResult(try run(mpc, ["--cluster", dir, "keygen", "--curve", "ed25519", "--wallet", "r", "--json"]))
         try #require(k.ok, "\(k.code ?? "") \(k.message ?? "")")

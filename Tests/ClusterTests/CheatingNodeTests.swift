@@ -71,7 +71,7 @@ struct CheatingNodeTests {
             _ = try? run(mpc, ["cluster", "down", "--dir", dir])
             try? FileManager.default.removeItem(atPath: dir)
         }
-        let up = try run(mpc, ["cluster", "up", "--nodes", "5", "--threshold", "3", "--dir", dir])
+        let up = try run(mpc, ["cluster", "up", "--nodes", "5", "--threshold", "3", "--dir", dir, "--aux-primes", fixturePrimes])
         try #require(up.status == 0, "\(up.stderr)")
         let client = try await ClusterClient.open(dir: dir)
         let k = try await client.keygen(walletId: "w", curve: .ed25519)

@@ -21,7 +21,7 @@ struct ClusterEndToEndTests {
         }
 
         // cluster up, 3-of-5
-        let up = try run(mpc, ["cluster", "up", "--nodes", "5", "--threshold", "3", "--dir", dir])
+        let up = try run(mpc, ["cluster", "up", "--nodes", "5", "--threshold", "3", "--dir", dir, "--aux-primes", fixturePrimes])
         #expect(up.status == 0, "cluster up: \(up.stderr)")
         try #require(up.status == 0)
         #expect(pids(dir).count == 7)

@@ -118,7 +118,7 @@ struct TestCluster {
     static func up(nodes: Int, threshold: Int, tag: String, environment: [String: String]? = nil) throws -> TestCluster {
         let bin = try Binaries.locate()
         let c = TestCluster(bin: bin, dir: FileManager.default.temporaryDirectory.appendingPathComponent("mpc-\(tag)-\(UUID().uuidString)").path)
-        let up = try run(c.mpc, ["cluster", "up", "--nodes", "\(nodes)", "--threshold", "\(threshold)", "--dir", c.dir], environment: environment)
+        let up = try run(c.mpc, ["cluster", "up", "--nodes", "\(nodes)", "--threshold", "\(threshold)", "--dir", c.dir, "--aux-primes", fixturePrimes], environment: environment)
         guard up.status == 0 else {
             c.down()
             throw HarnessError("cluster up failed: \(up.stderr)")

@@ -19,7 +19,7 @@ struct ClusterLifecycleTests {
             _ = try? run(mpc, ["cluster", "down", "--dir", dir])
             try? FileManager.default.removeItem(atPath: dir)
         }
-        let up = try run(mpc, ["cluster", "up", "--nodes", "3", "--threshold", "2", "--dir", dir])
+        let up = try run(mpc, ["cluster", "up", "--nodes", "3", "--threshold", "2", "--dir", dir, "--aux-primes", fixturePrimes])
         try #require(up.status == 0, "\(up.stderr)")
         let k = try decodeResult(try run(mpc, ["--cluster", dir, "keygen", "--curve", "secp256k1-schnorr", "--wallet", "k", "--json"]))
         #expect(k.ok, "\(k.code ?? "") \(k.message ?? "")")

@@ -13,10 +13,15 @@ extension CGGMPKeyShare {
         guard ids == Set(pkp.verifyingShares.keys.map(\.value)) else {
             throw .invalidInput("an echoed digest is needed from every other party")
         }
+        try self.init(keyPackage: dkg.keyPackage, publicKeyPackage: pkp)
+    }
+
+    /// The key share from a stored key package of the DKG (after its echo was checked at keygen).
+    public init(keyPackage: KeyPackage<FROSTSecp256k1>, publicKeyPackage pkp: PublicKeyPackage<FROSTSecp256k1>) throws(CGGMPProtocolError) {
         var shares = [CGGMPPartyId: Secp256k1Point]()
         for (id, X) in pkp.verifyingShares { shares[id.value] = X }
-        let sk = Secp256k1Group.bigNum(dkg.keyPackage.signingShareScalar())
-        try self.init(id: dkg.keyPackage.identifier.value, threshold: dkg.keyPackage.minSigners, secretShare: sk,
+        let sk = Secp256k1Group.bigNum(keyPackage.signingShareScalar())
+        try self.init(id: keyPackage.identifier.value, threshold: keyPackage.minSigners, secretShare: sk,
                       publicShares: shares, publicKey: pkp.groupPublicKey)
     }
 }

@@ -1,0 +1,84 @@
+import ClientKit
+import Foundation
+import Messaging
+import Protocols
+
+/// One presignature ready to sign with: its id (= the presign session id), its signer set and its public
+/// part (R, Γ, Δ_j, S_j). The secret parts (k_i, χ_i) are sealed in each signer's store.
+struct PooledPresignature: Codable, Sendable, Equatable {
+    var presignId: String
+    var signers: [String]
+    var publicData: String
+}
+
+/// Presignatures per wallet and signer set, kept at `target` in the background for the wallet's preferred
+/// set (the first t healthy nodes in manifest order), persisted in `presign-pool.json` so a coordinator
+/// restart does not forget what the nodes hold. An entry leaves the pool before it is used (`take`), so it is
+/// never handed out twice; each node additionally deletes its part when it signs.
+actor ECDSAPool {
+    let path: String
+    let target: Int
+    private var byWallet: [String: [PooledPresignature]]
+    private var filling: Set<String> = []
+
+    init(dataDir: String, target: Int) {
+        path = (dataDir as NSString).appendingPathComponent("presign-pool.json")
+        self.target = target
+        byWallet = (try? JSONFile.read(path) as [String: [PooledPresignature]]) ?? [:]
+    }
+
+    private func save() {
+        do { try JSONFile.write(byWallet, to: path, mode: 0o600) } catch { Log("coordinator").error("presign pool: \(error)") }
+    }
+
+    func count(_ wallet: String, signers: [String]) -> Int { byWallet[wallet]?.filter { $0.signers == signers }.count ?? 0 }
+
+    /// A signer set with a pooled presignature whose members are all in `candidates`.
+    func pooledSet(_ wallet: String, among candidates: Set<String>) -> [String]? {
+        byWallet[wallet]?.first { Set($0.signers).isSubset(of: candidates) }?.signers
+    }
+
+    /// Removes and returns one presignature for exactly `signers`.
+    func take(_ wallet: String, signers: [String]) -> PooledPresignature? {
+        guard let i = byWallet[wallet]?.firstIndex(where: { $0.signers == signers }) else { return nil }
+        let p = byWallet[wallet]?.remove(at: i)
+        save()
+        return p
+    }
+
+    func add(_ wallet: String, _ p: PooledPresignature) {
+        byWallet[wallet, default: []].append(p)
+        save()
+    }
+
+    /// Drops every pooled presignature that involves `node` (it cheated: its parts cannot be trusted).
+    func drop(_ wallet: String, involving node: String) {
+        byWallet[wallet]?.removeAll { $0.signers.contains(node) }
+        save()
+    }
+
+    /// Starts filling the wallet's pool in the background unless a filler runs already.
+    nonisolated func refill(_ ctx: CoordinatorContext, wallet: String) {
+        Task { await self.fill(ctx, wallet: wallet) }
+    }
+
+    private func fill(_ ctx: CoordinatorContext, wallet: String) async {
+        guard target > 0, !filling.contains(wallet) else { return }
+        filling.insert(wallet)
+        defer { filling.remove(wallet) }
+        let t = ctx.manifest.threshold
+        let healthy = await ctx.healthyNodes()
+        let set = Array(ctx.manifest.nodes.map(\.id).filter { healthy.contains($0) }.prefix(t))
+        guard set.count == t else { return }
+        while count(wallet, signers: set) < target {
+            switch await ECDSAPresignDriver.run(ctx: ctx, walletId: wallet, signers: set) {
+            case .success(let p):
+                add(wallet, p)
+                ctx.log.info("presign pool of \(wallet) for \(set.joined(separator: ",")): \(count(wallet, signers: set))/\(target)")
+            case .failure(let f):
+                ctx.log.warn("presign pool of \(wallet): \(f.error); culprits \(f.culprits.joined(separator: ","))")
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import ClientKit
+import Foundation
+import Messaging
+import Protocols
+import Storage
+
+/// A node's threshold ECDSA (CGGMP21) side: its aux info, presign sessions (`ECDSAPresignRunner`) and the
+/// one-round signing from a stored presignature. Requests come from the coordinator on
+/// `ECDSASubjects.node(id)`; peers ask for aux info on `ECDSASubjects.aux(id)`.
+actor ECDSANode {
+    let ctx: NodeContext
+    let aux: ECDSAAux
+    /// Checks that the client's own signed request authorizes exactly this signing (NodeService's check).
+    let checkClientRequest: @Sendable (SessionPlanBody) async throws(ClusterError) -> Void
+    private var presigns: [SessionID: ECDSAPresignRunner] = [:]
+    private var pending = 0
+    private var tasks: [Task<Void, Never>] = []
+
+    init(ctx: NodeContext, checkClientRequest: @escaping @Sendable (SessionPlanBody) async throws(ClusterError) -> Void) {
+        self.ctx = ctx
+        aux = ECDSAAux(ctx: ctx)
+        self.checkClientRequest = checkClientRequest
+    }
+
+    func start() throws(ClusterError) {
+        let me = ctx.identity.id
+        do {
+            let requests = try ctx.connection.subscribe(subject: ECDSASubjects.node(me))
+            let auxRequests = try ctx.connection.subscribe(subject: ECDSASubjects.aux(me))
+            tasks.append(Task { for await m in requests { Task { await self.handle(m) } } })
+            tasks.append(Task { for await m in auxRequests { Task { await self.aux.answer(m) } } })
+        } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
+        let aux = self.aux
+        tasks.append(Task { await aux.start() })
+    }
+
+    func stop() { for t in tasks { t.cancel() } }
+
+    /// Keygen of an ECDSA wallet needs this node's aux info (its peers' is fetched at presign time).
+    func requireAux() async throws(ClusterError) {
+        _ = try await aux.ownAux()
+        await aux.prefetchInBackground()
+    }
+
+    func handle(_ m: NatsMessage) async {
+        let v: VerifiedEnvelope
+        switch await ctx.verifier.verify(m.data) {
+        case .success(let ok): v = ok
+        case .failure(let r):
+            ctx.log.warn("ECDSA request refused: \(r.code)")
+            return
+        }
+        let session = v.envelope.sessionId
+        do throws(ClusterError) {
+            guard v.envelope.sender == ctx.manifest.coordinator.id, v.envelope.type == .sessionPlan else {
+                throw ClusterError("unauthorized", "ECDSA requests come only from the coordinator")
+            }
+            let req = try WireJSON.decode(ECDSANodeRequest.self, v.envelope.payload)
+            guard Hex.decode(req.presignId) == session.bytes else { throw ClusterError("plan_mismatch", "presignId is not the session id") }
+            let ids = try signerIDs(req)
+            switch req.op {
+            case .presign:
+                try await startPresign(req, session: session, ids: ids)
+                ctx.reply(to: m, session: session, body: NodeReplyBody())
+            case .sign:
+                let sigma = try await sign(req, ids: ids)
+                ctx.log.info("ECDSA signature share sent (presignature \(req.presignId))", session: session.hex)
+                ctx.reply(to: m, session: session, body: NodeReplyBody(data: Hex.encode(sigma)))
+            }
+        } catch {
+            ctx.log.warn("ECDSA request refused: \(error)", session: session.hex)
+            ctx.reply(to: m, session: session, body: NodeReplyBody(code: error.code, message: error.message))
+        }
+    }
+
+    /// Exactly `threshold` distinct manifest nodes including this one, ascending.
+    private func signerIDs(_ req: ECDSANodeRequest) throws(ClusterError) -> [String: CGGMPPartyId] {
+        let t = ctx.config.threshold ?? ctx.manifest.threshold
+        guard req.signers.count == t, req.signers == req.signers.sorted(), Set(req.signers).count == t else {
+            throw ClusterError("plan_mismatch", "signers must be \(t) distinct node ids, ascending")
+        }
+        var ids: [String: CGGMPPartyId] = [:]
+        for n in req.signers {
+            guard let pid = ctx.manifest.participantID(of: n) else { throw ClusterError("plan_mismatch", "unknown node \(n)") }
+            ids[n] = pid.value
+        }
+        guard ids[ctx.identity.id] != nil else { throw ClusterError("not_participant", "this node is not a signer") }
+        return ids
+    }
+
+    /// The wallet's ECDSA key share from the stored key package of its DKG.
+    private func keyShare(_ walletId: String) async throws(ClusterError) -> CGGMPKeyShare {
+        let stored: (generation: UInt64, share: [UInt8])?
+        let walletBytes: [UInt8]?
+        do {
+            stored = try await ctx.store.latestShare(walletID: walletId)
+            walletBytes = try await ctx.store.wallet(id: walletId)
+        } catch { throw ClusterError("storage_error", error.code) }
+        guard var share = stored?.share, let walletBytes else { throw ClusterError("unknown_wallet", "no share for \(walletId)") }
+        defer { zeroize(&share) }
+        let wallet = try WireJSON.decode(WalletRecord.self, walletBytes)
+        guard wallet.curve == .secp256k1 else { throw ClusterError("plan_mismatch", "wallet curve is \(wallet.curve.rawValue)") }
+        do {
+            let kp = try KeyPackageCodec.decodeKeyPackage(share, as: FROSTSecp256k1.self)
+            let pkp = try KeyPackageCodec.decodePublicKeyPackage(try WireJSON.hex(wallet.publicKeyPackage, "publicKeyPackage"), as: FROSTSecp256k1.self)
+            return try CGGMPKeyShare(keyPackage: kp, publicKeyPackage: pkp)
+        } catch let e as ClusterError { throw e }
+        catch { throw ClusterError("storage_error", "key share: \(error)") }
+    }
+
+    private func startPresign(_ req: ECDSANodeRequest, session: SessionID, ids: [String: CGGMPPartyId]) async throws(ClusterError) {
+        guard presigns.count + pending < ctx.config.maxConcurrentSigning else { throw ClusterError("busy", "too many presign sessions") }
+        guard presigns[session] == nil else { throw ClusterError("duplicate_session", "session already running") }
+        pending += 1
+        defer { pending -= 1 }
+        let share = try await keyShare(req.walletId)
+        let own = try await aux.ownAux()
+        await aux.prefetchInBackground()
+        let peers = try await aux.peers(req.signers)
+        let info: CGGMPAuxInfo
+        do { info = try own.auxInfo(id: share.id, peers: peers) } catch { throw ClusterError("internal_error", "aux info: \(error)") }
+        let runner = ECDSAPresignRunner(ctx: ctx, session: session, request: req, profile: own.profile, ids: ids, keyShare: share, aux: info,
+                                        onEnd: { [weak self] in await self?.endPresign(session) })
+        presigns[session] = runner
+        try await runner.subscribe()
+        ctx.log.info("presign session for wallet \(req.walletId) with \(req.signers.joined(separator: ","))", session: session.hex)
+    }
+
+    func endPresign(_ s: SessionID) { presigns[s] = nil }
+
+    /// Fig. 8: consumes the presignature (deleted from the store in the same write transaction that reads it,
+    /// before anything is computed, so it can never sign twice, also not after a crash), then σ_i.
+    private func sign(_ req: ECDSANodeRequest, ids: [String: CGGMPPartyId]) async throws(ClusterError) -> [UInt8] {
+        guard let digestHex = req.digest, let clientRequest = req.clientRequest else {
+            throw ClusterError("malformed_payload", "sign needs digest and clientRequest")
+        }
+        let digest = try WireJSON.hex(digestHex, "digest")
+        guard digest.count == 32 else { throw ClusterError("invalid_digest", "digest must be 32 bytes") }
+        try await checkClientRequest(SessionPlanBody(kind: .sign, walletId: req.walletId, curve: .secp256k1, participants: req.signers,
+                                                     threshold: ctx.manifest.threshold, digest: digestHex, clientRequest: clientRequest))
+        let walletKey = try await keyShare(req.walletId).publicKey
+        let key = try ECDSAPresignKey.key(wallet: req.walletId, presignId: req.presignId)
+        let consumed: [UInt8]?
+        do { consumed = try await ctx.store.consumePresignature(id: key) }
+        catch { throw ClusterError("storage_error", "presignature: \(error)") }
+        guard var secret = consumed else {
+            throw ClusterError("presignature_unknown", "no presignature \(req.presignId) for \(req.walletId) (never made, or already used)")
+        }
+        defer { zeroize(&secret) }
+        ctx.log.info("presignature \(req.presignId) consumed")
+        if let pause = ctx.config.ecdsa?.testPauseAfterConsumeMillis, pause > 0 { try? await Task.sleep(for: .milliseconds(pause)) }
+        do {
+            let p = try CGGMPPresignature(encodedSecret: secret)
+            guard p.id == ids[ctx.identity.id], p.publicData.signers == ids.values.sorted(), p.publicData.publicKey == walletKey else {
+                throw ClusterError("plan_mismatch", "the presignature is for another signer set or key")
+            }
+            guard let sigma = try p.sign(digest: digest).sigma.bytes(width: 32) else { throw ClusterError("internal_error", "σ encoding") }
+            return sigma
+        } catch let e as ClusterError { throw e }
+        catch { throw ClusterError("presignature_invalid", "\(error)") }
+    }
+}
