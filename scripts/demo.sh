@@ -24,6 +24,14 @@ for CURVE in ed25519 secp256k1-taproot secp256k1-schnorr secp256k1; do
   echo "== $CURVE: keygen (DKG among the 5 nodes; no process ever holds the key)"
   KEY_JSON=$($MPC --cluster "$DIR" keygen --curve "$CURVE" --wallet "$WALLET" --json)
   echo "$KEY_JSON"
+  case "$CURVE" in
+    ed25519) CHAIN=solana ;; secp256k1-taproot) CHAIN=bitcoin ;; secp256k1) CHAIN=ethereum ;; *) CHAIN= ;;
+  esac
+  if [ -n "$CHAIN" ]; then
+    echo "== $CURVE: $CHAIN address"
+    $MPC --cluster "$DIR" address --wallet "$WALLET" --chain "$CHAIN"
+  fi
+  [ "$CURVE" = secp256k1 ] && ECDSA_WALLET=$WALLET
   echo "== $CURVE: sign"
   SIG_JSON=$($MPC --cluster "$DIR" sign --wallet "$WALLET" --digest "$DIGEST" --json)
   python3 - "$CURVE" "$DIGEST" "$KEY_JSON" "$SIG_JSON" <<'PY'
@@ -71,6 +79,22 @@ else:
     print("   verified by an independent RFC 9591 check over coincurve points: valid")
 PY
 done
+
+echo
+echo "== secp256k1: an EIP-1559 transaction on Base (examples/tx/ethereum-eip1559.json), signed by the cluster"
+TX_JSON=$($MPC --cluster "$DIR" sign-tx --wallet "$ECDSA_WALLET" --chain base --tx examples/tx/ethereum-eip1559.json --json)
+ADDR_JSON=$($MPC --cluster "$DIR" address --wallet "$ECDSA_WALLET" --chain base --json)
+python3 - "$TX_JSON" "$ADDR_JSON" <<'PY'
+import json, sys
+from eth_account import Account
+tx, addr = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+raw = tx["raw"]
+print(f"   raw signed transaction {raw[:66]}... ({(len(raw) - 2) // 2 if raw.startswith('0x') else len(raw) // 2} bytes)")
+print(f"   transaction hash {tx['txHash']}")
+sender = Account.recover_transaction(raw)
+assert sender.lower() == addr["address"].lower(), (sender, addr)
+print(f"   eth-account recovers the sender {sender}: the wallet's address")
+PY
 echo
 echo "== status"
 $MPC --cluster "$DIR" status
