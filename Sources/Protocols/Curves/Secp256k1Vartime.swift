@@ -82,25 +82,36 @@ enum Secp256k1Vartime {
         WNAF.digits((limbs[0], limbs[1], limbs[2], limbs[3]), width: nafWidth, count: digitCount, into: &out, offset: offset)
     }
 
-    /// Σ scalars[i]·points[i] (public scalars and points).
+    /// Σ scalars[i]·points[i] (public scalars and points). Each term is split with the GLV endomorphism
+    /// into k1·P + k2·φ(P) with half-size k1, k2, so the shared doubling chain is ~128 steps long.
     static func multiscalar(scalars: [Secp256k1Scalar], points: [Point]) -> Point {
-        let n = min(points.count, scalars.count)
+        let n = 2 * min(points.count, scalars.count)
         let half = 1 << (nafWidth - 2)   // table entries: P, 3P, ..., (2·half − 1)P
         var digits = [Int8](repeating: 0, count: digitCount * n)
         var table = [Point](repeating: .identity, count: half * n)
         var top = -1
-        for i in 0..<n {
-            let high = naf(scalars[i].limbs, into: &digits, offset: digitCount * i)
+        for i in 0..<(n / 2) {
+            let (k1, neg1, k2, neg2) = GLV.split(scalars[i])
+            let (e1, e2) = (2 * i, 2 * i + 1)
+            let high = max(signedNAF(k1, negative: neg1, into: &digits, offset: digitCount * e1),
+                           signedNAF(k2, negative: neg2, into: &digits, offset: digitCount * e2))
             if high < 0 { continue }
             top = max(top, high)
-            // Only the odd multiples this scalar's digits use (a small public scalar needs one or two).
+            // Only the odd multiples these digits use (a small public scalar needs one or two).
             var largest = 1
-            for pos in 0...high { largest = max(largest, abs(Int(digits[digitCount * i + pos]))) }
+            for pos in 0...high {
+                largest = max(largest, abs(Int(digits[digitCount * e1 + pos])), abs(Int(digits[digitCount * e2 + pos])))
+            }
             var odd = points[i]
-            table[half * i] = odd
+            table[half * e1] = odd
+            table[half * e2] = GLV.phi(odd)
             if largest > 1 {
                 let p2 = odd.doubled()
-                for j in 1...(largest >> 1) { odd = odd + p2; table[half * i + j] = odd }
+                for j in 1...(largest >> 1) {
+                    odd = odd + p2
+                    table[half * e1 + j] = odd
+                    table[half * e2 + j] = GLV.phi(odd)
+                }
             }
         }
         if top < 0 { return .identity }
@@ -121,5 +132,14 @@ enum Secp256k1Vartime {
             }
         }
         return r
+    }
+
+    /// The NAF of ±|k| (digits negated when `negative`); returns the highest non-zero digit's index or −1.
+    static func signedNAF(_ magnitude: SIMD4<UInt64>, negative: Bool, into out: inout [Int8], offset: Int) -> Int {
+        let top = naf(magnitude, into: &out, offset: offset)
+        if negative && top >= 0 {
+            for pos in 0...top { out[offset + pos] = -out[offset + pos] }
+        }
+        return top
     }
 }

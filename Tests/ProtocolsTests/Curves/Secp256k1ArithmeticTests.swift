@@ -200,4 +200,33 @@ import CSecp256k1
         var offCurve = try Secp256k1Point.generator.uncompressed(); offCurve[64] ^= 1
         #expect(throws: CurveError.self) { try Secp256k1Point(sec1: offCurve) }
     }
+
+    @Test func glvEndomorphismAndSplit() throws {
+        typealias GLV = Secp256k1Vartime.GLV
+        // β is a non-trivial cube root of unity mod p, λ one mod n.
+        #expect(GLV.beta * GLV.beta * GLV.beta == .one && !(GLV.beta == .one))
+        #expect(GLV.lambda.pow(BigNum(3), modulus: GLV.n) == BigNum.one && GLV.lambda != BigNum.one)
+        let lambda = try Secp256k1Scalar(canonical: try #require(GLV.lambda.bytes(width: 32)))
+        var rng = SeededRandom(seed: 2567)
+        for _ in 0..<10 {
+            // φ(P) = λ·P, against libsecp256k1's tweak_mul, on a normalised and an unnormalised point.
+            let P = Self.randomPoint(&rng), Q = Self.randomPoint(&rng)
+            let phiP = Secp256k1Point(point: GLV.phi((P + Q - Q).point))
+            #expect(try phiP.serialized() == Self.tweakMul(try P.serialized(), lambda))
+        }
+        // k ≡ k1 + k2·λ (mod n) with |k1|, |k2| < 2^129, on random and edge scalars.
+        var scalars: [Secp256k1Scalar] = [.zero, .one, Self.nMinus1, lambda, -lambda, Secp256k1Scalar(UInt64.max)]
+        scalars += (0..<200).map { _ in .random(using: &rng) }
+        for k in scalars {
+            let (k1, neg1, k2, neg2) = GLV.split(k)
+            #expect(k1[2] >> 1 == 0 && k1[3] == 0 && k2[2] >> 1 == 0 && k2[3] == 0)
+            func scalar(_ w: SIMD4<UInt64>, _ negative: Bool) throws -> Secp256k1Scalar {
+                var bytes = [UInt8]()
+                for i in (0..<4).reversed() { for j in (0..<8).reversed() { bytes.append(UInt8(truncatingIfNeeded: w[i] >> (8 * j))) } }
+                let v = try Secp256k1Scalar(canonical: bytes)
+                return negative ? -v : v
+            }
+            #expect(try scalar(k1, neg1) + scalar(k2, neg2) * lambda == k)
+        }
+    }
 }
