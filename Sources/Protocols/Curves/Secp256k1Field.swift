@@ -61,33 +61,47 @@ extension Secp256k1Vartime {
             return x.l0 == y.l0 && x.l1 == y.l1 && x.l2 == y.l2 && x.l3 == y.l3
         }
 
+        /// a + b + carry with the carry out in `carry` (0 or 1): no branch (carries of random data are unpredictable).
+        @inline(__always)
+        static func adc(_ a: UInt64, _ b: UInt64, _ carry: inout UInt64) -> UInt64 {
+            let (s1, o1) = a.addingReportingOverflow(b)
+            let (s2, o2) = s1.addingReportingOverflow(carry)
+            carry = UInt64(o1 ? 1 : 0) | UInt64(o2 ? 1 : 0)
+            return s2
+        }
+
+        /// a − b − borrow with the borrow out in `borrow` (0 or 1), without a branch.
+        @inline(__always)
+        static func sbb(_ a: UInt64, _ b: UInt64, _ borrow: inout UInt64) -> UInt64 {
+            let (d1, u1) = a.subtractingReportingOverflow(b)
+            let (d2, u2) = d1.subtractingReportingOverflow(borrow)
+            borrow = UInt64(u1 ? 1 : 0) | UInt64(u2 ? 1 : 0)
+            return d2
+        }
+
         @inline(__always)
         static func + (a: FE, b: FE) -> FE {
-            var (r0, o0) = a.l0.addingReportingOverflow(b.l0)
-            var (r1, o1) = a.l1.addingReportingOverflow(b.l1)
-            var (r2, o2) = a.l2.addingReportingOverflow(b.l2)
-            var (r3, o3) = a.l3.addingReportingOverflow(b.l3)
-            if o0 { (r1, o0) = r1.addingReportingOverflow(1); o1 = o1 || o0 }
-            if o1 { (r2, o1) = r2.addingReportingOverflow(1); o2 = o2 || o1 }
-            if o2 { (r3, o2) = r3.addingReportingOverflow(1); o3 = o3 || o2 }
-            var r = FE(l0: r0, l1: r1, l2: r2, l3: r3)
-            // A carry out of 2^256 is worth c; adding it can carry out again only when r is below c.
-            while o3 { o3 = r.addSmall(FE.c) }
+            var k: UInt64 = 0
+            var r = FE(l0: adc(a.l0, b.l0, &k), l1: 0, l2: 0, l3: 0)
+            r.l1 = adc(a.l1, b.l1, &k); r.l2 = adc(a.l2, b.l2, &k); r.l3 = adc(a.l3, b.l3, &k)
+            // A carry out of 2^256 is worth c, folded in without a branch; that can carry out again only
+            // when the sum is below c (rare).
+            var k2: UInt64 = 0
+            r.l0 = adc(r.l0, k &* FE.c, &k2); r.l1 = adc(r.l1, 0, &k2); r.l2 = adc(r.l2, 0, &k2); r.l3 = adc(r.l3, 0, &k2)
+            if k2 != 0 { _ = r.addSmall(FE.c) }
             return r
         }
 
         @inline(__always)
         static func - (a: FE, b: FE) -> FE {
-            var (r0, u0) = a.l0.subtractingReportingOverflow(b.l0)
-            var (r1, u1) = a.l1.subtractingReportingOverflow(b.l1)
-            var (r2, u2) = a.l2.subtractingReportingOverflow(b.l2)
-            var (r3, u3) = a.l3.subtractingReportingOverflow(b.l3)
-            if u0 { (r1, u0) = r1.subtractingReportingOverflow(1); u1 = u1 || u0 }
-            if u1 { (r2, u1) = r2.subtractingReportingOverflow(1); u2 = u2 || u1 }
-            if u2 { (r3, u2) = r3.subtractingReportingOverflow(1); u3 = u3 || u2 }
-            var r = FE(l0: r0, l1: r1, l2: r2, l3: r3)
-            // A borrow of 2^256 is corrected by subtracting c (2^256 − c = p); repeat while that borrows again.
-            while u3 { u3 = r.subSmall(FE.c) }
+            var k: UInt64 = 0
+            var r = FE(l0: sbb(a.l0, b.l0, &k), l1: 0, l2: 0, l3: 0)
+            r.l1 = sbb(a.l1, b.l1, &k); r.l2 = sbb(a.l2, b.l2, &k); r.l3 = sbb(a.l3, b.l3, &k)
+            // A borrow of 2^256 is corrected by subtracting c (2^256 − c = p), without a branch; that borrows
+            // again only when the difference was below c (rare), and once more subtracting c ends it.
+            var k2: UInt64 = 0
+            r.l0 = sbb(r.l0, k &* FE.c, &k2); r.l1 = sbb(r.l1, 0, &k2); r.l2 = sbb(r.l2, 0, &k2); r.l3 = sbb(r.l3, 0, &k2)
+            if k2 != 0 { _ = r.subSmall(FE.c) }
             return r
         }
 
@@ -165,14 +179,10 @@ extension Secp256k1Vartime {
             // c < 2^34: c·(2^32 + 977) < 2^67 still folds through UInt128.
             let x = UInt128(c) &* UInt128(FE.c) &+ UInt128(r0)
             var r = FE(l0: UInt64(truncatingIfNeeded: x), l1: r1, l2: r2, l3: r3)
-            let carry = UInt64(truncatingIfNeeded: x >> 64)
-            var over = false
-            if carry != 0 {
-                (r.l1, over) = r.l1.addingReportingOverflow(carry)
-                if over { (r.l2, over) = r.l2.addingReportingOverflow(1) }
-                if over { (r.l3, over) = r.l3.addingReportingOverflow(1) }
-            }
-            while over { over = r.addSmall(FE.c) }
+            var k = UInt64(truncatingIfNeeded: x >> 64)
+            r.l1 = adc(r.l1, 0, &k); r.l2 = adc(r.l2, 0, &k); r.l3 = adc(r.l3, 0, &k)
+            // Carries out of 2^256 only when the low words were all but full (rare): worth c once more.
+            if k != 0 { _ = r.addSmall(FE.c) }
             return r
         }
 

@@ -136,9 +136,11 @@ public struct Secp256k1Point: GroupElement {
 
     /// Σ s_i·P_i over public values in one variable-time multi-scalar pass.
     public static func publicSum(_ terms: [(Secp256k1Scalar, Secp256k1Point)]) -> Self {
-        let live = terms.filter { !$0.0.isZero && !$0.1.isIdentity }
-        if live.isEmpty { return .identity }
-        return Self(point: Secp256k1Vartime.multiscalar(scalars: live.map(\.0), points: live.map(\.1.point)))
+        var scalars = [Secp256k1Scalar](), points = [Secp256k1Vartime.Point]()
+        scalars.reserveCapacity(terms.count); points.reserveCapacity(terms.count)
+        for (s, p) in terms where !s.isZero && !p.isIdentity { scalars.append(s); points.append(p.point) }
+        if scalars.isEmpty { return .identity }
+        return Self(point: Secp256k1Vartime.multiscalar(scalars: scalars, points: points))
     }
 
     /// Equality of the group elements (affine coordinates when both are known, else cross-multiplied).
