@@ -63,6 +63,20 @@ enum Secp256k1Vartime {
 
         static func - (p: Point, q: Point) -> Point { p + (-q) }
 
+        /// P + (x, y) for an affine (x, y) (madd, Z2 = 1): 8M + 3S; falls back to doubling when P = Q.
+        func adding(x x2: FE, y y2: FE) -> Point {
+            if isIdentity { return Point(affineX: x2, y: y2) }
+            let z1z1 = z.squared()
+            let u2 = x2 * z1z1, s2 = y2 * z * z1z1
+            let h = u2 - x, r = s2 - y
+            if h.isZero { return r.isZero ? doubled() : .identity }
+            let hh = h.squared(), hhh = h * hh
+            let v = x * hh
+            let x3 = r.squared() - hhh - (v + v)
+            let y3 = r * (v - x3) - y * hhh
+            return Point(x: x3, y: y3, z: z * h)
+        }
+
         /// Equality of the group elements: X1·Z2² = X2·Z1² and Y1·Z2³ = Y2·Z1³.
         static func == (p: Point, q: Point) -> Bool {
             if p.isIdentity || q.isIdentity { return p.isIdentity && q.isIdentity }
@@ -115,23 +129,48 @@ enum Secp256k1Vartime {
             }
         }
         if top < 0 { return .identity }
+        // One inversion turns the whole table affine, so the main loop's additions are mixed (Z2 = 1).
+        let (ax, ay) = affineBatch(table)
         var r = Point.identity
-        table.withUnsafeBufferPointer { tab in
-            digits.withUnsafeBufferPointer { dig in
-                for bit in stride(from: top, through: 0, by: -1) {
-                    r = r.doubled()
-                    for i in 0..<n {
-                        let k = Int(dig[digitCount * i + bit])
-                        if k > 0 {
-                            r = r + tab[half * i + k >> 1]
-                        } else if k < 0 {
-                            r = r - tab[half * i + (-k) >> 1]
+        ax.withUnsafeBufferPointer { tx in
+            ay.withUnsafeBufferPointer { ty in
+                digits.withUnsafeBufferPointer { dig in
+                    for bit in stride(from: top, through: 0, by: -1) {
+                        r = r.doubled()
+                        for i in 0..<n {
+                            let k = Int(dig[digitCount * i + bit])
+                            if k > 0 {
+                                r = r.adding(x: tx[half * i + k >> 1], y: ty[half * i + k >> 1])
+                            } else if k < 0 {
+                                r = r.adding(x: tx[half * i + (-k) >> 1], y: -ty[half * i + (-k) >> 1])
+                            }
                         }
                     }
                 }
             }
         }
         return r
+    }
+
+    /// The affine coordinates of every point with one inversion (Montgomery's trick); entries at infinity
+    /// (unused table slots) come back as (0, 0) and must not be used.
+    static func affineBatch(_ points: [Point]) -> (x: [FE], y: [FE]) {
+        var prefix = [FE](repeating: .one, count: points.count)
+        var acc = FE.one
+        for (i, p) in points.enumerated() where !p.isIdentity {
+            prefix[i] = acc
+            acc = acc * p.z
+        }
+        var inv = acc.inverted()
+        var xs = [FE](repeating: .zero, count: points.count), ys = xs
+        for i in stride(from: points.count - 1, through: 0, by: -1) where !points[i].isIdentity {
+            let zi = inv * prefix[i]        // 1/Z_i
+            inv = inv * points[i].z         // 1/(Z_0 ⋯ Z_{i−1}) over the used entries
+            let zi2 = zi.squared()
+            xs[i] = points[i].x * zi2
+            ys[i] = points[i].y * zi2 * zi
+        }
+        return (xs, ys)
     }
 
     /// The NAF of ±|k| (digits negated when `negative`); returns the highest non-zero digit's index or −1.

@@ -229,4 +229,27 @@ import CSecp256k1
             #expect(try scalar(k1, neg1) + scalar(k2, neg2) * lambda == k)
         }
     }
+
+    @Test func mixedAdditionAndBatchNormalisation() throws {
+        var rng = SeededRandom(seed: 2568)
+        for _ in 0..<20 {
+            let P = Self.randomPoint(&rng), Q = Self.randomPoint(&rng)
+            let (qx, qy) = try #require(Q.affine())
+            let jP = (P + Q - Q).point   // Z ≠ 1
+            #expect(Secp256k1Point(point: jP.adding(x: qx, y: qy)) == P + Q)
+            #expect(try Secp256k1Point(point: jP.adding(x: qx, y: qy)).serialized() == Self.combine([try P.serialized(), try Q.serialized()]))
+            // Equal operands double; opposite operands cancel; the identity plus (x, y) is (x, y).
+            let (px, py) = try #require(P.affine())
+            #expect(Secp256k1Point(point: jP.adding(x: px, y: py)) == P + P)
+            #expect(jP.adding(x: px, y: -py).isIdentity)
+            #expect(Secp256k1Point(point: Secp256k1Vartime.Point.identity.adding(x: px, y: py)) == P)
+            // Batch normalisation (one inversion) against one inversion each; infinite entries are skipped.
+            let points = [(P + Q).point, .identity, (P - Q).point, jP]
+            let (xs, ys) = Secp256k1Vartime.affineBatch(points)
+            for (i, pt) in points.enumerated() where !pt.isIdentity {
+                let (x, y) = try #require(pt.affine())
+                #expect(xs[i] == x && ys[i] == y)
+            }
+        }
+    }
 }
