@@ -21,26 +21,10 @@ enum Ed25519Vartime {
     /// at `out[offset...]`). Returns the index of the highest non-zero digit, or −1 for zero.
     static func naf(_ s: [UInt8], into out: inout [Int8], offset: Int) -> Int {
         precondition(s.count == 32, "scalar must be 32 bytes")
-        var x = [UInt64](repeating: 0, count: 5)
-        s.withUnsafeBytes { raw in
-            for i in 0..<4 { x[i] = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)) }
+        let w = s.withUnsafeBytes { raw in
+            (0..<4).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)) }
         }
-        let width = 1 << nafWidth, windowMask = UInt64(width - 1)
-        var pos = 0, carry = 0, top = -1
-        while pos < 256 {
-            let idx = pos / 64, bit = pos % 64
-            let buf = bit < 64 - nafWidth ? x[idx] >> bit : (x[idx] >> bit) | (x[idx + 1] << (64 - bit))
-            let window = carry + Int(buf & windowMask)
-            if window & 1 == 0 { pos += 1; continue }
-            if window < width / 2 {
-                carry = 0; out[offset + pos] = Int8(window)
-            } else {
-                carry = 1; out[offset + pos] = Int8(window - width)
-            }
-            top = pos
-            pos += nafWidth
-        }
-        return top
+        return WNAF.digits((w[0], w[1], w[2], w[3]), width: nafWidth, count: 256, into: &out, offset: offset)
     }
 
     /// Σ scalars[i]·points[i] (32-byte little-endian scalars below 2^255, public).

@@ -1,18 +1,38 @@
 internal import CSecp256k1
 
-/// A point of secp256k1 over libsecp256k1's public API. libsecp256k1 cannot hold the point at infinity,
-/// so the identity is a case of its own here; sums that cancel come back as the identity.
+/// A point of secp256k1. Held in Jacobian coordinates (decoded once, when deserialised or returned by
+/// libsecp256k1) so that additions, subtractions, equality and public multi-scalar products run in Swift
+/// (`Secp256k1Vartime`, variable time: every such operand is public); the affine coordinates are kept when
+/// known and computed (one inversion) otherwise. Deserialisation is validated by libsecp256k1
+/// (`ec_pubkey_parse`), and products with a secret scalar (`baseMultiply`, `multiplied(by:)`) are
+/// libsecp256k1's constant-time code. The identity has no encoding; sums that cancel are the identity.
 public struct Secp256k1Point: GroupElement {
     public typealias Scalar = Secp256k1Scalar
     /// RFC 9591 SerializeElement: 33-byte SEC1 compressed encoding.
     public static let byteCount = 33
 
-    enum Representation { case identity, point(secp256k1_pubkey) }
-    let rep: Representation
+    typealias FE = Secp256k1Vartime.FE
 
-    init(_ rep: Representation) { self.rep = rep }
+    let point: Secp256k1Vartime.Point
+    /// The fully reduced affine coordinates when they came with the point (decoded, from libsecp256k1).
+    private let knownAffine: (x: FE, y: FE)?
 
-    public static let identity = Secp256k1Point(.identity)
+    init(point: Secp256k1Vartime.Point, affine: (x: FE, y: FE)? = nil) {
+        self.point = point
+        self.knownAffine = affine
+    }
+
+    /// A point libsecp256k1 holds (validated or computed by it), decoded through its 65-byte encoding.
+    private init(libsecp pk: secp256k1_pubkey) {
+        var pk = pk
+        var len = 65
+        var out = [UInt8](repeating: 0, count: 65)
+        _ = secp256k1_ec_pubkey_serialize(Self.ctx, &out, &len, &pk, UInt32(SECP256K1_EC_UNCOMPRESSED))
+        let x = FE(bigEndian: out, offset: 1), y = FE(bigEndian: out, offset: 33)
+        self.init(point: .init(affineX: x, y: y), affine: (x, y))
+    }
+
+    public static let identity = Secp256k1Point(point: .identity)
     public static let generator = Secp256k1Point.baseMultiply(.one)
 
     private static var ctx: OpaquePointer { Secp256k1Context.shared.raw }
@@ -21,9 +41,7 @@ public struct Secp256k1Point: GroupElement {
     /// identity has no compressed encoding, so it can never be decoded.
     public init(serialized bytes: [UInt8]) throws(CurveError) {
         guard bytes.count == 33, bytes[0] == 0x02 || bytes[0] == 0x03 else { throw .invalidPoint }
-        var pk = secp256k1_pubkey()
-        guard secp256k1_ec_pubkey_parse(Self.ctx, &pk, bytes, 33) == 1 else { throw .invalidPoint }
-        rep = .point(pk)
+        try self.init(sec1: bytes)
     }
 
     /// Parses a 33-byte compressed or 65-byte uncompressed SEC1 encoding (for chain keys given by users).
@@ -33,27 +51,36 @@ public struct Secp256k1Point: GroupElement {
         }
         var pk = secp256k1_pubkey()
         guard secp256k1_ec_pubkey_parse(Self.ctx, &pk, bytes, bytes.count) == 1 else { throw .invalidPoint }
-        rep = .point(pk)
+        self.init(libsecp: pk)
     }
 
+    /// The affine coordinates (nil for the identity).
+    func affine() -> (x: FE, y: FE)? { knownAffine ?? point.affine() }
+
     public func serialized() throws(CurveError) -> [UInt8] {
-        guard case .point(var pk) = rep else { throw .identityElement }
-        return Self.serialize(&pk, compressed: true)
+        guard let (x, y) = affine() else { throw .identityElement }
+        return [y.isOdd ? 0x03 : 0x02] + x.bytes()
     }
 
     /// The 65-byte uncompressed encoding 0x04 || x || y (Ethereum addresses hash x || y).
     public func uncompressed() throws(CurveError) -> [UInt8] {
-        guard case .point(var pk) = rep else { throw .identityElement }
-        return Self.serialize(&pk, compressed: false)
+        guard let (x, y) = affine() else { throw .identityElement }
+        return [0x04] + x.bytes() + y.bytes()
     }
 
-    public var isIdentity: Bool { if case .identity = rep { return true } else { return false } }
+    public var isIdentity: Bool { point.isIdentity }
 
     /// BIP-340: the 32-byte x coordinate.
-    public func xOnly() throws(CurveError) -> [UInt8] { Array(try serialized().dropFirst()) }
+    public func xOnly() throws(CurveError) -> [UInt8] {
+        guard let (x, _) = affine() else { throw .identityElement }
+        return x.bytes()
+    }
 
     /// BIP-340: whether y is even (the compressed prefix is 0x02).
-    public func hasEvenY() throws(CurveError) -> Bool { try serialized()[0] == 0x02 }
+    public func hasEvenY() throws(CurveError) -> Bool {
+        guard let (_, y) = affine() else { throw .identityElement }
+        return !y.isOdd
+    }
 
     /// BIP-340 lift_x: the point with x coordinate `x` and even y.
     public init(liftX x: [UInt8]) throws(CurveError) {
@@ -61,43 +88,28 @@ public struct Secp256k1Point: GroupElement {
         try self.init(serialized: [0x02] + x)
     }
 
-    public static func + (a: Self, b: Self) -> Self {
-        switch (a.rep, b.rep) {
-        case (.identity, _): return b
-        case (_, .identity): return a
-        case (.point(let p), .point(let q)):
-            var out = secp256k1_pubkey()
-            let ok = withUnsafePointer(to: p) { pp in
-                withUnsafePointer(to: q) { qp in
-                    var ins: [UnsafePointer<secp256k1_pubkey>?] = [pp, qp]
-                    return secp256k1_ec_pubkey_combine(ctx, &out, &ins, 2)
-                }
-            }
-            // combine fails only when the sum is the point at infinity.
-            return ok == 1 ? Self(.point(out)) : .identity
-        }
-    }
+    public static func + (a: Self, b: Self) -> Self { Self(point: a.point + b.point) }
 
     public static prefix func - (a: Self) -> Self {
-        guard case .point(var p) = a.rep else { return a }
-        _ = secp256k1_ec_pubkey_negate(ctx, &p)
-        return Self(.point(p))
+        guard let (x, y) = a.knownAffine else { return Self(point: -a.point) }
+        let ny = (-y).reduced()
+        return Self(point: .init(affineX: x, y: ny), affine: (x, ny))
     }
 
-    public static func - (a: Self, b: Self) -> Self { a + (-b) }
+    public static func - (a: Self, b: Self) -> Self { Self(point: a.point - b.point) }
 
     /// s·G with libsecp256k1's constant-time generator multiplication.
     public static func baseMultiply(_ s: Secp256k1Scalar) -> Self {
         var pk = secp256k1_pubkey()
         // pubkey_create rejects only zero (s is always reduced below n).
         guard secp256k1_ec_pubkey_create(ctx, &pk, s.bytes) == 1 else { return .identity }
-        return Self(.point(pk))
+        return Self(libsecp: pk)
     }
 
     /// s·P, constant time in s: libsecp256k1's ECDH runs the constant-time ladder; a hash callback that
-    /// copies x and y out returns the full point instead of a hash.
+    /// copies x and y out returns the full point instead of a hash. P itself is public.
     public func multiplied(by s: Secp256k1Scalar) -> Self {
-        guard case .point(var p) = rep, !s.isZero else { return .identity }
+        guard !s.isZero, var p = libsecpKey() else { return .identity }
         var xy = [UInt8](repeating: 0, count: 64)
         let ok = secp256k1_ecdh(Self.ctx, &xy, &p, s.bytes, { out, x, y, _ in
             guard let out, let x, let y else { return 0 }
@@ -106,32 +118,34 @@ public struct Secp256k1Point: GroupElement {
             return 1
         }, nil)
         guard ok == 1 else { return .identity }
-        var q = secp256k1_pubkey()
-        let parsed = secp256k1_ec_pubkey_parse(Self.ctx, &q, [0x04] + xy, 65)
-        precondition(parsed == 1, "ECDH returned a point that does not parse")
-        return Self(.point(q))
+        let x = FE(bigEndian: xy, offset: 0), y = FE(bigEndian: xy, offset: 32)
+        return Self(point: .init(affineX: x, y: y), affine: (x, y))
     }
 
-    /// s·P for a public s: libsecp256k1's faster variable-time multiplication (`ec_pubkey_tweak_mul`).
-    public func multipliedPublic(by s: Secp256k1Scalar) -> Self {
-        guard case .point(var p) = rep, !s.isZero else { return .identity }
-        guard secp256k1_ec_pubkey_tweak_mul(Self.ctx, &p, s.bytes) == 1 else { return .identity }
-        return Self(.point(p))
+    /// This point as libsecp256k1's `secp256k1_pubkey` (from its uncompressed encoding: no square root).
+    private func libsecpKey() -> secp256k1_pubkey? {
+        guard let enc = try? uncompressed() else { return nil }
+        var pk = secp256k1_pubkey()
+        let parsed = secp256k1_ec_pubkey_parse(Self.ctx, &pk, enc, 65)
+        precondition(parsed == 1, "a secp256k1 point does not parse")
+        return pk
     }
 
+    /// s·P for a public s: the variable-time Straus code (`Secp256k1Vartime`).
+    public func multipliedPublic(by s: Secp256k1Scalar) -> Self { Self.publicSum([(s, self)]) }
+
+    /// Σ s_i·P_i over public values in one variable-time multi-scalar pass.
+    public static func publicSum(_ terms: [(Secp256k1Scalar, Secp256k1Point)]) -> Self {
+        var scalars = [Secp256k1Scalar](), points = [Secp256k1Vartime.Point]()
+        scalars.reserveCapacity(terms.count); points.reserveCapacity(terms.count)
+        for (s, p) in terms where !s.isZero && !p.isIdentity { scalars.append(s); points.append(p.point) }
+        if scalars.isEmpty { return .identity }
+        return Self(point: Secp256k1Vartime.multiscalar(scalars: scalars, points: points))
+    }
+
+    /// Equality of the group elements (affine coordinates when both are known, else cross-multiplied).
     public static func == (a: Self, b: Self) -> Bool {
-        switch (a.rep, b.rep) {
-        case (.identity, .identity): return true
-        case (.point(var p), .point(var q)): return secp256k1_ec_pubkey_cmp(ctx, &p, &q) == 0
-        default: return false
-        }
-    }
-
-    private static func serialize(_ pk: inout secp256k1_pubkey, compressed: Bool) -> [UInt8] {
-        var len = compressed ? 33 : 65
-        var out = [UInt8](repeating: 0, count: len)
-        _ = secp256k1_ec_pubkey_serialize(ctx, &out, &len, &pk,
-                                          UInt32(compressed ? SECP256K1_EC_COMPRESSED : SECP256K1_EC_UNCOMPRESSED))
-        return out
+        if let (ax, ay) = a.knownAffine, let (bx, by) = b.knownAffine { return ax == bx && ay == by }
+        return a.point == b.point
     }
 }

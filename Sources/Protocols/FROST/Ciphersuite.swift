@@ -83,16 +83,21 @@ extension FROSTCiphersuite {
 
     public static func hasOddY(_ e: Element) -> Bool { false }
 
+    /// R = Σ D_i + ρ_i·E_i in one public multi-scalar product (every operand is public; secp256k1 computes
+    /// it with its variable-time Straus code over the already decoded commitments).
     public static func groupCommitment(hiding: [Element], binding: [Element], bindingFactors: [Scalar]) -> Element {
-        var R = Element.identity
-        for (i, rho) in bindingFactors.enumerated() where i < hiding.count && i < binding.count {
-            R = R + hiding[i] + binding[i].multipliedPublic(by: rho)
-        }
-        return R
+        let n = min(bindingFactors.count, hiding.count, binding.count)
+        var terms = [(Scalar, Element)]()
+        terms.reserveCapacity(2 * n)
+        for i in 0..<n { terms.append((bindingFactors[i], binding[i])); terms.append((Scalar.one, hiding[i])) }
+        return Element.publicSum(terms)
     }
 
+    /// z·G = R + c·PK, checked as z·G − c·PK = R in one public multi-scalar product (z, c, R and PK are
+    /// all public here: this verifies a signature, it does not make one).
     public static func verifyEquation(R: Element, z: Scalar, PK: Element, c: Scalar) -> Bool {
-        Element.baseMultiply(z) == R + PK.multipliedPublic(by: c)
+        guard !R.isIdentity else { return false }
+        return Element.publicSum([(z, .generator), (-c, PK)]) == R
     }
 
     public static func verifySignature(R: Element, z: Scalar, PK: Element, message: [UInt8], challenge c: Scalar) -> Bool {
