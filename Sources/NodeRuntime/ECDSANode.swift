@@ -43,13 +43,7 @@ actor ECDSANode {
     }
 
     func handle(_ m: NatsMessage) async {
-        let v: VerifiedEnvelope
-        switch await ctx.verifier.verify(m.data) {
-        case .success(let ok): v = ok
-        case .failure(let r):
-            ctx.log.warn("ECDSA request refused: \(r.code)")
-            return
-        }
+        guard let v = await ctx.verifiedOrRefused(m, what: "ECDSA request") else { return }
         let session = v.envelope.sessionId
         do throws(ClusterError) {
             guard v.envelope.sender == ctx.manifest.coordinator.id, v.envelope.type == .sessionPlan else {

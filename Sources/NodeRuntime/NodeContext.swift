@@ -53,6 +53,21 @@ public struct NodeContext: Sendable {
         catch { log.error("publish \(subject) failed: \(error)", session: session.hex) }
     }
 
+    /// The envelope of `m` if it verifies (known sender, signature, expiry, not replayed). Otherwise the refusal
+    /// is logged and answered with its code, so the coordinator learns why at once instead of timing out.
+    func verifiedOrRefused(_ m: NatsMessage, what: String) async -> VerifiedEnvelope? {
+        switch await verifier.verify(m.data) {
+        case .success(let v): return v
+        case .failure(let r):
+            log.warn("\(what) refused: \(r.code)")
+            // The envelope could not be trusted, so neither can its session id: answer under a zero session.
+            if let zero = SessionID(bytes: [UInt8](repeating: 0, count: 16)) {
+                reply(to: m, session: zero, body: NodeReplyBody(code: r.code, message: "envelope refused"))
+            }
+            return nil
+        }
+    }
+
     /// A signed reply envelope for a NATS request.
     func reply(to message: NatsMessage, session: SessionID, body: NodeReplyBody) {
         guard let reply = message.reply else { return }

@@ -82,14 +82,7 @@ public actor NodeService {
     // MARK: plans
 
     func handlePlan(_ m: NatsMessage) async {
-        let v: VerifiedEnvelope
-        switch await ctx.verifier.verify(m.data) {
-        case .success(let ok): v = ok
-        case .failure(let r):
-            ctx.log.warn("plan refused: \(r.code)")
-            replyUnsigned(m, code: r.code)
-            return
-        }
+        guard let v = await ctx.verifiedOrRefused(m, what: "plan") else { return }
         let session = v.envelope.sessionId
         do throws(ClusterError) {
             guard !shuttingDown else { throw ClusterError("shutting_down", "\(ctx.identity.id) is shutting down") }
@@ -110,12 +103,6 @@ public actor NodeService {
             ctx.log.warn("plan refused: \(error)", session: session.hex)
             ctx.reply(to: m, session: session, body: NodeReplyBody(code: error.code, message: error.message))
         }
-    }
-
-    private func replyUnsigned(_ m: NatsMessage, code: String) {
-        // The envelope could not be trusted, so neither can its session id: answer under a zero session.
-        guard let s = SessionID(bytes: [UInt8](repeating: 0, count: 16)) else { return }
-        ctx.reply(to: m, session: s, body: NodeReplyBody(code: code, message: "envelope refused"))
     }
 
     /// The client's own signed request must authorize exactly what the plan asks (SECURITY-CHECKLIST 27, 28).
@@ -232,11 +219,7 @@ public actor NodeService {
     // MARK: signing round 2
 
     func handleRound(_ m: NatsMessage) async {
-        let v: VerifiedEnvelope
-        switch await ctx.verifier.verify(m.data) {
-        case .success(let ok): v = ok
-        case .failure(let r): replyUnsigned(m, code: r.code); return
-        }
+        guard let v = await ctx.verifiedOrRefused(m, what: "round message") else { return }
         let session = v.envelope.sessionId
         do throws(ClusterError) {
             guard v.envelope.sender == ctx.manifest.coordinator.id, v.envelope.type == .roundMessage else {

@@ -192,19 +192,10 @@ public struct Identity: Sendable, CustomStringConvertible, CustomDebugStringConv
         guard i + 64 < file.count, file[i + 64] == UInt8(ascii: "\"") else { return nil }
         var out = [UInt8](repeating: 0, count: 32)
         for j in 0..<32 {
-            guard let hi = nibble(file[i + 2 * j]), let lo = nibble(file[i + 2 * j + 1]) else { zeroize(&out); return nil }
+            guard let hi = Hex.nibble(file[i + 2 * j]), let lo = Hex.nibble(file[i + 2 * j + 1]) else { zeroize(&out); return nil }
             out[j] = hi << 4 | lo
         }
         return out
-    }
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 48...57: return c - 48
-        case 97...102: return c - 87
-        case 65...70: return c - 55
-        default: return nil
-        }
     }
 
     /// Writes the identity file (mode 0600). Refuses to replace an existing file unless asked:
