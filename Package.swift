@@ -26,7 +26,11 @@ let package = Package(
         .systemLibrary(name: "CNats", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
 
         // Pure layers: no I/O, no clocks, no logging.
-        .target(name: "Protocols", dependencies: ["CSodium", "CSecp256k1", "CGMP"]),
+        // Release builds serialise Protocols' bodies for cross-module optimisation, so the generic protocol code
+        // (FROSTSigning<C>, SignerSession<C>, ...) is specialised for the concrete suite where nodes, the
+        // coordinator and the CLI call it, instead of running through witness tables and runtime metadata.
+        .target(name: "Protocols", dependencies: ["CSodium", "CSecp256k1", "CGMP"],
+                swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]),
         .target(name: "Chains", dependencies: ["Protocols", "CSodium", "CSecp256k1"]),
 
         // I/O layers.

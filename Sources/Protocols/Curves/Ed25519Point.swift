@@ -83,10 +83,16 @@ public struct Ed25519Point: GroupElement {
     /// libsodium's constant-time ladder, which also re-checks subgroup membership on every call.
     public func multipliedPublic(by s: Ed25519Scalar) -> Self { Self.publicSum([(s, self)]) }
 
-    /// Σ s_i·P_i over public values in one variable-time multi-scalar pass.
+    /// Σ s_i·P_i over public values in one variable-time multi-scalar pass; terms whose scalar is 1
+    /// (FROST's hiding commitments) are plain additions, outside the doubling chain.
     public static func publicSum(_ terms: [(Ed25519Scalar, Ed25519Point)]) -> Self {
-        let live = terms.filter { !$0.0.isZero && !$0.1.isIdentity }
-        if live.isEmpty { return .identity }
-        return Self(point: Ed25519Vartime.multiscalar(scalars: live.map(\.0.bytes), points: live.map(\.1.point)))
+        var direct = Ed25519Vartime.Point.identity
+        var scalars = [[UInt8]](), points = [Ed25519Vartime.Point]()
+        scalars.reserveCapacity(terms.count); points.reserveCapacity(terms.count)
+        for (s, p) in terms where !s.isZero && !p.isIdentity {
+            if s == .one { direct = direct + p.point } else { scalars.append(s.bytes); points.append(p.point) }
+        }
+        if scalars.isEmpty { return Self(point: direct) }
+        return Self(point: Ed25519Vartime.multiscalar(scalars: scalars, points: points) + direct)
     }
 }

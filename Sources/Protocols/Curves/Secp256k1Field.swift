@@ -186,7 +186,30 @@ extension Secp256k1Vartime {
             return r
         }
 
-        @inline(__always) func squared() -> FE { self * self }
+        /// self² with the six cross products computed once and doubled (10 word products instead of 16).
+        @inline(__always) func squared() -> FE {
+            var c: UInt64 = 0
+            // Σ_{i<j} a_i·a_j at word i + j.
+            let t1 = FE.mac(0, l0, l1, &c)
+            let t2 = FE.mac(0, l0, l2, &c)
+            var t3 = FE.mac(0, l0, l3, &c)
+            var t4 = c; c = 0
+            t3 = FE.mac(t3, l1, l2, &c)
+            t4 = FE.mac(t4, l1, l3, &c)
+            var t5 = c; c = 0
+            t5 = FE.mac(t5, l2, l3, &c)
+            let t6 = c
+            // Doubled (shifted left one bit), then the squares a_i² added at word 2i.
+            let d7 = t6 >> 63, d6 = t6 << 1 | t5 >> 63, d5 = t5 << 1 | t4 >> 63, d4 = t4 << 1 | t3 >> 63
+            let d3 = t3 << 1 | t2 >> 63, d2 = t2 << 1 | t1 >> 63, d1 = t1 << 1
+            let s0 = l0.multipliedFullWidth(by: l0), s1 = l1.multipliedFullWidth(by: l1)
+            let s2 = l2.multipliedFullWidth(by: l2), s3 = l3.multipliedFullWidth(by: l3)
+            var k: UInt64 = 0
+            let r1 = FE.adc(d1, s0.high, &k), r2 = FE.adc(d2, s1.low, &k), r3 = FE.adc(d3, s1.high, &k)
+            let r4 = FE.adc(d4, s2.low, &k), r5 = FE.adc(d5, s2.high, &k), r6 = FE.adc(d6, s3.low, &k)
+            let r7 = FE.adc(d7, s3.high, &k)   // no carry out: a² < 2^512
+            return FE.reduce(s0.low, r1, r2, r3, r4, r5, r6, r7)
+        }
 
         @inline(__always) func squared(times k: Int) -> FE {
             var r = self

@@ -1,7 +1,7 @@
 /// The GLV endomorphism of secp256k1 for the variable-time multi-scalar code: φ(x, y) = (β·x, y) = λ·(x, y),
 /// and the split k ≡ k1 + k2·λ (mod n) with |k1|, |k2| < 2^128 (GLV 2001, §4; the lattice basis is the one
-/// libsecp256k1 documents), so that a product needs half the doublings. The split runs on GMP (`BigNum`,
-/// variable time): public scalars only. Checked in Secp256k1ArithmeticTests (β³ = 1, φ(P) = λ·P, the split).
+/// libsecp256k1 documents), so that a product needs half the doublings. Variable time: public scalars only.
+/// Checked in Secp256k1ArithmeticTests (β³ = 1, φ(P) = λ·P, the split).
 extension Secp256k1Vartime {
     enum GLV {
         /// β, a cube root of unity mod p.
@@ -10,21 +10,53 @@ extension Secp256k1Vartime {
         static let lambda = BigNum(hex: "5363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd72")!
         static let n = BigNum(hex: "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")!
         static let halfN = n.shiftedRight(1)
-        /// The reduced basis (a1, b1), (a2, b2) of {(x, y) : x + y·λ ≡ 0 (mod n)}; b1 = −minusB1, b2 = a1.
+        /// Of the reduced basis (a1, b1), (a2, b2) of {(x, y) : x + y·λ ≡ 0 (mod n)}: a1, and b1 = −minusB1 (b2 = a1).
         static let a1 = BigNum(hex: "3086d221a7d46bcde86c90e49284eb15")!
         static let minusB1 = BigNum(hex: "e4437ed6010e88286f547fa90abfe4c3")!
-        static let a2 = BigNum(hex: "114ca50f7a8e2f3f657c1108d9d44cfd8")!
 
-        /// (|k1|, k1 < 0, |k2|, k2 < 0) as little-endian 64-bit words, k ≡ k1 + k2·λ (mod n).
+        /// g1 = round(2^384·b2 / n) and g2 = round(2^384·(−b1) / n), so that c1 = round(k·b2 / n) and
+        /// c2 = round(−b1·k / n) are (k·g) >> 384 rounded (libsecp256k1's `scalar_split_lambda`; the
+        /// approximation keeps |k1|, |k2| below 2^128 as the exact quotient does). Computed once on GMP.
+        static let g1 = words(a1.shiftedLeft(384).adding(halfN).floorDivided(by: n))
+        static let g2 = words(minusB1.shiftedLeft(384).adding(halfN).floorDivided(by: n))
+        /// −b1, −b2 = −a1 and λ as scalars mod n.
+        static let minusB1Scalar = Secp256k1Scalar(limbs: words(minusB1))
+        static let minusB2Scalar = -Secp256k1Scalar(limbs: words(a1))
+        static let lambdaScalar = Secp256k1Scalar(limbs: words(lambda))
+
+        /// (|k1|, k1 < 0, |k2|, k2 < 0) as little-endian 64-bit words, k ≡ k1 + k2·λ (mod n):
+        /// k2 = c1·(−b1) + c2·(−b2), k1 = k − k2·λ, each taken as the representative of least magnitude.
+        /// Fixed-width words and scalar arithmetic, no allocation.
         static func split(_ k: Secp256k1Scalar) -> (k1: SIMD4<UInt64>, neg1: Bool, k2: SIMD4<UInt64>, neg2: Bool) {
-            let kb = BigNum(bytes: k.bytes)
-            // c1 = round(b2·k / n), c2 = round(−b1·k / n).
-            let c1 = a1.multiplied(by: kb).adding(halfN).floorDivided(by: n)
-            let c2 = minusB1.multiplied(by: kb).adding(halfN).floorDivided(by: n)
-            // k1 = k − c1·a1 − c2·a2, k2 = −c1·b1 − c2·b2.
-            let k1 = kb.subtracting(c1.multiplied(by: a1)).subtracting(c2.multiplied(by: a2))
-            let k2 = c1.multiplied(by: minusB1).subtracting(c2.multiplied(by: a1))
-            return (words(k1), k1.isNegative, words(k2), k2.isNegative)
+            let c1 = Secp256k1Scalar(limbs: mulShift384(k.limbs, g1))
+            let c2 = Secp256k1Scalar(limbs: mulShift384(k.limbs, g2))
+            let k2 = c1 * minusB1Scalar + c2 * minusB2Scalar
+            let k1 = k - k2 * lambdaScalar
+            let (m1, neg1) = leastMagnitude(k1), (m2, neg2) = leastMagnitude(k2)
+            return (m1, neg1, m2, neg2)
+        }
+
+        /// round((a·b) / 2^384) for 256-bit a, b: the top two words of the product, plus its bit 383.
+        static func mulShift384(_ a: SIMD4<UInt64>, _ b: SIMD4<UInt64>) -> SIMD4<UInt64> {
+            var t = SIMD8<UInt64>()
+            for i in 0..<4 {
+                var carry: UInt64 = 0
+                for j in 0..<4 {
+                    let x = UInt128(a[i]) &* UInt128(b[j]) &+ UInt128(t[i + j]) &+ UInt128(carry)
+                    t[i + j] = UInt64(truncatingIfNeeded: x)
+                    carry = UInt64(truncatingIfNeeded: x >> 64)
+                }
+                t[i + 4] = carry
+            }
+            let (low, o) = t[6].addingReportingOverflow(t[5] >> 63)
+            return SIMD4(low, t[7] &+ (o ? 1 : 0), 0, 0)
+        }
+
+        /// s or n − s, whichever is smaller, and whether it was n − s (s is then "negative").
+        static func leastMagnitude(_ s: Secp256k1Scalar) -> (SIMD4<UInt64>, Bool) {
+            let neg = -s
+            let (_, borrow) = Secp256k1Scalar.subtract(neg.limbs, s.limbs)
+            return borrow == 1 ? (neg.limbs, true) : (s.limbs, false)
         }
 
         static func words(_ v: BigNum) -> SIMD4<UInt64> {

@@ -77,6 +77,13 @@ enum Secp256k1Vartime {
             return Point(x: x3, y: y3, z: z * h)
         }
 
+        /// P + Q, by the mixed formula when Q is affine (Z = 1, as decoded points are).
+        func adding(_ q: Point) -> Point {
+            let z = q.z
+            if z.l0 == 1 && z.l1 | z.l2 | z.l3 == 0 { return adding(x: q.x, y: q.y) }
+            return self + q
+        }
+
         /// Equality of the group elements: X1·Z2² = X2·Z1² and Y1·Z2³ = Y2·Z1³.
         static func == (p: Point, q: Point) -> Bool {
             if p.isIdentity || q.isIdentity { return p.isIdentity && q.isIdentity }
@@ -88,68 +95,87 @@ enum Secp256k1Vartime {
 
     /// NAF window width: digits are odd, |digit| < 2^(w−1), and any w consecutive digits hold at most one non-zero.
     static let nafWidth = 5
-    /// Digits per scalar: a 256-bit scalar's NAF can carry into digit 256.
-    static let digitCount = 257
-
-    /// The width-w NAF of a scalar (`WNAF.digits`, `digitCount` digits at `out[offset...]`).
-    static func naf(_ limbs: SIMD4<UInt64>, into out: inout [Int8], offset: Int) -> Int {
-        WNAF.digits((limbs[0], limbs[1], limbs[2], limbs[3]), width: nafWidth, count: digitCount, into: &out, offset: offset)
-    }
-
-    /// Σ scalars[i]·points[i] (public scalars and points). Each term is split with the GLV endomorphism
-    /// into k1·P + k2·φ(P) with half-size k1, k2, so the shared doubling chain is ~128 steps long.
+    /// Σ scalars[i]·points[i] (public scalars and points). Terms whose scalar is ±1 (FROST's hiding
+    /// commitments) are plain additions; every other term is split with the GLV endomorphism into
+    /// k1·P + k2·φ(P) with half-size k1, k2, so the shared doubling chain is ~128 steps long.
     static func multiscalar(scalars: [Secp256k1Scalar], points: [Point]) -> Point {
-        let n = 2 * min(points.count, scalars.count)
+        let count = min(points.count, scalars.count)
+        let minusOne = -Secp256k1Scalar.one
+        var direct = Point.identity
+        var splits = [(k1: SIMD4<UInt64>, neg1: Bool, k2: SIMD4<UInt64>, neg2: Bool)]()
+        var bases = [Point]()
+        splits.reserveCapacity(count); bases.reserveCapacity(count)
+        for i in 0..<count {
+            if scalars[i] == .one { direct = direct.adding(points[i]); continue }
+            if scalars[i] == minusOne { direct = direct.adding(-points[i]); continue }
+            splits.append(GLV.split(scalars[i])); bases.append(points[i])
+        }
+        if splits.isEmpty { return direct }
+        // Digits per half: a b-bit magnitude has a NAF of at most b + 1 digits (the halves are ~128 bits).
+        let stride = splits.map { max(bitLength($0.k1), bitLength($0.k2)) }.max()! + 1
+        let m = splits.count
         let half = 1 << (nafWidth - 2)   // table entries: P, 3P, ..., (2·half − 1)P
-        var digits = [Int8](repeating: 0, count: digitCount * n)
-        var table = [Point](repeating: .identity, count: half * n)
+        var digits = [Int8](repeating: 0, count: stride * 2 * m)
+        var table = [Point](repeating: .identity, count: half * m)
         var top = -1
-        for i in 0..<(n / 2) {
-            let (k1, neg1, k2, neg2) = GLV.split(scalars[i])
+        for (i, sp) in splits.enumerated() {
             let (e1, e2) = (2 * i, 2 * i + 1)
-            let high = max(signedNAF(k1, negative: neg1, into: &digits, offset: digitCount * e1),
-                           signedNAF(k2, negative: neg2, into: &digits, offset: digitCount * e2))
+            let high = max(signedNAF(sp.k1, negative: sp.neg1, count: stride, into: &digits, offset: stride * e1),
+                           signedNAF(sp.k2, negative: sp.neg2, count: stride, into: &digits, offset: stride * e2))
             if high < 0 { continue }
             top = max(top, high)
             // Only the odd multiples these digits use (a small public scalar needs one or two).
             var largest = 1
             for pos in 0...high {
-                largest = max(largest, abs(Int(digits[digitCount * e1 + pos])), abs(Int(digits[digitCount * e2 + pos])))
+                largest = max(largest, abs(Int(digits[stride * e1 + pos])), abs(Int(digits[stride * e2 + pos])))
             }
-            var odd = points[i]
-            table[half * e1] = odd
-            table[half * e2] = GLV.phi(odd)
+            var odd = bases[i]
+            table[half * i] = odd
             if largest > 1 {
                 let p2 = odd.doubled()
                 for j in 1...(largest >> 1) {
                     odd = odd + p2
-                    table[half * e1 + j] = odd
-                    table[half * e2 + j] = GLV.phi(odd)
+                    table[half * i + j] = odd
                 }
             }
         }
-        if top < 0 { return .identity }
-        // One inversion turns the whole table affine, so the main loop's additions are mixed (Z2 = 1).
+        if top < 0 { return direct }
+        // One inversion turns the table affine, so the main loop's additions are mixed (Z2 = 1); the φ(P)
+        // table is the same y with β·x.
         let (ax, ay) = affineBatch(table)
+        let bx = ax.map { $0 * GLV.beta }
         var r = Point.identity
         ax.withUnsafeBufferPointer { tx in
-            ay.withUnsafeBufferPointer { ty in
-                digits.withUnsafeBufferPointer { dig in
-                    for bit in stride(from: top, through: 0, by: -1) {
-                        r = r.doubled()
-                        for i in 0..<n {
-                            let k = Int(dig[digitCount * i + bit])
-                            if k > 0 {
-                                r = r.adding(x: tx[half * i + k >> 1], y: ty[half * i + k >> 1])
-                            } else if k < 0 {
-                                r = r.adding(x: tx[half * i + (-k) >> 1], y: -ty[half * i + (-k) >> 1])
+            bx.withUnsafeBufferPointer { px in
+                ay.withUnsafeBufferPointer { ty in
+                    digits.withUnsafeBufferPointer { dig in
+                        for bit in Swift.stride(from: top, through: 0, by: -1) {
+                            r = r.doubled()
+                            for i in 0..<m {
+                                let k1 = Int(dig[stride * 2 * i + bit]), k2 = Int(dig[stride * (2 * i + 1) + bit])
+                                if k1 > 0 {
+                                    r = r.adding(x: tx[half * i + k1 >> 1], y: ty[half * i + k1 >> 1])
+                                } else if k1 < 0 {
+                                    r = r.adding(x: tx[half * i + (-k1) >> 1], y: -ty[half * i + (-k1) >> 1])
+                                }
+                                if k2 > 0 {
+                                    r = r.adding(x: px[half * i + k2 >> 1], y: ty[half * i + k2 >> 1])
+                                } else if k2 < 0 {
+                                    r = r.adding(x: px[half * i + (-k2) >> 1], y: -ty[half * i + (-k2) >> 1])
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        return r
+        return r.adding(direct)
+    }
+
+    /// The number of significant bits of a little-endian 4-word magnitude.
+    static func bitLength(_ w: SIMD4<UInt64>) -> Int {
+        for i in stride(from: 3, through: 0, by: -1) where w[i] != 0 { return 64 * i + 64 - w[i].leadingZeroBitCount }
+        return 0
     }
 
     /// The affine coordinates of every point with one inversion (Montgomery's trick); entries at infinity
@@ -173,9 +199,11 @@ enum Secp256k1Vartime {
         return (xs, ys)
     }
 
-    /// The NAF of ±|k| (digits negated when `negative`); returns the highest non-zero digit's index or −1.
-    static func signedNAF(_ magnitude: SIMD4<UInt64>, negative: Bool, into out: inout [Int8], offset: Int) -> Int {
-        let top = naf(magnitude, into: &out, offset: offset)
+    /// The NAF of ±|k| in `count` digits (negated when `negative`); returns the highest non-zero digit's
+    /// index or −1.
+    static func signedNAF(_ magnitude: SIMD4<UInt64>, negative: Bool, count: Int, into out: inout [Int8], offset: Int) -> Int {
+        let top = WNAF.digits((magnitude[0], magnitude[1], magnitude[2], magnitude[3]), width: nafWidth, count: count,
+                              into: &out, offset: offset)
         if negative && top >= 0 {
             for pos in 0...top { out[offset + pos] = -out[offset + pos] }
         }

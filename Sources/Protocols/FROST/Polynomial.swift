@@ -62,7 +62,7 @@ public enum Polynomial {
     /// polynomial_interpolate_constant (RFC 9591 Appendix A.2): f(0) from points (x_i, f(x_i)). Used by
     /// tests (and by nobody in production: no party ever reconstructs the group secret).
     public static func interpolateAtZero<S: GroupScalar>(_ points: [(id: ParticipantID, value: S)]) throws(FROSTError) -> S {
-        let ids = points.map(\.id)
+        let ids = points.map { $0.id }
         var secret = S.zero
         for point in points {
             let lambda: S = try lagrangeCoefficientAtZero(for: point.id, in: ids)

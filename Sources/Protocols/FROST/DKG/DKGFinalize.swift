@@ -10,7 +10,7 @@ extension DKGRound2State {
     /// authenticated sender. Consumes the round-2 state whatever the outcome.
     public consuming func finalize(_ received: [(from: ParticipantID, package: DKGRound2Package<C>)]) throws(FROSTError)
         -> DKGOutput<C> {
-        try DKGInputs.checkSenders(received.map(\.from), me: identifier, parameters: parameters, round: 2)
+        try DKGInputs.checkSenders(received.map { $0.from }, me: identifier, parameters: parameters, round: 2)
         let t = parameters.threshold
 
         // Φ_j = Σ_ℓ φ_{ℓj}: the commitment to the sum polynomial (all have exactly t entries, checked in round 2).

@@ -26,7 +26,7 @@ extension DKGRound1State {
     /// its authenticated sender. Consumes the round-1 state whatever the outcome: a failed DKG restarts.
     public consuming func round2(_ received: [(from: ParticipantID, package: DKGRound1Package<C>)]) throws(FROSTError)
         -> DKGRound2Step<C> {
-        try DKGInputs.checkSenders(received.map(\.from), me: identifier, parameters: parameters, round: 1)
+        try DKGInputs.checkSenders(received.map { $0.from }, me: identifier, parameters: parameters, round: 1)
 
         // Round 1, step 5: validate every package, collecting every culprit.
         var culprits: [FROSTError.Culprit] = []

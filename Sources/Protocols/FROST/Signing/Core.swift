@@ -49,7 +49,7 @@ public enum FROSTSigning<C: FROSTCiphersuite> {
 
     // RFC 9591 §4.5 compute_group_commitment: R = Σ (D_i + ρ_i·E_i). Public values: variable-time products.
     public static func computeGroupCommitment(list: [SigningCommitments<C>], bindingFactors: [Scalar]) -> Element {
-        C.groupCommitment(hiding: list.map(\.hiding), binding: list.map(\.binding), bindingFactors: bindingFactors)
+        C.groupCommitment(hiding: list.map { $0.hiding }, binding: list.map { $0.binding }, bindingFactors: bindingFactors)
     }
 
     // RFC 9591 §4.6 compute_challenge (the suite hook: BIP-340 hashes x-only R and PK).
@@ -102,9 +102,9 @@ public enum FROSTSigning<C: FROSTCiphersuite> {
             var map = [ParticipantID: Scalar](minimumCapacity: rho.count)
             for r in rho { map[r.identifier] = r.factor }
             // RFC 9591 §4.5 compute_group_commitment.
-            guard let R = C.groupCommitmentEncoded(hiding: package.commitments.map(\.hiding),
-                                                   binding: package.commitments.map(\.binding),
-                                                   bindingFactors: rho.map(\.factor)) else { throw .curve(.identityElement) }
+            guard let R = C.groupCommitmentEncoded(hiding: package.commitments.map { $0.hiding },
+                                                   binding: package.commitments.map { $0.binding },
+                                                   bindingFactors: rho.map { $0.factor }) else { throw .curve(.identityElement) }
             bindingFactors = map
             encodedR = R.encoding
             knownR = R.element

@@ -45,7 +45,7 @@ public struct SigningPackage<C: FROSTCiphersuite>: Sendable, Equatable {
     }
 
     /// The signer set, ascending.
-    public var participants: [ParticipantID] { commitments.map(\.identifier) }
+    public var participants: [ParticipantID] { commitments.map { $0.identifier } }
 
     public func commitment(of id: ParticipantID) -> SigningCommitments<C>? {
         commitments.first { $0.identifier == id }
