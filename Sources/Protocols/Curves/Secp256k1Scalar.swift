@@ -105,19 +105,18 @@ public struct Secp256k1Scalar: GroupScalar {
     public static prefix func - (a: Self) -> Self { zero - a }
 
     public static func * (a: Self, b: Self) -> Self {
-        var wide = WideLimbs()
-        for i in 0..<4 {
-            var carry: UInt64 = 0
-            for j in 0..<4 {
-                let (hi, lo) = a.limbs[i].multipliedFullWidth(by: b.limbs[j])
-                let (s1, c1) = wide[i + j].addingReportingOverflow(lo)
-                let (s2, c2) = s1.addingReportingOverflow(carry)
-                wide[i + j] = s2
-                carry = hi &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
-            }
-            wide[i + 4] = carry
-        }
-        return Self(limbs: reduceWide(wide))
+        let (x, y) = (a.limbs, b.limbs)
+        // Column by column: word k of the product is Σ_{i+j=k} x_i·y_j plus the carry (no branch).
+        var acc = Accumulator()
+        acc.add(x[0], y[0]); let w0 = acc.shift()
+        acc.add(x[0], y[1]); acc.add(x[1], y[0]); let w1 = acc.shift()
+        acc.add(x[0], y[2]); acc.add(x[1], y[1]); acc.add(x[2], y[0]); let w2 = acc.shift()
+        acc.add(x[0], y[3]); acc.add(x[1], y[2]); acc.add(x[2], y[1]); acc.add(x[3], y[0]); let w3 = acc.shift()
+        acc.add(x[1], y[3]); acc.add(x[2], y[2]); acc.add(x[3], y[1]); let w4 = acc.shift()
+        acc.add(x[2], y[3]); acc.add(x[3], y[2]); let w5 = acc.shift()
+        acc.add(x[3], y[3]); let w6 = acc.shift()
+        let w7 = acc.shift()
+        return Self(limbs: reduceWide(WideLimbs(w0, w1, w2, w3, w4, w5, w6, w7)))
     }
 
     /// a^(n−2) = a^(−1) by Fermat's little theorem; the exponent is public and the loop shape fixed.
@@ -173,40 +172,56 @@ public struct Secp256k1Scalar: GroupScalar {
         return (ifOne & mask) | (ifZero & ~mask)
     }
 
-    /// Reduces an 8-limb (512-bit) value modulo n. Four folds x ← L + H·c take any 512-bit value below
-    /// 2^256 (bounds: 2^386, 2^260, 2^256 + 2^133, then < 2^256), and one conditional subtraction ends it.
-    static func reduceWide(_ input: WideLimbs) -> Limbs {
-        var x = input
-        for _ in 0..<4 { x = fold(x) }
-        let low = x.lowHalf
-        let (diff, borrow) = subtract(low, n)
-        return select(1 &- borrow, diff, low)
+    /// Reduces an 8-limb (512-bit) value modulo n by folding 2^256 ≡ c (c = c0 + c1·2^64 + 2^128) three
+    /// times, as libsecp256k1's `scalar_reduce_512`: 512 → 385 → 258 → 256 bits plus a carry, then one
+    /// conditional subtraction of n (the value is then below 2n). Same instructions whatever the value.
+    static func reduceWide(_ l: WideLimbs) -> Limbs {
+        let (c0, c1) = (c.0, c.1)
+        var acc = Accumulator()
+        // m = L + H·c, H = l4..l7 (at most 385 bits: m0..m6).
+        acc.add(l[0]); acc.add(l[4], c0); let m0 = acc.shift()
+        acc.add(l[1]); acc.add(l[5], c0); acc.add(l[4], c1); let m1 = acc.shift()
+        acc.add(l[2]); acc.add(l[6], c0); acc.add(l[5], c1); acc.add(l[4]); let m2 = acc.shift()
+        acc.add(l[3]); acc.add(l[7], c0); acc.add(l[6], c1); acc.add(l[5]); let m3 = acc.shift()
+        acc.add(l[7], c1); acc.add(l[6]); let m4 = acc.shift()
+        acc.add(l[7]); let m5 = acc.shift()
+        let m6 = acc.shift()
+        // p = m0..m3 + (m4, m5, m6)·c (at most 258 bits: p0..p4).
+        acc.add(m0); acc.add(m4, c0); let p0 = acc.shift()
+        acc.add(m1); acc.add(m5, c0); acc.add(m4, c1); let p1 = acc.shift()
+        acc.add(m2); acc.add(m6, c0); acc.add(m5, c1); acc.add(m4); let p2 = acc.shift()
+        acc.add(m3); acc.add(m6, c1); acc.add(m5); let p3 = acc.shift()
+        acc.add(m6); let p4 = acc.shift()
+        // r = p0..p3 + p4·c, with a carry k out of 2^256.
+        acc.add(p0); acc.add(p4, c0); let r0 = acc.shift()
+        acc.add(p1); acc.add(p4, c1); let r1 = acc.shift()
+        acc.add(p2); acc.add(p4); let r2 = acc.shift()
+        acc.add(p3); let r3 = acc.shift()
+        let k = acc.shift()
+        // k·2^256 + r < 2n: subtract n when k = 1 or r ≥ n.
+        let r = Limbs(r0, r1, r2, r3)
+        let (diff, borrow) = subtract(r, n)
+        return select(k | (1 &- borrow), diff, r)
     }
 
-    /// L + H·c for x = H·2^256 + L, on eight limbs (the bounds above keep it inside 2^512).
-    private static func fold(_ x: WideLimbs) -> WideLimbs {
-        var r = WideLimbs(lowHalf: x.lowHalf, highHalf: Limbs())
-        let cLimbs = (c.0, c.1, c.2)
-        for i in 0..<4 {
-            let h = x[4 + i]
-            var carry: UInt64 = 0
-            for j in 0..<3 {
-                let cj = j == 0 ? cLimbs.0 : (j == 1 ? cLimbs.1 : cLimbs.2)
-                let (hi, lo) = h.multipliedFullWidth(by: cj)
-                let (s1, c1) = r[i + j].addingReportingOverflow(lo)
-                let (s2, c2) = s1.addingReportingOverflow(carry)
-                r[i + j] = s2
-                carry = hi &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
-            }
-            // Propagate the carry through the remaining limbs (fixed count).
-            var k = i + 3
-            while k < 8 {
-                let (sum, o) = r[k].addingReportingOverflow(carry)
-                r[k] = sum
-                carry = o ? 1 : 0
-                k += 1
-            }
+    /// A column accumulator of up to 192 bits for the fixed-width products above: `add` never branches
+    /// (the overflow of the low 128 bits becomes the top word), `shift` returns the low word and moves down.
+    struct Accumulator {
+        var low: UInt128 = 0
+        var high: UInt64 = 0
+
+        @inline(__always) mutating func add(_ a: UInt64, _ b: UInt64) { add(UInt128(a) &* UInt128(b)) }
+        @inline(__always) mutating func add(_ a: UInt64) { add(UInt128(a)) }
+        @inline(__always) mutating func add(_ x: UInt128) {
+            let (s, o) = low.addingReportingOverflow(x)
+            low = s
+            high &+= o ? 1 : 0
         }
-        return r
+        @inline(__always) mutating func shift() -> UInt64 {
+            let w = UInt64(truncatingIfNeeded: low)
+            low = (low >> 64) | (UInt128(high) << 64)
+            high = 0
+            return w
+        }
     }
 }

@@ -24,6 +24,26 @@ import CSecp256k1
         }
     }
 
+    @Test func wideReductionMatchesGMP() throws {
+        // Every 512-bit input reduces to its value mod n: all-ones, powers of two around the fold points,
+        // n and 2n, and random wide values (against GMP).
+        let n = try #require(BigNum(hex: "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"))
+        var inputs: [[UInt8]] = [[UInt8](repeating: 0xff, count: 64), [UInt8](repeating: 0, count: 64)]
+        for k in [128, 129, 255, 256, 257, 384, 385, 511] {
+            inputs.append(try #require(BigNum.powerOfTwo(k).bytes(width: 64)))
+            inputs.append(try #require(BigNum.powerOfTwo(k).subtracting(.one).bytes(width: 64)))
+        }
+        inputs.append(try #require(n.bytes(width: 64)))
+        inputs.append(try #require(n.adding(n).bytes(width: 64)))
+        inputs.append(try #require(n.subtracting(.one).bytes(width: 64)))
+        var rng = SeededRandom(seed: 77)
+        inputs += (0..<300).map { _ in rng.bytes(64) }
+        for wide in inputs {
+            let expected = try #require(BigNum(bytes: wide).mod(n).bytes(width: 32))
+            #expect(Secp256k1Scalar(reducingWide: wide).bytes == expected)
+        }
+    }
+
     @Test func edgeValuesWrapAroundTheOrder() throws {
         let nMinus1 = try Secp256k1Scalar(canonical: Hex.decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140")!)
         #expect(nMinus1 + .one == .zero)
