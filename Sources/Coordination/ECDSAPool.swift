@@ -57,6 +57,12 @@ actor ECDSAPool {
         save()
     }
 
+    /// Drops every pooled presignature of the wallet (resharing: they were made with the old shares).
+    func dropAll(_ wallet: String) {
+        byWallet[wallet] = nil
+        save()
+    }
+
     /// Starts filling the wallet's pool in the background unless a filler runs already.
     nonisolated func refill(_ ctx: CoordinatorContext, wallet: String) {
         Task { await self.fill(ctx, wallet: wallet) }
@@ -66,9 +72,12 @@ actor ECDSAPool {
         guard target > 0, !filling.contains(wallet) else { return }
         filling.insert(wallet)
         defer { filling.remove(wallet) }
-        let t = ctx.manifest.threshold
+        // The wallet's holders and threshold as its last resharing set them (wallets.json, the registry's file).
+        let entry = (try? JSONFile.read((ctx.config.dataDir as NSString).appendingPathComponent("wallets.json")) as [String: WalletEntry])?[wallet]
+        let t = WalletHolders.threshold(entry?.threshold, manifest: ctx.manifest)
+        let holders = Set(WalletHolders.members(entry?.members, manifest: ctx.manifest))
         let healthy = await ctx.healthyNodes()
-        let set = Array(ctx.manifest.nodes.map(\.id).filter { healthy.contains($0) }.prefix(t))
+        let set = Array(ctx.manifest.nodes.map(\.id).filter { holders.contains($0) && healthy.contains($0) }.prefix(t))
         guard set.count == t else { return }
         while count(wallet, signers: set) < target {
             switch await ECDSAPresignDriver.run(ctx: ctx, walletId: wallet, signers: set) {
