@@ -72,8 +72,7 @@ actor ECDSAPool {
         guard target > 0, !filling.contains(wallet) else { return }
         filling.insert(wallet)
         defer { filling.remove(wallet) }
-        // The wallet's holders and threshold as its last resharing set them (wallets.json, the registry's file).
-        let entry = (try? JSONFile.read((ctx.config.dataDir as NSString).appendingPathComponent("wallets.json")) as [String: WalletEntry])?[wallet]
+        let entry = Self.entry(ctx, wallet)
         let t = WalletHolders.threshold(entry?.threshold, manifest: ctx.manifest)
         let holders = Set(WalletHolders.members(entry?.members, manifest: ctx.manifest))
         let healthy = await ctx.healthyNodes()
@@ -82,6 +81,11 @@ actor ECDSAPool {
         while count(wallet, signers: set) < target {
             switch await ECDSAPresignDriver.run(ctx: ctx, walletId: wallet, signers: set) {
             case .success(let p):
+                // A resharing committed meanwhile: the set and threshold may be stale (the presignature is dropped).
+                guard Self.entry(ctx, wallet)?.generation == entry?.generation else {
+                    ctx.log.info("presign pool of \(wallet): reshared while presigning, presignature \(p.presignId) not pooled")
+                    return
+                }
                 add(wallet, p)
                 ctx.log.info("presign pool of \(wallet) for \(set.joined(separator: ",")): \(count(wallet, signers: set))/\(target)")
             case .failure(let f):
@@ -89,5 +93,11 @@ actor ECDSAPool {
                 return
             }
         }
+    }
+
+    /// The wallet's registry entry (holders, threshold, generation as its last resharing set them), read from
+    /// wallets.json, the registry's file.
+    private static func entry(_ ctx: CoordinatorContext, _ wallet: String) -> WalletEntry? {
+        (try? JSONFile.read((ctx.config.dataDir as NSString).appendingPathComponent("wallets.json")) as [String: WalletEntry])?[wallet]
     }
 }

@@ -101,4 +101,36 @@ struct ReshareClusterTests {
         #expect(retried.ok && retried.signers == ["node-1", "node-4"], "\(retried.code ?? "") \(retried.message ?? "")")
         #expect(Independent.ed25519(hex(retried.signature), edKey, d1))
     }
+
+    /// Threshold ECDSA (CGGMP21): its shares are Shamir shares too. 3-of-5 -> 2-of-3 on node-2, node-3, node-5;
+    /// the pooled presignatures of the old shares are dropped; new 2-subsets sign (presign + sign with the new
+    /// shares), verified and recovered to the same key with libsecp256k1.
+    @Test func reshareAThresholdECDSAWallet() async throws {
+        let c = try TestCluster.up(nodes: 5, threshold: 3, tag: "reshare-ecdsa")
+        defer { c.down() }
+        let k = try json(c, ["keygen", "--curve", "secp256k1", "--wallet", "e"])
+        try #require(k.ok, "\(k.code ?? "") \(k.message ?? "")")
+        let key = hex(k.publicKey)
+        let d0 = randomDigest()
+        let s0 = try sign(c, "e", d0)
+        try #require(s0.ok, "\(s0.code ?? "") \(s0.message ?? "")")
+        #expect(IndependentECDSA.verify(hex(s0.signature), key, d0))
+
+        let r = try json(c, ["reshare", "--wallet", "e", "--threshold", "2", "--members", "node-2,node-3,node-5"])
+        try #require(r.ok, "\(r.code ?? "") \(r.message ?? "")")
+        #expect(r.publicKey == k.publicKey && r.threshold == 2 && r.generation == 1)
+        let pool = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: c.dir + "/coordinator/data/presign-pool.json")))) as? [String: Any]
+        let pooled = (pool?["e"] as? [[String: Any]]) ?? []
+        #expect(pooled.allSatisfy { ($0["signers"] as? [String]).map { $0.count == 2 && Set($0).isSubset(of: ["node-2", "node-3", "node-5"]) } ?? false },
+                "no presignature of the old shares stays pooled: \(pooled)")
+        for set in [["node-2", "node-3"], ["node-3", "node-5"]] {
+            let d = randomDigest()
+            let s = try sign(c, "e", d, signers: set)
+            try #require(s.ok, "\(set): \(s.code ?? "") \(s.message ?? "")")
+            #expect(s.signers == set)
+            #expect(IndependentECDSA.verify(hex(s.signature), key, d), "libsecp256k1 verifies \(set)")
+            #expect(IndependentECDSA.recover(hex(s.signature), v: s.recoveryId ?? 9, d) == key)
+        }
+        #expect(try sign(c, "e", randomDigest(), signers: ["node-1", "node-2"]).code == "invalid_signers")
+    }
 }
