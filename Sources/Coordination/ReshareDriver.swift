@@ -23,7 +23,15 @@ enum ReshareDriver {
         guard await registry.beginReshare(body.walletId) else {
             return .failure(ClusterError("reshare_in_progress", "wallet \(body.walletId) is being reshared"))
         }
-        defer { Task { await registry.endReshare(body.walletId) } }
+        let r = await locked(ctx: ctx, registry: registry, body: body, entry: entry, clientRequest: clientRequest)
+        await registry.endReshare(body.walletId)
+        return r
+    }
+
+    /// The resharing itself, with the wallet's resharing slot held.
+    private static func locked(ctx: CoordinatorContext, registry: WalletRegistry, body: ReshareRequestBody, entry: WalletEntry,
+                               clientRequest: [UInt8]) async -> Result<WalletEntry, ClusterError> {
+        let manifestOrder = ctx.manifest.nodes.map(\.id)
         let members = manifestOrder.filter { body.members.contains($0) }
         let oldMembers = WalletHolders.members(entry.members, manifest: ctx.manifest)
         let tOld = WalletHolders.threshold(entry.threshold, manifest: ctx.manifest)

@@ -216,3 +216,65 @@ import Testing
         }
     }
 }
+
+/// The session's guards: one start, strangers refused without effect, equivocation named, nothing after the end.
+@Suite struct ReshareSessionTests {
+    typealias C = FROSTEd25519
+    typealias Ids = ReshareTestKeys
+
+    static func setup() throws -> (SigningTestDealer<C>.Keys, ReshareParameters<C>) {
+        var rng = SeededRandom(seed: 500)
+        let old = SigningTestDealer<C>.split(t: 2, n: 3, rng: &rng)
+        let params = try ReshareParameters<C>(dealers: Ids.ids([1, 2]), members: Ids.ids([2, 3, 4]), newThreshold: 2,
+                                              oldPublicKeyPackage: old.publicKeyPackage, sessionID: [9])
+        return (old, params)
+    }
+
+    @Test func startsOnceAndRefusesStrangers() throws {
+        let (old, params) = try Self.setup()
+        var rng = SeededRandom(seed: 501)
+        var member = try ReshareSession<C>(identifier: try ParticipantID(3), parameters: params, oldKeyPackage: nil)
+        #expect(member.isMember && !member.isDealer)
+        _ = member.start(using: &rng)
+        guard case .refused = member.start(using: &rng).first else { Issue.record("second start accepted"); return }
+        let dealing = try Reshare<C>.deal(keyPackage: old.packages[try ParticipantID(1)]!, parameters: params, using: &rng)
+        // Party 5 is no dealer: its dealing is refused and changes nothing; the real dealing still counts.
+        guard case .refused(let e) = member.receive(.dealing(dealing.commitment), from: try ParticipantID(5)).first else {
+            Issue.record("stranger accepted"); return
+        }
+        #expect(e.culprits == Ids.ids([5]))
+        #expect(member.receive(.dealing(dealing.commitment), from: try ParticipantID(1)).isEmpty)
+        #expect(member.receive(.dealing(dealing.commitment), from: try ParticipantID(1)).isEmpty, "a retransmission is harmless")
+        // A dealer without its key package cannot be a dealer; a non-participant cannot have a session.
+        #expect(throws: FROSTError.self) { try ReshareSession<C>(identifier: try ParticipantID(1), parameters: params, oldKeyPackage: nil) }
+        #expect(throws: FROSTError.self) { try ReshareSession<C>(identifier: try ParticipantID(5), parameters: params, oldKeyPackage: nil) }
+    }
+
+    @Test func aDealerSendingTwoDifferentDealingsIsNamedAndTheSessionEnds() throws {
+        let (old, params) = try Self.setup()
+        var rng = SeededRandom(seed: 502)
+        var member = try ReshareSession<C>(identifier: try ParticipantID(4), parameters: params, oldKeyPackage: nil)
+        _ = member.start(using: &rng)
+        let one = try ParticipantID(1)
+        let a = try Reshare<C>.deal(keyPackage: old.packages[one]!, parameters: params, using: &rng)
+        let b = try Reshare<C>.deal(keyPackage: old.packages[one]!, parameters: params, using: &rng)
+        #expect(member.receive(.dealing(a.commitment), from: one).isEmpty)
+        guard case .abort(let e) = member.receive(.dealing(b.commitment), from: one).first else { Issue.record("equivocation accepted"); return }
+        #expect(e.culprits == [one])
+        guard case .refused = member.receive(.subShare(a.subShares[try ParticipantID(4)]!), from: one).first else {
+            Issue.record("input accepted after the abort"); return
+        }
+    }
+
+    /// A dealer that leaves the committee is done once it has dealt; it deals to every new member but itself.
+    @Test func aLeavingDealerDealsAndIsDone() throws {
+        let (old, params) = try Self.setup()
+        var rng = SeededRandom(seed: 503)
+        let one = try ParticipantID(1)
+        var dealer = try ReshareSession<C>(identifier: one, parameters: params, oldKeyPackage: old.packages[one]!)
+        let actions = dealer.start(using: &rng)
+        #expect(actions.count == 3)
+        guard case .sendEach(let subs) = actions[1], case .dealt = actions[2] else { Issue.record("\(actions)"); return }
+        #expect(Set(subs.keys) == Set(Ids.ids([2, 3, 4])))
+    }
+}
