@@ -39,27 +39,42 @@ enum ReshareDriver {
         let healthy = await ctx.healthyNodes()
         let down = members.filter { !healthy.contains($0) }
         guard down.isEmpty else { return .failure(ClusterError("nodes_unavailable", "every new member must be up; down: \(down.joined(separator: ","))")) }
-        // Prefer dealers that stay (fewer nodes in the session); any t_old healthy holders will do.
+        // Prefer dealers that stay (fewer nodes in the session); any t_old healthy holders will do. A dealer that
+        // refuses because it no longer holds the current generation (restored from an old backup, say) is replaced
+        // once by another holder.
+        var stale = Set<String>()
+        var attempt = 0
         let healthyOld = oldMembers.filter { healthy.contains($0) }
-        let dealers = Array((healthyOld.filter { members.contains($0) } + healthyOld.filter { !members.contains($0) }).prefix(tOld))
-            .sorted { manifestOrder.firstIndex(of: $0)! < manifestOrder.firstIndex(of: $1)! }
-        guard dealers.count == tOld else {
-            return .failure(ClusterError("not_enough_signers", "\(healthyOld.count) healthy holders, resharing needs \(tOld) to deal"))
-        }
-        var plan = ResharePlanBody(step: .prepare, walletId: body.walletId, curve: entry.curve, dealers: dealers, members: members,
+        var newPackage = ""
+        var plan = ResharePlanBody(step: .prepare, walletId: body.walletId, curve: entry.curve, dealers: [], members: members,
                                    threshold: body.threshold, generation: generation, oldPublicKeyPackage: entry.publicKeyPackage,
                                    oldMembers: oldMembers, clientRequest: Hex.encode(clientRequest))
-        let participants = manifestOrder.filter { dealers.contains($0) || members.contains($0) }
         var rng = SystemRandom()
-        let session = SessionID.random(using: &rng)
-        let prepared = await prepare(ctx, plan: plan, participants: participants, session: session, groupKey: entry.groupPublicKey)
-        let newPackage: String
-        switch prepared {
-        case .failure(let e):
-            plan.step = .abort
-            await tell(ctx, plan: plan, nodes: members, session: session)
-            return .failure(e)
-        case .success(let pkp): newPackage = pkp
+        var session = SessionID.random(using: &rng)
+        while true {
+            attempt += 1
+            let usable = healthyOld.filter { !stale.contains($0) }
+            plan.step = .prepare
+            plan.dealers = Array((usable.filter { members.contains($0) } + usable.filter { !members.contains($0) }).prefix(tOld))
+                .sorted { manifestOrder.firstIndex(of: $0)! < manifestOrder.firstIndex(of: $1)! }
+            guard plan.dealers.count == tOld else {
+                return .failure(ClusterError("not_enough_signers", "\(usable.count) usable holders, resharing needs \(tOld) to deal"))
+            }
+            let participants = manifestOrder.filter { plan.dealers.contains($0) || members.contains($0) }
+            session = SessionID.random(using: &rng)
+            switch await prepare(ctx, plan: plan, participants: participants, session: session, groupKey: entry.groupPublicKey) {
+            case .success(let pkp): newPackage = pkp
+            case .failure(let f):
+                plan.step = .abort
+                await tell(ctx, plan: plan, nodes: participants, session: session)
+                let staleDealers = f.refusedBy.filter { plan.dealers.contains($0.0) && $0.1.code == "stale_generation" }.map(\.0)
+                guard attempt == 1, !staleDealers.isEmpty else { return .failure(f.error) }
+                ctx.log.warn("resharing of \(body.walletId): dealers \(staleDealers.joined(separator: ",")) hold a stale generation; other dealers",
+                             session: session.hex)
+                stale.formUnion(staleDealers)
+                continue
+            }
+            break
         }
         // The commit point: every new member stored generation g+1 of the same key.
         let newEntry = WalletEntry(curve: entry.curve, publicKeyPackage: newPackage, groupPublicKey: entry.groupPublicKey,
@@ -80,11 +95,18 @@ enum ReshareDriver {
     }
 
     /// Phase 1: plans, start, every participant's result; returns the agreed new public key package.
+    struct PrepareFailure: Error {
+        var error: ClusterError
+        /// Nodes that refused the plan, with their answer.
+        var refusedBy: [(String, ClusterError)] = []
+        init(_ e: ClusterError, refusedBy: [(String, ClusterError)] = []) { error = e; self.refusedBy = refusedBy }
+    }
+
     private static func prepare(_ ctx: CoordinatorContext, plan: ResharePlanBody, participants: [String],
-                                session: SessionID, groupKey: String) async -> Result<String, ClusterError> {
+                                session: SessionID, groupKey: String) async -> Result<String, PrepareFailure> {
         let results: EnvelopeSubscription
         do { results = try ctx.connection.subscribeEnvelopes(subject: ClusterSubjects.reshareResponse(session), verifier: ctx.nodeVerifier) }
-        catch { return .failure(ClusterError("transport_error", "\(error)")) }
+        catch { return .failure(PrepareFailure(ClusterError("transport_error", "\(error)"))) }
         defer { results.unsubscribe() }
         func abandon() {
             if let abort = ctx.identity.envelope(.roundMessage, session: session, payload: [3]) {
@@ -92,12 +114,15 @@ enum ReshareDriver {
             }
         }
         let refused = await tell(ctx, plan: plan, nodes: participants, session: session)
-        if let (n, e) = refused.first { abandon(); return .failure(ClusterError(e.code, "plan refused by \(n): \(e.message)")) }
+        if let (n, e) = refused.first {
+            abandon()
+            return .failure(PrepareFailure(ClusterError(e.code, "plan refused by \(n): \(e.message)"), refusedBy: refused))
+        }
         guard let start = ctx.identity.envelope(.roundMessage, session: session, payload: [0]) else {
-            return .failure(ClusterError("internal_error", "cannot sign"))
+            return .failure(PrepareFailure(ClusterError("internal_error", "cannot sign")))
         }
         do { try ctx.connection.publish(start, subject: Subjects.sessionBroadcast(session)) }
-        catch { return .failure(ClusterError("transport_error", "\(error)")) }
+        catch { return .failure(PrepareFailure(ClusterError("transport_error", "\(error)"))) }
         let collected = await Collect.first(participants.count, from: results, timeout: ctx.timeout) { v -> (String, ReshareResultBody)? in
             guard v.envelope.sessionId == session, v.envelope.type == .result, participants.contains(v.envelope.sender),
                   let b = try? WireJSON.decode(ReshareResultBody.self, v.envelope.payload), b.walletId == plan.walletId,
@@ -109,22 +134,22 @@ enum ReshareDriver {
         let silent = participants.filter { byNode[$0] == nil }
         guard silent.isEmpty else {
             abandon()
-            return .failure(ClusterError("reshare_timeout", "no result from \(silent.joined(separator: ",")) within \(ctx.config.sessionTimeoutSeconds) s"))
+            return .failure(PrepareFailure(ClusterError("reshare_timeout", "no result from \(silent.joined(separator: ",")) within \(ctx.config.sessionTimeoutSeconds) s")))
         }
         let failed = byNode.filter { $0.value.code != nil }.sorted { $0.key < $1.key }
         if let (n, f) = failed.first {
             let all = failed.map { "\($0.key): \($0.value.code ?? "") \($0.value.message ?? "")" }.joined(separator: "; ")
-            return .failure(ClusterError(f.code ?? "reshare_failed", "\(n) and \(failed.count - 1) other(s) failed: \(all)"))
+            return .failure(PrepareFailure(ClusterError(f.code ?? "reshare_failed", "\(n) and \(failed.count - 1) other(s) failed: \(all)")))
         }
         let reports = plan.members.compactMap { byNode[$0] }
         let packages = Set(reports.map { "\($0.groupPublicKey ?? "")/\($0.publicKeyPackage ?? "")" })
         guard reports.count == plan.members.count, packages.count == 1, let pkp = reports.first?.publicKeyPackage,
               let gk = reports.first?.groupPublicKey else {
-            return .failure(ClusterError("reshare_disagreement", "the new members reported different public key packages"))
+            return .failure(PrepareFailure(ClusterError("reshare_disagreement", "the new members reported different public key packages")))
         }
         guard gk == groupKey,
               PublicKeyCheck.consistent(curve: plan.curve, publicKeyPackage: pkp, groupKey: gk, threshold: plan.threshold) else {
-            return .failure(ClusterError("reshare_invalid", "the new public key package does not keep the group key"))
+            return .failure(PrepareFailure(ClusterError("reshare_invalid", "the new public key package does not keep the group key")))
         }
         return .success(pkp)
     }

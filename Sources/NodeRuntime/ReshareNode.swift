@@ -110,11 +110,17 @@ actor ReshareNode {
         let current = try await record(plan.walletId)
         if let current {
             guard current.curve == plan.curve else { throw ClusterError("plan_mismatch", "wallet curve is \(current.curve.rawValue)") }
-            guard (current.generation ?? 0) + 1 == plan.generation else {
-                throw ClusterError("stale_generation", "this node holds generation \(current.generation ?? 0), the plan creates \(plan.generation)")
-            }
-            guard current.publicKeyPackage == plan.oldPublicKeyPackage else {
-                throw ClusterError("plan_mismatch", "the plan's public key package is not the wallet's")
+            let held = current.generation ?? 0
+            if held + 1 == plan.generation {
+                guard current.publicKeyPackage == plan.oldPublicKeyPackage else {
+                    throw ClusterError("plan_mismatch", "the plan's public key package is not the wallet's")
+                }
+            } else if held + 1 < plan.generation, !isDealer {
+                // A member removed earlier whose commit it missed: its share is dead; it joins like a new member
+                // (the commit deletes the stale generation).
+                ctx.log.warn("wallet \(plan.walletId): holding stale generation \(held); joining generation \(plan.generation) as a new member")
+            } else {
+                throw ClusterError("stale_generation", "this node holds generation \(held), the plan creates \(plan.generation)")
             }
         } else if isDealer {
             throw ClusterError("unknown_wallet", "no share of \(plan.walletId) to deal")

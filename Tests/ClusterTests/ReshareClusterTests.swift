@@ -100,6 +100,15 @@ struct ReshareClusterTests {
         let retried = try sign(c, "ed", d1)
         #expect(retried.ok && retried.signers == ["node-1", "node-4"], "\(retried.code ?? "") \(retried.message ?? "")")
         #expect(Independent.ed25519(hex(retried.signature), edKey, d1))
+        // Resharing again (generation 2) to the same members: node-2, stale, refuses to deal, so the coordinator picks
+        // other dealers and node-2 joins as a new member; then it signs again.
+        let again = try json(c, ["reshare", "--wallet", "ed", "--threshold", "2", "--members", "node-1,node-2,node-4"])
+        try #require(again.ok, "\(again.code ?? "") \(again.message ?? "")")
+        #expect(again.generation == 2 && again.publicKey == ed.publicKey)
+        let d2 = randomDigest()
+        let back = try sign(c, "ed", d2, signers: ["node-1", "node-2"])
+        #expect(back.ok, "\(back.code ?? "") \(back.message ?? "")")
+        #expect(Independent.ed25519(hex(back.signature), edKey, d2))
     }
 
     /// Threshold ECDSA (CGGMP21): its shares are Shamir shares too. 3-of-5 -> 2-of-3 on node-2, node-3, node-5;

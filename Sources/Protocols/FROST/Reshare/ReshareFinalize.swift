@@ -3,7 +3,8 @@
 /// For each dealer i, before any arithmetic on its sub-share: its commitment has exactly t_new valid
 /// non-identity entries; its proof of knowledge verifies (bound to i and the resharing session); its
 /// constant-term commitment equals λ_i·Y_i, the weighted old verifying share (so the dealt secrets sum to
-/// the old key); the sub-share g_i(j) matches its commitment. Every failing dealer is named. Then the new
+/// the old key); the sub-shares g_i(j) match their commitments (checked as one sum, then one by one to name
+/// the dealers when the sum fails). Every failing dealer is named. Then the new
 /// group commitment G = Σ_i G_i must have G_0 = PK (the key is unchanged), and every new verifying share is
 /// Y'_k = G(k).
 extension Reshare {
@@ -20,7 +21,7 @@ extension Reshare {
         var commitments: [ParticipantID: VSSCommitment<C.Element>] = [:]
         var culprits: [FROSTError.Culprit] = []
         for i in parameters.dealers {
-            guard let package = dealings[i], let sub = subShares[i] else { continue }
+            guard let package = dealings[i], subShares[i] != nil else { continue }
             func blame(_ why: String) { culprits.append(.init(party: i, reason: why)) }
             guard package.commitment.count == t, let c = try? VSSCommitment(package.commitment) else {
                 blame("commitment must have \(t) non-identity entries"); continue
@@ -32,7 +33,6 @@ extension Reshare {
                   c.constantTerm == Y.multipliedPublic(by: try parameters.weight(of: i)) else {
                 blame("constant term is not the dealer's weighted old verifying share"); continue
             }
-            guard c.verify(share: sub.shareScalar(), for: me) else { blame("sub-share does not match its commitment"); continue }
             commitments[i] = c
         }
         guard culprits.isEmpty else { throw .misbehaving(culprits) }
@@ -46,8 +46,18 @@ extension Reshare {
         defer { wipeScalars(&s) }
         for i in parameters.dealers { if let sub = subShares[i] { s[0] = s[0] + sub.shareScalar() } }
         let verifyingShares = VSSCommitment<C.Element>.evaluateAll(groupCommitment, at: parameters.members)
-        guard !s[0].isZero, let own = verifyingShares[me], C.Element.baseMultiply(s[0]) == own,
-              verifyingShares.values.allSatisfy({ !$0.isIdentity }) else {
+        // Σ_i g_i(j)·G == Σ_i G_i(j) is the sum of the per-dealer checks g_i(j)·G == G_i(j): one multiplication
+        // instead of one per dealer. When it fails, each sub-share is checked on its own to name the dealers.
+        guard let own = verifyingShares[me], C.Element.baseMultiply(s[0]) == own else {
+            var blamed: [FROSTError.Culprit] = []
+            for i in parameters.dealers {
+                if let c = commitments[i], let sub = subShares[i], !c.verify(share: sub.shareScalar(), for: me) {
+                    blamed.append(.init(party: i, reason: "sub-share does not match its commitment"))
+                }
+            }
+            throw blamed.isEmpty ? .invalidParameters("new share does not match the summed commitment") : .misbehaving(blamed)
+        }
+        guard !s[0].isZero, verifyingShares.values.allSatisfy({ !$0.isIdentity }) else {
             throw .invalidParameters("degenerate new share")
         }
         let keyPackage = KeyPackage<C>(identifier: me, signingShare: s[0], verifyingShare: own,
