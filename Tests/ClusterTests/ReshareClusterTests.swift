@@ -1,5 +1,7 @@
 import ClientKit
 import Foundation
+import Messaging
+import Protocols
 import Storage
 import Testing
 
@@ -65,6 +67,9 @@ struct ReshareClusterTests {
         #expect(bad.code == "invalid_members")
         let low = try json(c, ["reshare", "--wallet", "ed", "--threshold", "4", "--members", "node-1,node-2,node-3"])
         #expect(low.code == "invalid_threshold")
+
+        // Nodes check every reshare plan against the client's signed request, and take plans only from the coordinator.
+        try await hostilePlans(c)
 
         // Taproot: 3-of-5 -> 3-of-4 on node-2..node-5 (node-1 removed); signatures verify under the same output key.
         let t = try json(c, ["reshare", "--wallet", "tr", "--threshold", "3", "--members", "node-2,node-3,node-4,node-5"])
@@ -141,5 +146,33 @@ struct ReshareClusterTests {
             #expect(IndependentECDSA.recover(hex(s.signature), v: s.recoveryId ?? 9, d) == key)
         }
         #expect(try sign(c, "e", randomDigest(), signers: ["node-1", "node-2"]).code == "invalid_signers")
+    }
+
+    /// Plans node-1 must refuse, each with its code: the coordinator's signature over a plan that asks more than the
+    /// client signed (another threshold, a sign request in place of a reshare request), and a plan from a client.
+    func hostilePlans(_ c: TestCluster) async throws {
+        let client = try await ClusterClient.open(dir: c.dir)
+        let coordinator = try Identity.load(from: c.layout.path("coordinator/identity.json"))
+        let request = ReshareRequestBody(walletId: "ed", threshold: 2, members: ["node-1", "node-2", "node-4"])
+        let (_, signed) = try client.makeRequest(.reshareRequest, payload: WireJSON.encode(request))
+        let (_, signRequest) = try client.makeRequest(.signRequest, payload: WireJSON.encode(SignRequestBody(walletId: "ed", digest: hexString(randomDigest()))))
+        func plan(threshold: Int, clientRequest: [UInt8]) -> ResharePlanBody {
+            ResharePlanBody(step: .prepare, walletId: "ed", curve: .ed25519, dealers: ["node-1", "node-2"], members: ["node-1", "node-2", "node-4"],
+                            threshold: threshold, generation: 2, oldPublicKeyPackage: "00", oldMembers: ["node-1", "node-2", "node-4"],
+                            clientRequest: hexString(clientRequest))
+        }
+        func ask(_ sender: Identity, _ body: ResharePlanBody) async throws -> String? {
+            var rng = SystemRandom()
+            let env = try #require(sender.envelope(.sessionPlan, session: SessionID.random(using: &rng), to: .party("node-1"),
+                                                   payload: WireJSON.encode(body)))
+            let reply = try await client.connection.request(subject: ClusterSubjects.nodeReshare("node-1"), payload: try env.encoded(), timeout: .seconds(5))
+            return try WireJSON.decode(NodeReplyBody.self, try EnvelopeCodec.decode(reply.data).envelope.payload).code
+        }
+        #expect(try await ask(coordinator, plan(threshold: 3, clientRequest: signed)) == "plan_mismatch", "threshold the client did not sign")
+        #expect(try await ask(coordinator, plan(threshold: 2, clientRequest: signRequest)) == "plan_mismatch", "a sign request as authority")
+        #expect(try await ask(coordinator, plan(threshold: 2, clientRequest: [1, 2, 3])) == "client_request_invalid")
+        #expect(try await ask(client.identity, plan(threshold: 2, clientRequest: signed)) == "unknown_sender", "a plan from the client")
+        // Everything matches the client, but the old public key package is not the wallet node-1 holds.
+        #expect(try await ask(coordinator, plan(threshold: 2, clientRequest: signed)) == "plan_mismatch", "a public key package not the wallet's")
     }
 }
