@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Protocols"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Protocols"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "Messaging"], exclude: ["fake_consul.py"]),
-        .testTarget(name: "ClusterTests", dependencies: ["ClientKit", "Messaging", "Discovery", "Protocols", "CSodium", "CSecp256k1"]),
+        .testTarget(name: "ClusterTests", dependencies: ["ClientKit", "Messaging", "Discovery", "Protocols", "Storage", "CSodium", "CSecp256k1"]),
     ],
     swiftLanguageModes: [.v6]
 )

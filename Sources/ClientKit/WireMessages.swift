@@ -37,6 +37,8 @@ public struct SessionPlanBody: Codable, Sendable, Equatable {
     public var digest: String?
     /// The client's original signed request (hex): nodes check it themselves.
     public var clientRequest: String
+    /// Sign: the wallet's current share generation; a node holding another generation refuses (`stale_generation`).
+    public var generation: UInt64?
     public init(kind: SessionKind, walletId: String, curve: Curve, participants: [String], threshold: Int, digest: String?, clientRequest: String) {
         self.kind = kind; self.walletId = walletId; self.curve = curve; self.participants = participants
         self.threshold = threshold; self.digest = digest; self.clientRequest = clientRequest
@@ -90,6 +92,9 @@ public struct ClientResultBody: Codable, Sendable, Equatable {
     /// Status only: where the healthy set came from ("nats" or "consul" discovery; "probe" when discovery
     /// could not be asked and the coordinator probed the nodes itself).
     public var discovery: String?
+    /// Reshare only: the wallet's new threshold and share generation (`signers` lists the new members).
+    public var threshold: Int?
+    public var generation: UInt64?
     public init(requestId: String, code: String? = nil, message: String? = nil, walletId: String? = nil, curve: Curve? = nil,
                 publicKey: String? = nil, signature: String? = nil, signers: [String]? = nil, nodes: [String: Bool]? = nil,
                 evidence: [String]? = nil, recoveryId: Int? = nil) {

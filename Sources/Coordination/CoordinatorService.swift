@@ -26,10 +26,12 @@ public actor CoordinatorService {
         do {
             let keygen = try c.subscribe(subject: Subjects.keygenRequest)
             let sign = try c.subscribe(subject: Subjects.signRequest)
+            let reshare = try c.subscribe(subject: Subjects.reshareRequest)
             let pubkey = try c.subscribe(subject: ClusterSubjects.pubkeyRequest)
             let status = try c.subscribe(subject: ClusterSubjects.statusRequest)
             tasks.append(Task { for await m in keygen { Task { await self.handleRequest(m) } } })
             tasks.append(Task { for await m in sign { Task { await self.handleRequest(m) } } })
+            tasks.append(Task { for await m in reshare { Task { await self.handleRequest(m) } } })
             tasks.append(Task { for await m in pubkey { Task { await self.handlePubkey(m) } } })
             tasks.append(Task { for await m in status { Task { await self.handleStatus(m) } } })
         } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
@@ -70,6 +72,8 @@ public actor CoordinatorService {
             body = await keygen(v, requestId: requestId)
         case .signRequest:
             body = await sign(v, requestId: requestId)
+        case .reshareRequest:
+            body = await reshare(v, requestId: requestId)
         default:
             body = ClientResultBody(requestId: requestId, code: "unsupported_request", message: "type \(v.envelope.type)")
         }
@@ -114,11 +118,11 @@ public actor CoordinatorService {
         }
     }
 
-    private func encoded(_ v: VerifiedEnvelope) -> [UInt8] {
+    func encoded(_ v: VerifiedEnvelope) -> [UInt8] {
         (try? SignedEnvelope(envelope: v.envelope, signature: v.signature).encoded()) ?? []
     }
 
-    private func displayKey(_ e: WalletEntry) -> String {
+    func displayKey(_ e: WalletEntry) -> String {
         Hex.encode(SignatureCheck.displayKey(curve: e.curve, groupKey: Hex.decode(e.groupPublicKey) ?? []))
     }
 

@@ -57,6 +57,12 @@ actor ECDSAPool {
         save()
     }
 
+    /// Drops every pooled presignature of the wallet (resharing: they were made with the old shares).
+    func dropAll(_ wallet: String) {
+        byWallet[wallet] = nil
+        save()
+    }
+
     /// Starts filling the wallet's pool in the background unless a filler runs already.
     nonisolated func refill(_ ctx: CoordinatorContext, wallet: String) {
         Task { await self.fill(ctx, wallet: wallet) }
@@ -66,13 +72,20 @@ actor ECDSAPool {
         guard target > 0, !filling.contains(wallet) else { return }
         filling.insert(wallet)
         defer { filling.remove(wallet) }
-        let t = ctx.manifest.threshold
+        let entry = Self.entry(ctx, wallet)
+        let t = WalletHolders.threshold(entry?.threshold, manifest: ctx.manifest)
+        let holders = Set(WalletHolders.members(entry?.members, manifest: ctx.manifest))
         let healthy = await ctx.healthyNodes()
-        let set = Array(ctx.manifest.nodes.map(\.id).filter { healthy.contains($0) }.prefix(t))
+        let set = Array(ctx.manifest.nodes.map(\.id).filter { holders.contains($0) && healthy.contains($0) }.prefix(t))
         guard set.count == t else { return }
         while count(wallet, signers: set) < target {
             switch await ECDSAPresignDriver.run(ctx: ctx, walletId: wallet, signers: set) {
             case .success(let p):
+                // A resharing committed meanwhile: the set and threshold may be stale (the presignature is dropped).
+                guard Self.entry(ctx, wallet)?.generation == entry?.generation else {
+                    ctx.log.info("presign pool of \(wallet): reshared while presigning, presignature \(p.presignId) not pooled")
+                    return
+                }
                 add(wallet, p)
                 ctx.log.info("presign pool of \(wallet) for \(set.joined(separator: ",")): \(count(wallet, signers: set))/\(target)")
             case .failure(let f):
@@ -80,5 +93,11 @@ actor ECDSAPool {
                 return
             }
         }
+    }
+
+    /// The wallet's registry entry (holders, threshold, generation as its last resharing set them), read from
+    /// wallets.json, the registry's file.
+    private static func entry(_ ctx: CoordinatorContext, _ wallet: String) -> WalletEntry? {
+        (try? JSONFile.read((ctx.config.dataDir as NSString).appendingPathComponent("wallets.json")) as [String: WalletEntry])?[wallet]
     }
 }

@@ -6,6 +6,10 @@ public struct WalletEntry: Codable, Sendable, Equatable {
     public var curve: Curve
     public var publicKeyPackage: String
     public var groupPublicKey: String
+    /// Set by resharing (nil: generation 0, the manifest's threshold and nodes; see `WalletHolders`).
+    public var generation: UInt64? = nil
+    public var threshold: Int? = nil
+    public var members: [String]? = nil
 }
 
 actor WalletRegistry {
@@ -29,6 +33,12 @@ actor WalletRegistry {
     }
 
     func release(_ id: String) { creating.remove(id) }
+
+    private var resharing: Set<String> = []
+
+    /// One resharing per wallet at a time; false if one runs.
+    func beginReshare(_ id: String) -> Bool { resharing.insert(id).inserted }
+    func endReshare(_ id: String) { resharing.remove(id) }
 
     func put(_ id: String, _ entry: WalletEntry) throws(ClusterError) {
         wallets[id] = entry

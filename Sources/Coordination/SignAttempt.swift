@@ -42,8 +42,9 @@ enum SignAttempt<C: FROSTCiphersuite> {
         catch { return fail(error.code, "signer set: \(error)") }
         var rng = SystemRandom()
         let session = SessionID.random(using: &rng)
-        let plan = SessionPlanBody(kind: .sign, walletId: walletId, curve: entry.curve, participants: signers,
-                                   threshold: ctx.manifest.threshold, digest: Hex.encode(digest), clientRequest: Hex.encode(clientRequest))
+        var plan = SessionPlanBody(kind: .sign, walletId: walletId, curve: entry.curve, participants: signers,
+                                   threshold: pkp.minSigners, digest: Hex.encode(digest), clientRequest: Hex.encode(clientRequest))
+        plan.generation = entry.generation ?? 0
         ctx.log.info("signing wallet \(walletId) with \(signers.joined(separator: ","))", session: session.hex)
 
         // Round 1: commitments.

@@ -10,20 +10,21 @@ enum SignDriver {
         guard let entry = await registry.get(body.walletId) else { return .failure(ClusterError("unknown_wallet", "no wallet \(body.walletId)")) }
         guard let digest = Hex.decode(body.digest) else { return .failure(ClusterError("invalid_digest", "digest must be hex")) }
         if let refused = SignMessageRule.check(curve: entry.curve, message: digest) { return .failure(refused) }
-        let t = ctx.manifest.threshold
+        let t = WalletHolders.threshold(entry.threshold, manifest: ctx.manifest)
+        let holders = Set(WalletHolders.members(entry.members, manifest: ctx.manifest))
         var excluded = Set<String>()
         var lastError = ClusterError("not_enough_signers", "fewer than \(t) healthy holders")
         for attempt in 1...ctx.config.maxSignAttempts {
             let signers: [String]
             if let forced = body.signers {
-                guard forced.count == t, Set(forced).count == t, forced.allSatisfy({ ctx.manifest.node($0) != nil }) else {
-                    return .failure(ClusterError("invalid_signers", "signers must be \(t) distinct node ids"))
+                guard forced.count == t, Set(forced).count == t, forced.allSatisfy({ holders.contains($0) }) else {
+                    return .failure(ClusterError("invalid_signers", "signers must be \(t) distinct holders of the wallet"))
                 }
                 guard attempt == 1 else { return .failure(lastError) }   // a forced set is never replaced
                 signers = forced
             } else {
                 let healthy = await ctx.healthyNodes()
-                let candidates = ctx.manifest.nodes.map(\.id).filter { healthy.contains($0) && !excluded.contains($0) }
+                let candidates = ctx.manifest.nodes.map(\.id).filter { holders.contains($0) && healthy.contains($0) && !excluded.contains($0) }
                 guard candidates.count >= t else {
                     return .failure(ClusterError("not_enough_signers", "\(candidates.count) healthy holders, threshold \(t); last error: \(lastError)"))
                 }

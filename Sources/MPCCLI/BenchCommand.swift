@@ -19,7 +19,7 @@ struct BenchCommand: ParsableCommand {
 enum BenchSuite: String, ExpressibleByArgument, CaseIterable { case ed25519, secp256k1, taproot }
 
 /// Which protocol to time. `dkg` is the DKG engineer's to wire (see BenchDKG.swift).
-enum BenchProtocol: String, ExpressibleByArgument, CaseIterable { case sign, dkg }
+enum BenchProtocol: String, ExpressibleByArgument, CaseIterable { case sign, dkg, reshare }
 
 struct FrostBench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "frost", abstract: "Time FROST signing (or DKG).")
@@ -28,7 +28,7 @@ struct FrostBench: ParsableCommand {
     @Option(help: "Threshold t.") var threshold: Int = 2
     @Option(help: "Participants n.") var parties: Int = 3
     @Option(help: "Runs to take the median and p95 over.") var iterations: Int = 100
-    @Option(name: .customLong("protocol"), help: "sign (default) or dkg.") var proto: BenchProtocol = .sign
+    @Option(name: .customLong("protocol"), help: "sign (default), dkg or reshare (t-of-n to t-of-n, the first t deal).") var proto: BenchProtocol = .sign
     @Option(help: "Seed for the deterministic random stream.") var seed: UInt64 = 1
 
     func validate() throws {
@@ -45,6 +45,7 @@ struct FrostBench: ParsableCommand {
         case (.sign, .secp256k1): rows = try SigningBench<FROSTSecp256k1>.run(t: threshold, n: parties, iterations: iterations, seed: seed)
         case (.sign, .taproot): rows = try SigningBench<FROSTSecp256k1Taproot>.run(t: threshold, n: parties, iterations: iterations, seed: seed)
         case (.dkg, _): rows = try benchDKG(suite: suite, threshold: threshold, parties: parties, iterations: iterations, seed: seed)
+        case (.reshare, _): rows = try benchReshare(suite: suite, threshold: threshold, parties: parties, iterations: iterations, seed: seed)
         }
         print("FROST \(proto.rawValue) \(suite.rawValue) \(threshold)-of-\(parties), \(iterations) iterations"
               + " (wall clock; CPU = this thread's CPU time, less sensitive to other load on the machine)")

@@ -8,7 +8,7 @@ struct MPC: AsyncParsableCommand {
         abstract: "Threshold-signature custody cluster: keys, signatures and conformance checks.",
         usage: "mpc [--cluster DIR] <subcommand>",
         subcommands: [VectorsCommand.self, BenchCommand.self, DemoCommand.self, ClusterCommand.self,
-                      KeygenCommand.self, SignCommand.self, PubkeyCommand.self, StatusCommand.self,
+                      KeygenCommand.self, SignCommand.self, ReshareCommand.self, PubkeyCommand.self, StatusCommand.self,
                       AddressCommand.self, SignTxCommand.self, SignMessageCommand.self]
     )
 

@@ -13,6 +13,7 @@ actor DKGRunner<C: FROSTCiphersuite> {
     let plan: SessionPlanBody
     /// node id <-> participant id for this session's participants.
     let ids: [String: ParticipantID]
+    let channel: SessionChannel
     private var dkg: DKGSession<C>
     private var done = false
     /// Threshold ECDSA (curve secp256k1): finish only after the echo of every participant's digest.
@@ -25,6 +26,7 @@ actor DKGRunner<C: FROSTCiphersuite> {
     init(ctx: NodeContext, session: SessionID, plan: SessionPlanBody, ids: [String: ParticipantID],
          onEnd: @escaping @Sendable () async -> Void) throws(ClusterError) {
         self.ctx = ctx; self.session = session; self.plan = plan; self.ids = ids; self.onEnd = onEnd
+        channel = SessionChannel(ctx: ctx, session: session)
         echo = plan.curve == .secp256k1
         guard let me = ids[ctx.identity.id] else { throw ClusterError("not_participant", "this node is not in the plan") }
         do {
@@ -35,42 +37,22 @@ actor DKGRunner<C: FROSTCiphersuite> {
 
     /// Subscribes to the session's subjects (before the plan is acknowledged, so nothing is missed).
     func subscribe() throws(ClusterError) {
-        do {
-            subscriptions = [
-                try ctx.connection.subscribeEnvelopes(subject: Subjects.sessionBroadcast(session), verifier: ctx.verifier,
-                                                      onRejection: rejectionLogger()),
-                try ctx.connection.subscribeEnvelopes(subject: Subjects.sessionDirect(session, to: ctx.identity.id),
-                                                      verifier: ctx.verifier, onRejection: rejectionLogger()),
-            ]
-        } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
-        for sub in subscriptions {
-            Task { for await e in sub { await self.handle(e) } }
-        }
-        let timeout = ctx.config.sessionTimeoutSeconds
-        Task {
-            try? await Task.sleep(for: .seconds(timeout))
-            await self.fail("session_timeout", "no result after \(timeout) s")
-        }
-    }
-
-    private nonisolated func rejectionLogger() -> @Sendable (EnvelopeRejection, NatsMessage) -> Void {
-        let log = ctx.log, s = session.hex
-        return { r, _ in log.warn("envelope refused: \(r.code)", session: s) }
+        subscriptions = try channel.subscribe({ [weak self] v in await self?.handle(v) },
+                                              onTimeout: { [weak self] s in await self?.fail("session_timeout", "no result after \(s) s") })
     }
 
     func handle(_ v: VerifiedEnvelope) async {
-        guard !done, v.envelope.sessionId == session, v.envelope.type == .roundMessage,
-              let tag = v.envelope.payload.first else { return }
-        let body = Array(v.envelope.payload.dropFirst())
-        let sender = v.envelope.sender
-        if sender == ctx.manifest.coordinator.id {
-            if tag == 3 { await fail("session_aborted", "the coordinator abandoned the session"); return }
-            guard tag == 0 else { return }
+        guard !done else { return }
+        let tag: UInt8, body: [UInt8], sender: String
+        switch channel.classify(v) {
+        case .start:
             var rng = SystemRandom()
             await perform(dkg.start(using: &rng))
             return
+        case .abort: await fail("session_aborted", "the coordinator abandoned the session"); return
+        case .ignored: return
+        case .peer(let t, let b, let s): (tag, body, sender) = (t, b, s)
         }
-        guard sender != ctx.identity.id else { return }
         guard let from = ids[sender] else { ctx.log.warn("round message from non-participant \(sender)", session: session.hex); return }
         if tag == 4, echo {
             guard echoed[from] == nil, body.count == 32 else { await fail("echo_invalid", "bad or repeated digest from \(sender)"); return }
@@ -84,10 +66,7 @@ actor DKGRunner<C: FROSTCiphersuite> {
             case 1:
                 message = .round1(try DKGRound1Package<C>(serialized: body, from: from))
             case 2:
-                guard case .party = v.envelope.recipient, let cipher = ctx.ciphers[sender] else { return }
-                var plain: [UInt8]
-                do { plain = try cipher.open(body, sessionId: session, type: .roundMessage) }
-                catch { ctx.log.warn("p2p from \(sender): \(error.code)", session: session.hex); return }
+                guard var plain = channel.openSealed(v, body) else { return }
                 defer { zeroize(&plain) }
                 message = .round2(try DKGRound2Package<C>(serialized: plain, from: from))
             default:
@@ -106,20 +85,12 @@ actor DKGRunner<C: FROSTCiphersuite> {
             switch a {
             case .broadcast(let p):
                 guard let bytes = try? p.serialized() else { await fail("internal_error", "round-1 encoding"); return }
-                ctx.publish(.roundMessage, session: session, payload: [1] + bytes, subject: Subjects.sessionBroadcast(session))
+                channel.broadcast(tag: 1, bytes)
             case .sendEach(let packages):
-                for (pid, pkg) in packages {
-                    guard let node = ids.first(where: { $0.value == pid })?.key, let cipher = ctx.ciphers[node] else { continue }
-                    var plain = pkg.serialized()
-                    var rng = SystemRandom()
-                    let sealed = cipher.seal(plain, sessionId: session, type: .roundMessage, using: &rng)
-                    zeroize(&plain)
-                    ctx.publish(.roundMessage, session: session, to: .party(node), payload: [2] + sealed,
-                                subject: Subjects.sessionDirect(session, to: node))
-                }
+                channel.sendEach(tag: 2, packages, ids: ids)
             case .finished(let output) where echo:
                 pendingOutput = output
-                ctx.publish(.roundMessage, session: session, payload: [4] + output.commitmentDigest, subject: Subjects.sessionBroadcast(session))
+                channel.broadcast(tag: 4, output.commitmentDigest)
                 await finishAfterEcho()
             case .finished(let output):
                 await finish(output)

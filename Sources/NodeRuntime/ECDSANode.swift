@@ -51,7 +51,7 @@ actor ECDSANode {
             }
             let req = try WireJSON.decode(ECDSANodeRequest.self, v.envelope.payload)
             guard Hex.decode(req.presignId) == session.bytes else { throw ClusterError("plan_mismatch", "presignId is not the session id") }
-            let ids = try signerIDs(req)
+            let ids = try signerIDs(req, threshold: await ctx.walletThreshold(req.walletId))
             switch req.op {
             case .presign:
                 try await startPresign(req, session: session, ids: ids)
@@ -67,9 +67,8 @@ actor ECDSANode {
         }
     }
 
-    /// Exactly `threshold` distinct manifest nodes including this one, ascending.
-    private func signerIDs(_ req: ECDSANodeRequest) throws(ClusterError) -> [String: CGGMPPartyId] {
-        let t = ctx.config.threshold ?? ctx.manifest.threshold
+    /// Exactly `t` (the wallet's threshold) distinct manifest nodes including this one, ascending.
+    private func signerIDs(_ req: ECDSANodeRequest, threshold t: Int) throws(ClusterError) -> [String: CGGMPPartyId] {
         guard req.signers.count == t, req.signers == req.signers.sorted(), Set(req.signers).count == t else {
             throw ClusterError("plan_mismatch", "signers must be \(t) distinct node ids, ascending")
         }
@@ -84,15 +83,10 @@ actor ECDSANode {
 
     /// The wallet's ECDSA key share from the stored key package of its DKG.
     private func keyShare(_ walletId: String) async throws(ClusterError) -> CGGMPKeyShare {
-        let stored: (generation: UInt64, share: [UInt8])?
-        let walletBytes: [UInt8]?
-        do {
-            stored = try await ctx.store.latestShare(walletID: walletId)
-            walletBytes = try await ctx.store.wallet(id: walletId)
-        } catch { throw ClusterError("storage_error", error.code) }
-        guard var share = stored?.share, let walletBytes else { throw ClusterError("unknown_wallet", "no share for \(walletId)") }
+        let current = try await ctx.currentShare(walletId: walletId, planGeneration: nil)
+        var share = current.share
         defer { zeroize(&share) }
-        let wallet = try WireJSON.decode(WalletRecord.self, walletBytes)
+        let wallet = current.wallet
         guard wallet.curve == .secp256k1 else { throw ClusterError("plan_mismatch", "wallet curve is \(wallet.curve.rawValue)") }
         do {
             let kp = try KeyPackageCodec.decodeKeyPackage(share, as: FROSTSecp256k1.self)

@@ -84,4 +84,9 @@ public struct WalletRecord: Codable, Sendable {
     public var curve: Curve
     public var publicKeyPackage: String
     public var groupPublicKey: String
+    /// The current share generation (nil = 0, never reshared), and the threshold and holders a resharing set
+    /// (nil = the manifest's). A node signs only with the share of exactly this generation.
+    public var generation: UInt64? = nil
+    public var threshold: Int? = nil
+    public var members: [String]? = nil
 }

@@ -16,6 +16,8 @@ public actor NodeService {
     private var tasks: [Task<Void, Never>] = []
     /// Threshold ECDSA wallets (CGGMP21): aux info, presigning, signing.
     private var ecdsa: ECDSANode?
+    /// Resharing (prepare / commit / abort plans).
+    private var reshares: ReshareNode?
     /// Set by SIGTERM (`drain`): new plans are refused with `shutting_down`, running sessions may finish.
     private var shuttingDown = false
     /// Signing sessions between their round-2 request and its reply.
@@ -48,13 +50,19 @@ public actor NodeService {
         }
         try await e.start()
         ecdsa = e
+        let r = ReshareNode(ctx: ctx) { [weak self] in await self?.isDraining ?? true }
+        try await r.start()
+        reshares = r
         ctx.log.info("node ready (\(ctx.manifest.nodes.count) nodes, threshold \(ctx.manifest.threshold))")
     }
 
     public func stop() async {
         for t in tasks { t.cancel() }
         await ecdsa?.stop()
+        await reshares?.stop()
     }
+
+    var isDraining: Bool { shuttingDown }
 
     /// Sessions admitted and not finished (keygens, signers waiting for round 2, round 2 running).
     public var runningSessions: Int { keygens.count + pendingKeygens.count + signers.count + pendingSigners.count + inRound2 }
@@ -70,6 +78,7 @@ public actor NodeService {
         for runner in keygens.values { await (runner as? any AbortableSession)?.abort("shutting_down", "the node is shutting down") }
         keygens.removeAll()
         signers.removeAll()
+        await reshares?.abortAll()
         return aborted
     }
 
@@ -182,19 +191,13 @@ public actor NodeService {
         guard signers[session] == nil, !pendingSigners.contains(session) else { throw ClusterError("duplicate_session", "session already running") }
         pendingSigners.insert(session)
         defer { pendingSigners.remove(session) }
-        let threshold = ctx.config.threshold ?? ctx.manifest.threshold
-        guard plan.participants.count == threshold else { throw ClusterError("plan_mismatch", "signer count differs from the threshold") }
         let digest = try WireJSON.hex(plan.digest, "digest")
         if let refused = SignMessageRule.check(curve: plan.curve, message: digest) { throw refused }
-        let stored: (generation: UInt64, share: [UInt8])?
-        let walletBytes: [UInt8]?
-        do {
-            stored = try await ctx.store.latestShare(walletID: plan.walletId)
-            walletBytes = try await ctx.store.wallet(id: plan.walletId)
-        } catch { throw ClusterError("storage_error", error.code) }
-        guard var share = stored?.share, let walletBytes else { throw ClusterError("unknown_wallet", "no share for \(plan.walletId)") }
+        let current = try await ctx.currentShare(walletId: plan.walletId, planGeneration: plan.generation)
+        var share = current.share
+        let wallet = current.wallet
         defer { zeroize(&share) }
-        let wallet = try WireJSON.decode(WalletRecord.self, walletBytes)
+        guard plan.participants.count == ctx.signingThreshold(wallet) else { throw ClusterError("plan_mismatch", "signer count differs from the threshold") }
         guard wallet.curve == plan.curve else { throw ClusterError("plan_mismatch", "wallet curve is \(wallet.curve.rawValue)") }
         let set = ids.values.sorted()
         let (box, commitments): (any SignerHandle, [UInt8])
