@@ -11,7 +11,8 @@ enum SignDriver {
         guard let digest = Hex.decode(body.digest) else { return .failure(ClusterError("invalid_digest", "digest must be hex")) }
         if let refused = SignMessageRule.check(curve: entry.curve, message: digest) { return .failure(refused) }
         let t = ctx.manifest.threshold
-        var excluded = Set<String>()
+        // Threshold ECDSA: signers that presigning named as culprits for this wallet stay out.
+        var excluded = entry.curve == .secp256k1 ? await ctx.presignPool.excluded(body.walletId) : Set<String>()
         var lastError = ClusterError("not_enough_signers", "fewer than \(t) healthy holders")
         for attempt in 1...ctx.config.maxSignAttempts {
             let signers: [String]
