@@ -144,6 +144,25 @@ struct CGGMPPresignIdentifyTests {
         }
     }
 
+    /// Hostile identification messages (checklist 9: values from the network): a ciphertext that is not a unit and
+    /// a message without its Π^aff-g entries are refused with a blame, before any proof arithmetic, and never crash.
+    @Test func hostileIdentificationMessagesNamed() throws {
+        let results = try presignFailingDelta(seed: 27, shift: .one)
+        let verdicts = try H.identify(results) { m in
+            switch (m.from, m.to) {
+            case (2, 1):
+                return PresignIdentifyMessage(from: m.from, to: m.to, H: .zero, piMul: m.piMul, sent: m.sent, received: m.received,
+                                              affG: m.affG, piDec: m.piDec)
+            case (3, 1):
+                return PresignIdentifyMessage(from: m.from, to: m.to, H: m.H, piMul: m.piMul, sent: m.sent, received: m.received,
+                                              affG: [:], piDec: m.piDec)
+            default: return m
+            }
+        }
+        #expect(verdicts[1]?.culprits == [2: .malformed("H not in Z*_{N²}"), 3: .malformed("identification: wrong entries")])
+        #expect(verdicts[3].map { Set($0.culprits.keys) } == [2])
+    }
+
     /// Identification messages survive their encoding; a flipped byte or a trailing byte is refused or
     /// makes the proof fail.
     @Test func identifyMessageWire() throws {
