@@ -13,6 +13,10 @@ public struct ECDSANodeSettings: Codable, Sendable, Equatable {
     /// TESTS ONLY: wait this long after a presignature was consumed (deleted from the store) before the
     /// signature share is computed, so a test can kill the node in between.
     public var testPauseAfterConsumeMillis: Int?
+    /// TESTS ONLY: make this node cheat in presigning: it announces δ_i + 1 in round 3 (and, to take part in
+    /// identification like a cheater that wants to look honest, adds 1 to one δ_j it receives). The honest
+    /// signers' identification must name it.
+    public var testCheatPresignDelta: Bool?
 
     public init(profileBits: Int? = nil, auxPrimesFile: String? = nil, auxPrimesIndex: Int? = nil,
                 testPauseAfterConsumeMillis: Int? = nil) {

@@ -20,6 +20,10 @@ actor ECDSAPool {
     let target: Int
     private var byWallet: [String: [PooledPresignature]]
     private var filling: Set<String> = []
+    /// Signers a presign session named as culprits, per wallet: kept out of the pool's signer sets (until the
+    /// coordinator restarts), and how many times presigning named a culprit (the `presign_culprits_total` metric).
+    private var culprits: [String: Set<String>] = [:]
+    private(set) var culpritsTotal = 0
 
     init(dataDir: String, target: Int) {
         path = (dataDir as NSString).appendingPathComponent("presign-pool.json")
@@ -63,6 +67,19 @@ actor ECDSAPool {
         save()
     }
 
+    /// Records presign culprits of a wallet: drops their pooled presignatures and keeps them out of the pool's
+    /// signer sets. Returns the metric `presign_culprits_total`.
+    func exclude(_ wallet: String, culprits named: [String]) -> Int {
+        for n in named {
+            culprits[wallet, default: []].insert(n)
+            drop(wallet, involving: n)
+        }
+        culpritsTotal += named.count
+        return culpritsTotal
+    }
+
+    func excluded(_ wallet: String) -> Set<String> { culprits[wallet] ?? [] }
+
     /// Starts filling the wallet's pool in the background unless a filler runs already.
     nonisolated func refill(_ ctx: CoordinatorContext, wallet: String) {
         Task { await self.fill(ctx, wallet: wallet) }
@@ -75,23 +92,31 @@ actor ECDSAPool {
         let entry = Self.entry(ctx, wallet)
         let t = WalletHolders.threshold(entry?.threshold, manifest: ctx.manifest)
         let holders = Set(WalletHolders.members(entry?.members, manifest: ctx.manifest))
-        let healthy = await ctx.healthyNodes()
-        let set = Array(ctx.manifest.nodes.map(\.id).filter { holders.contains($0) && healthy.contains($0) }.prefix(t))
-        guard set.count == t else { return }
-        while count(wallet, signers: set) < target {
-            switch await ECDSAPresignDriver.run(ctx: ctx, walletId: wallet, signers: set) {
-            case .success(let p):
-                // A resharing committed meanwhile: the set and threshold may be stale (the presignature is dropped).
-                guard Self.entry(ctx, wallet)?.generation == entry?.generation else {
-                    ctx.log.info("presign pool of \(wallet): reshared while presigning, presignature \(p.presignId) not pooled")
-                    return
+        // A set whose presigning named a culprit is replaced by one without it (a few times at most).
+        for _ in 0..<3 {
+            let healthy = await ctx.healthyNodes()
+            let set = Array(ctx.manifest.nodes.map(\.id).filter {
+                holders.contains($0) && healthy.contains($0) && !excluded(wallet).contains($0)
+            }.prefix(t))
+            guard set.count == t else { return }
+            var named = false
+            while count(wallet, signers: set) < target, !named {
+                switch await ECDSAPresignDriver.run(ctx: ctx, walletId: wallet, signers: set) {
+                case .success(let p):
+                    // A resharing committed meanwhile: the set and threshold may be stale (the presignature is dropped).
+                    guard Self.entry(ctx, wallet)?.generation == entry?.generation else {
+                        ctx.log.info("presign pool of \(wallet): reshared while presigning, presignature \(p.presignId) not pooled")
+                        return
+                    }
+                    add(wallet, p)
+                    ctx.log.info("presign pool of \(wallet) for \(set.joined(separator: ",")): \(count(wallet, signers: set))/\(target)")
+                case .failure(let f):
+                    ctx.log.warn("presign pool of \(wallet): \(f.error); culprits \(f.culprits.joined(separator: ","))")
+                    guard !f.culprits.isEmpty else { return }
+                    named = true
                 }
-                add(wallet, p)
-                ctx.log.info("presign pool of \(wallet) for \(set.joined(separator: ",")): \(count(wallet, signers: set))/\(target)")
-            case .failure(let f):
-                ctx.log.warn("presign pool of \(wallet): \(f.error); culprits \(f.culprits.joined(separator: ","))")
-                return
             }
+            if !named { return }
         }
     }
 

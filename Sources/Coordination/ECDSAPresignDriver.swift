@@ -44,7 +44,15 @@ enum ECDSAPresignDriver {
         }
         var byNode: [String: ECDSAPresignResult] = [:]
         for (n, b) in collected where byNode[n] == nil { byNode[n] = b }
-        return judge(byNode, signers: signers, presignId: presignId, abandon: abandon)
+        let verdict = judge(byNode, signers: signers, presignId: presignId, abandon: abandon)
+        if case .failure(let f) = verdict, !f.culprits.isEmpty {
+            // A culprit of presigning (a failed proof, or named by identification after a failed δ check) leaves the
+            // wallet's presign pool: its pooled presignatures are dropped and it is kept out of the pool's signer sets.
+            let total = await ctx.presignPool.exclude(walletId, culprits: f.culprits)
+            ctx.log.error("presign culprit identified for wallet \(walletId): \(f.culprits.joined(separator: ",")) "
+                          + "(presign_culprits_total \(total)); \(f.error.message)", session: presignId)
+        }
+        return verdict
     }
 
     /// Every signer must report the same public part. Accusations (identifiable abort in a node's own run)

@@ -12,7 +12,8 @@ enum SignDriver {
         if let refused = SignMessageRule.check(curve: entry.curve, message: digest) { return .failure(refused) }
         let t = WalletHolders.threshold(entry.threshold, manifest: ctx.manifest)
         let holders = Set(WalletHolders.members(entry.members, manifest: ctx.manifest))
-        var excluded = Set<String>()
+        // Threshold ECDSA: signers that presigning named as culprits for this wallet stay out.
+        var excluded = entry.curve == .secp256k1 ? await ctx.presignPool.excluded(body.walletId) : Set<String>()
         var lastError = ClusterError("not_enough_signers", "fewer than \(t) healthy holders")
         for attempt in 1...ctx.config.maxSignAttempts {
             let signers: [String]

@@ -8,7 +8,8 @@ import Storage
 /// messages, each sealed with the pair's `PairwiseCipher` on the session's direct subject (tags in
 /// `ECDSAPresignTag`). Messages of a later round may arrive early and wait in the inbox. The presignature is
 /// sealed in the node's store (`ECDSAPresignKey`) and only its public part goes to the coordinator, with the
-/// culprits of an identifiable abort when a peer's proof fails.
+/// culprits of an identifiable abort when a peer's proof fails. When the δ check fails, a fourth exchange runs the
+/// paper's identification (Π^mul, Π^aff-g, Π^dec; tag `identify`) and the node reports whom it names.
 actor ECDSAPresignRunner {
     let ctx: NodeContext
     let session: SessionID
@@ -22,6 +23,10 @@ actor ECDSAPresignRunner {
     private let box2 = StateBox<PresignRound2State>()
     private let box3 = StateBox<PresignRound3State>()
     private var round = 0
+    /// After a failed δ check: the public data to verify the peers' identification messages.
+    private var identification: PresignIdentification?
+    /// Which session timer counts: identification restarts the timer (its own `sessionTimeoutSeconds`).
+    private var timerEpoch = 0
     /// A round's arithmetic is running (off the actor): nothing else may touch the state boxes meanwhile.
     private var computing = false
     /// round -> sender -> opened message bytes.
@@ -63,8 +68,8 @@ actor ECDSAPresignRunner {
             return
         }
         guard sender != ctx.identity.id, ids[sender] != nil, case .party = v.envelope.recipient, let cipher = ctx.ciphers[sender],
-              (ECDSAPresignTag.round1...ECDSAPresignTag.round3).contains(tag) else { return }
-        let r = Int(tag - ECDSAPresignTag.round1) + 1
+              (ECDSAPresignTag.round1...ECDSAPresignTag.identify).contains(tag) else { return }
+        let r = Int(tag - ECDSAPresignTag.round1) + 1   // identification is "round" 4
         guard inbox[r]?[sender] == nil else { await fail("duplicate_message", "two round-\(r) messages from \(sender)", culprits: [sender]); return }
         let plain: [UInt8]
         do { plain = try cipher.open(Array(v.envelope.payload.dropFirst()), sessionId: session, type: .roundMessage) }
@@ -74,11 +79,7 @@ actor ECDSAPresignRunner {
     }
 
     private func start() async {
-        let timeout = ctx.config.sessionTimeoutSeconds
-        Task {
-            try? await Task.sleep(for: .seconds(timeout))
-            await self.fail("session_timeout", "presign did not finish within \(timeout) s of its start")
-        }
+        startTimer()
         let keyShare = self.keyShare, aux = self.aux, ids = self.ids, session = self.session, profile = self.profile, box = box1
         round = 1
         computing = true
@@ -99,9 +100,54 @@ actor ECDSAPresignRunner {
 
     typealias Outgoing = [(CGGMPPartyId, [UInt8]?)]
 
+    enum RoundThreeOutcome: Sendable {
+        case presignature(secret: [UInt8], publicData: [UInt8])
+        case identify(PresignIdentification, Outgoing)
+    }
+
+    /// The node ids of parties.
+    private func names(_ pids: some Sequence<CGGMPPartyId>) -> [String] {
+        pids.compactMap { pid in ids.first { $0.value == pid }?.key }.sorted()
+    }
+
+    /// Identification is over: report whom it names (the coordinator excludes a signer named by a majority).
+    private func concluded(_ verdict: PresignIdentificationResult) async {
+        let disputes = verdict.disputes.map { names($0).joined(separator: "/") }
+        if verdict.culprits.isEmpty {
+            await fail("presign_delta_failed", "the δ check failed and identification named nobody"
+                       + (disputes.isEmpty ? "" : "; disputed pairs \(disputes.joined(separator: ","))"))
+            return
+        }
+        let why = verdict.culprits.sorted { $0.key < $1.key }.map { "\(names([$0.key]).first ?? "?"): \($0.value)" }
+        await fail("presign_culprit", "δ check failed; identification names \(why.joined(separator: "; "))",
+                   culprits: names(verdict.culprits.keys))
+    }
+
+    /// (Re)starts the session timer: `sessionTimeoutSeconds` from now; an earlier timer no longer counts.
+    private func startTimer() {
+        timerEpoch += 1
+        let epoch = timerEpoch, timeout = ctx.config.sessionTimeoutSeconds
+        Task {
+            try? await Task.sleep(for: .seconds(timeout))
+            await self.timedOut(after: timeout, epoch: epoch)
+        }
+    }
+
+    /// The session timer: during identification, the signers whose identification message is missing are named.
+    private func timedOut(after timeout: Int, epoch: Int) async {
+        guard epoch == timerEpoch else { return }
+        if round == 4, identification != nil {
+            let silent = others.filter { inbox[4]?[$0] == nil }
+            await fail("presign_culprit", "no identification message from \(silent.joined(separator: ",")) within \(timeout) s",
+                       culprits: silent)
+            return
+        }
+        await fail("session_timeout", "presign did not finish within \(timeout) s of its start")
+    }
+
     /// Runs every round whose messages are all in (the arithmetic on a dispatch thread, see `Offload`).
     private func advance() async {
-        while !done, !computing, round >= 1, round <= 3, (inbox[round]?.count ?? 0) == others.count {
+        while !done, !computing, round >= 1, round <= 4, (inbox[round]?.count ?? 0) == others.count {
             let profile = self.profile
             switch round {
             case 1:
@@ -117,34 +163,62 @@ actor ECDSAPresignRunner {
                 do { msgs = try decode(2) { b throws(CGGMPError) in try PresignRound2Message(encoded: b, profile: profile) } }
                 catch { await failProtocol(error); return }
                 let (from, to) = (box2, box3)
+                let cheat = ctx.config.ecdsa?.testCheatPresignDelta == true
                 await compute(next: 3, tag: ECDSAPresignTag.round3) {
-                    Self.step(from, to, msgs, profile) { st, m, rng throws(CGGMPProtocolError) in try st.receive(m, using: &rng) }
+                    let r = Self.step(from, to, msgs, profile) { st, m, rng throws(CGGMPProtocolError) in try st.receive(m, using: &rng) }
+                    guard cheat, case .success(let out) = r else { return r }
+                    return .success(ECDSAPresignCheat.outgoing(out, profile: profile))
                 }
-            default:
-                let msgs: [PresignRound3Message]
-                do { msgs = try decode(3) { b throws(CGGMPError) in try PresignRound3Message(encoded: b, profile: profile) } }
+            case 3:
+                var received: [PresignRound3Message]
+                do { received = try decode(3) { b throws(CGGMPError) in try PresignRound3Message(encoded: b, profile: profile) } }
                 catch { await failProtocol(error); return }
+                if ctx.config.ecdsa?.testCheatPresignDelta == true { received = ECDSAPresignCheat.incoming(received) }
+                let msgs = received
                 let from = box3
                 round = 4
                 computing = true
-                // The presignature: (secret encoding for our store, public part for the coordinator), or nil if δ failed.
-                let r = await Offload.run { () -> Result<(secret: [UInt8], publicData: [UInt8])?, CGGMPProtocolError> in
+                // The presignature (secret encoding for our store, public part for the coordinator), or, when the δ
+                // check failed, our identification messages and the state to verify the peers'.
+                let r = await Offload.run { () -> Result<RoundThreeOutcome, CGGMPProtocolError> in
                     guard let st = from.value.take() else { return .failure(.invalidInput("no round-3 state")) }
                     do throws(CGGMPProtocolError) {
                         let outcome = try st.receive(msgs)
                         switch consume outcome {
                         case .presignature(let p):
                             guard let secret = try? p.encodedSecret() else { return .failure(.invalidInput("presignature encoding")) }
-                            return .success((secret, p.publicData.encoded()))
-                        case .identify: return .success(nil)
+                            return .success(.presignature(secret: secret, publicData: p.publicData.encoded()))
+                        case .identify(let st):
+                            var rng = SystemRandom()
+                            let step = try st.prove(using: &rng)
+                            return .success(.identify(step.state, step.messages.map { ($0.to, try? $0.encoded(profile: profile)) }))
                         }
                     } catch { return .failure(error) }
                 }
                 computing = false
                 switch r {
                 case .failure(let e): await failProtocol(e)
-                case .success(nil): await fail("presign_delta_failed", "the δ check failed; identification is not run over the cluster yet")
-                case .success(let p?): await finish(secret: p.secret, publicData: p.publicData)
+                case .success(.identify(let verifier, let out)):
+                    ctx.log.warn("presign δ check failed: running identification", session: session.hex)
+                    identification = verifier
+                    startTimer()
+                    send(out, tag: ECDSAPresignTag.identify)
+                case .success(.presignature(let secret, let publicData)): await finish(secret: secret, publicData: publicData)
+                }
+            default:
+                guard let verifier = identification else { return }
+                let msgs: [PresignIdentifyMessage]
+                do { msgs = try decode(4) { b throws(CGGMPError) in try PresignIdentifyMessage(encoded: b, profile: profile) } }
+                catch { await failProtocol(error); return }
+                round = 5
+                computing = true
+                let r = await Offload.run { () -> Result<PresignIdentificationResult, CGGMPProtocolError> in
+                    do throws(CGGMPProtocolError) { return .success(try verifier.identify(msgs)) } catch { return .failure(error) }
+                }
+                computing = false
+                switch r {
+                case .failure(let e): await failProtocol(e)
+                case .success(let verdict): await concluded(verdict)
                 }
             }
         }
@@ -221,8 +295,8 @@ actor ECDSAPresignRunner {
 
     private func failProtocol(_ e: CGGMPProtocolError) async {
         if case .culprits(let map) = e {
-            let names = map.keys.compactMap { pid in ids.first { $0.value == pid }?.key }.sorted()
-            await fail("presign_culprit", "identifiable abort: \(map.map { "\($0.key): \($0.value)" }.joined(separator: "; "))", culprits: names)
+            await fail("presign_culprit", "identifiable abort: \(map.map { "\($0.key): \($0.value)" }.joined(separator: "; "))",
+                       culprits: names(map.keys))
         } else {
             await fail("presign_failed", "\(e)")
         }
@@ -264,3 +338,4 @@ protocol ECDSARoundMessage: Sendable {
 extension PresignRound1Message: ECDSARoundMessage {}
 extension PresignRound2Message: ECDSARoundMessage {}
 extension PresignRound3Message: ECDSARoundMessage {}
+extension PresignIdentifyMessage: ECDSARoundMessage {}

@@ -48,17 +48,19 @@ struct ECDSACluster {
     var layout: ClusterLayout { ClusterLayout(dir: dir) }
     var mpc: String { bin.path("mpc") }
 
-    static func up() throws -> ECDSACluster {
+    /// `poolTarget` and `node2` (the test-only settings of node-2's config) let other suites reuse the setup.
+    static func up(poolTarget: Int = 2,
+                   node2: (inout NodeConfig) -> Void = { $0.ecdsa?.testPauseAfterConsumeMillis = 3000 }) throws -> ECDSACluster {
         let bin = try Binaries.locate()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mpc-ecdsa-\(UUID().uuidString)").path
         let c = ECDSACluster(dir: dir, bin: bin)
         let initR = try run(c.mpc, ["cluster", "init", "--nodes", "5", "--threshold", "3", "--dir", dir, "--aux-primes", fixturePrimes])
         try #require(initR.status == 0, "\(initR.stderr)")
         var cc = try CoordinatorConfig.read(c.layout.coordinatorConfig)
-        cc.presignPoolTarget = 2
+        cc.presignPoolTarget = poolTarget
         try ConfigFile.write(cc, to: c.layout.coordinatorConfig)
         var n2 = try NodeConfig.read(c.layout.nodeConfig("node-2"))
-        n2.ecdsa?.testPauseAfterConsumeMillis = 3000
+        node2(&n2)
         try ConfigFile.write(n2, to: c.layout.nodeConfig("node-2"))
         let up = try run(c.mpc, ["cluster", "up", "--nodes", "5", "--threshold", "3", "--dir", dir])
         try #require(up.status == 0, "\(up.stderr)")

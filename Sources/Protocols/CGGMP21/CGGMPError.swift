@@ -34,6 +34,8 @@ public enum CGGMPProofKind: String, Sendable, Equatable {
     case enc = "Π^enc"
     case affG = "Π^aff-g"
     case logStar = "Π^log*"
+    case mul = "Π^mul"
+    case dec = "Π^dec"
 }
 
 /// Why a proof was rejected.

@@ -1,7 +1,8 @@
 import Testing
 @testable import Protocols
 
-/// Identifiable abort (Fig. 7 output step / §4.3) and message validation of presigning.
+/// Identifiable abort in the presigning rounds and message validation (identification after a failed
+/// δ check: CGGMPPresignIdentifyTests).
 @Suite("CGGMP21 presign identifiable abort")
 struct CGGMPPresignAbortTests {
     typealias H = CGGMPHarness
@@ -17,50 +18,6 @@ struct CGGMPPresignAbortTests {
     func isBadProof(_ e: CGGMPProtocolError?, culprit: CGGMPPartyId, _ kind: CGGMPProofKind, round: Int) -> Bool {
         guard case .culprits(let c)? = e, c.count == 1, case .badProof(let k, let r, _)? = c[culprit] else { return false }
         return k == kind && r == round
-    }
-
-    @Test func wrongDeltaIsIdentified() throws {
-        let keys = try H.dealer(n: 3, t: 2, seed: 11)
-        var adv = H.Adversary()
-        adv.round3 = { m in
-            guard m.from == 2 else { return m }
-            return PresignRound3Message(from: m.from, to: m.to, delta: (m.delta + .one).mod(CGGMPProfile.curveOrder),
-                                        Delta: m.Delta, S: m.S, psiDoublePrime: m.psiDoublePrime)
-        }
-        let results = try H.presign(keys, signers: signers, adversary: adv)
-        var idents = [CGGMPPartyId: PresignIdentification]()
-        var msgs = [CGGMPPartyId: PresignIdentifyMessage]()
-        for (i, r) in results { if case .identify(let id, let m) = r { idents[i] = id; msgs[i] = m } }
-        // The honest parties see g^δ ≠ Δ and go to identification; the cheater saw its own true δ.
-        #expect(Set(idents.keys) == [1, 3])
-        // The cheater must take part in identification. If it keeps lying consistently (claims the
-        // wrong δ_2) it is named wrongDelta; if it opens its true values, δ_2 differs from round 3.
-        let lie = try cheaterMessage(keys, adv, deltaShift: .one)
-        let truth = try cheaterMessage(keys, adv, deltaShift: .zero)
-        for i: CGGMPPartyId in [1, 3] {
-            let id = try #require(idents[i])
-            let others = signers.filter { $0 != i && $0 != 2 }.compactMap { msgs[$0] }
-            #expect(try id.identify(others + [lie]) == [2: .wrongDelta])
-            #expect(try id.identify(others + [truth]) == [2: .badOpening("δ_i differs from round 3")])
-        }
-    }
-
-    /// Re-runs the same presigning (same seed, so party 2 draws the same values) and extracts the
-    /// cheater's (party 2) identification message by also shifting the δ_1 that party 2 receives,
-    /// so that its own δ check fails too.
-    func cheaterMessage(_ keys: H.Keys, _ adv: H.Adversary, deltaShift: BigNum = .zero) throws -> PresignIdentifyMessage {
-        var a = adv
-        let base = adv.round3
-        a.round3 = { m in
-            let m2 = base(m)
-            guard m.from == 1, m.to == 2 else { return m2 }
-            return PresignRound3Message(from: m.from, to: m.to, delta: (m.delta + .one).mod(CGGMPProfile.curveOrder),
-                                        Delta: m.Delta, S: m.S, psiDoublePrime: m.psiDoublePrime)
-        }
-        let r = try H.presign(keys, signers: signers, adversary: a)
-        guard case .identify(_, let m)? = r[2] else { throw CGGMPError.invalidInput("no identification for 2") }
-        return PresignIdentifyMessage(from: 2, k: m.k, rho: m.rho, gamma: m.gamma, nu: m.nu,
-                                      delta: (m.delta + deltaShift).mod(CGGMPProfile.curveOrder), sent: m.sent, received: m.received)
     }
 
     @Test func badMtAShareNamesItsProver() throws {

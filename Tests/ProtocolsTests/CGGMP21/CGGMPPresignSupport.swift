@@ -72,7 +72,7 @@ enum CGGMPHarness {
     enum PartyResult {
         case failed(CGGMPProtocolError)
         case presignature(CGGMPSlot<CGGMPPresignature>)
-        case identify(PresignIdentification, PresignIdentifyMessage)
+        case identify(CGGMPSlot<PresignIdentifyState>)
     }
 
     static func inbox<M>(_ all: [M], to j: CGGMPPartyId, _ to: (M) -> CGGMPPartyId) -> [M] { all.filter { to($0) == j } }
@@ -120,11 +120,30 @@ enum CGGMPHarness {
                 let outcome = try st.receive(inbox(m3, to: i, \.to))
                 switch consume outcome {
                 case .presignature(let p): results[i] = .presignature(CGGMPSlot(p))
-                case .identify(let id, let msg): results[i] = .identify(id, msg)
+                case .identify(let st): results[i] = .identify(CGGMPSlot(st))
                 }
             } catch { results[i] = .failed(error) }
         }
         return results
+    }
+
+    /// Identification after a failed δ check: every party in `results` must be in identification.
+    /// `tamper` may replace any message before delivery. Returns each party's verdict.
+    static func identify(_ results: [CGGMPPartyId: PartyResult], seed: UInt64 = 9,
+                         tamper: (PresignIdentifyMessage) throws -> PresignIdentifyMessage = { $0 }) throws
+        -> [CGGMPPartyId: PresignIdentificationResult] {
+        var rng = SeededRandom(seed: seed)
+        var verifiers = [CGGMPPartyId: PresignIdentification]()
+        var messages = [PresignIdentifyMessage]()
+        for (i, r) in results.sorted(by: { $0.key < $1.key }) {
+            guard case .identify(let slot) = r, let st = slot.take() else { throw CGGMPError.invalidInput("party \(i) not in identification") }
+            let step = try st.prove(using: &rng)
+            messages += try step.messages.map(tamper)
+            verifiers[i] = step.state
+        }
+        var out = [CGGMPPartyId: PresignIdentificationResult]()
+        for (i, v) in verifiers { out[i] = try v.identify(inbox(messages, to: i, \.to)) }
+        return out
     }
 
     // MARK: libsecp256k1 checks

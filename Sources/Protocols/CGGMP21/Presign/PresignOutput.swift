@@ -1,5 +1,5 @@
-/// CGGMP21 presigning, output step and identification (eprint 2021/060, Fig. 7 "Output" and the
-/// δ-failure identification of §4.3).
+/// CGGMP21 presigning, output step (eprint 2021/060, Fig. 7 "Output"). When the δ check fails the
+/// parties run the figure's identification (Π^mul, Π^aff-g, Π^dec; see Identify/).
 
 /// The public part of a presignature (the same at every signer): R, Γ, and per signer Δ_j = k_j·Γ,
 /// S_j = χ_j·Γ to check signature shares (σ_j·Γ = m·Δ_j + r·S_j).
@@ -21,34 +21,12 @@ public struct CGGMPPresignature: ~Copyable, Sendable {
     let chi: BigNum
 }
 
-/// The identification message after a failed δ check: P_i opens its round-1 ciphertexts
-/// (k_i, ρ_i, γ_i, ν_i), the MtA pairs it sent (β_{i,j}, s_{i,j}, r_{i,j}) and the decryptions of the
-/// D_{i,j} it received (α_{i,j} with the Paillier nonce). Only values of the aborted session's γ-MtA
-/// are revealed (never x_i, χ_i or the x-MtA): the paper proves these relations in zero knowledge
-/// with Π^mul / Π^dec instead; this is the "open the aborted nonce" variant.
-public struct PresignIdentifyMessage: Sendable {
-    public struct Sent: Sendable { public let D: BigNum, F: BigNum, beta: BigNum, s: BigNum, r: BigNum }
-    public struct Received: Sendable { public let D: BigNum, alpha: BigNum, nonce: BigNum }
-    public let from: CGGMPPartyId
-    public let k: BigNum, rho: BigNum, gamma: BigNum, nu: BigNum
-    public let delta: BigNum
-    public let sent: [CGGMPPartyId: Sent]
-    public let received: [CGGMPPartyId: Received]
-}
-
 /// The outcome of round 3: a presignature, or (δ check failed) identification.
 public enum CGGMPPresignOutcome: ~Copyable, Sendable {
     case presignature(CGGMPPresignature)
-    case identify(PresignIdentification, PresignIdentifyMessage)
-}
-
-extension PaillierSecretKey {
-    /// The nonce ρ of a ciphertext C = (1+N)^m ρ^N: C ≡ ρ^N mod N, so ρ = C^{N^{-1} mod φ(N)} mod N.
-    func recoverNonce(_ c: BigNum) -> BigNum? {
-        let n = publicKey.n
-        guard let e = n.inverse(modulus: phi) else { return nil }
-        return c.mod(n).powSecret(e, modulus: n)
-    }
+    /// Prove with `PresignIdentifyState.prove`, send the messages, verify the peers' with
+    /// `PresignIdentification.identify` (Identify/).
+    case identify(PresignIdentifyState)
 }
 
 extension PresignRound3State {
@@ -87,7 +65,8 @@ extension PresignRound3State {
         }
         deltaSum = deltaSum.mod(q)
         guard Secp256k1Group.multiplyGenerator(deltaSum) == DeltaSum, !deltaSum.isZero else {
-            return .identify(identification(deltas: deltas), identifyMessage())
+            return .identify(PresignIdentifyState(ctx: ctx, k: k, gamma: gamma, rho: rho, round1: round1, Gammas: Gammas,
+                                                  deltas: deltas, sent: sent, received: received))
         }
         // Σ S_j = χ·Γ = k·x·γ·G = δ·X (binds the S_j used to check signature shares).
         guard Secp256k1Group.multiplyPublic(ctx.publicKey, by: deltaSum) == SSum else { throw .inconsistentChi }
@@ -97,80 +76,5 @@ extension PresignRound3State {
         let pub = CGGMPPresignaturePublic(signers: ctx.signers, R: R, Gamma: Gamma, Delta: Deltas, S: Ss,
                                           publicKey: ctx.publicKey)
         return .presignature(CGGMPPresignature(id: ctx.me, publicData: pub, k: k, chi: chi))
-    }
-
-    func identifyMessage() -> PresignIdentifyMessage {
-        let sk = ctx.aux.paillier
-        var s = [CGGMPPartyId: PresignIdentifyMessage.Sent]()
-        for (j, v) in sent { s[j] = .init(D: v.D, F: v.F, beta: v.beta, s: v.s, r: v.r) }
-        var r = [CGGMPPartyId: PresignIdentifyMessage.Received]()
-        for (j, v) in received { r[j] = .init(D: v.D, alpha: v.alpha, nonce: sk.recoverNonce(v.D) ?? .zero) }
-        return PresignIdentifyMessage(from: ctx.me, k: k, rho: rho, gamma: gamma, nu: nu, delta: delta, sent: s, received: r)
-    }
-
-    func identification(deltas: [CGGMPPartyId: BigNum]) -> PresignIdentification {
-        var mine = [CGGMPPartyId: BigNum]()
-        for (j, v) in received { mine[j] = v.D }
-        var sentD = [CGGMPPartyId: BigNum]()
-        for (j, v) in sent { sentD[j] = v.D }
-        return PresignIdentification(ctx: ctx, round1: round1, deltas: deltas, receivedD: mine, sentD: sentD)
-    }
-}
-
-/// Identification after a failed δ check (public data only).
-public struct PresignIdentification: Sendable {
-    let ctx: PresignContext
-    let round1: PresignRound1Public
-    let deltas: [CGGMPPartyId: BigNum]
-    /// D_{i,j} we received from j in round 2, and D_{j,i} we sent.
-    let receivedD: [CGGMPPartyId: BigNum]
-    let sentD: [CGGMPPartyId: BigNum]
-
-    /// Checks every other signer's openings and names the culprits (never empty unless the
-    /// failure cannot be attributed, which honest parties' consistent data rules out).
-    public func identify(_ messages: [PresignIdentifyMessage]) throws(CGGMPProtocolError) -> [CGGMPPartyId: CGGMPBlame] {
-        try ctx.checkSenders(messages.map { ($0.from, ctx.me) })
-        let q = CGGMPProfile.curveOrder
-        var byId = [CGGMPPartyId: PresignIdentifyMessage]()
-        for m in messages { byId[m.from] = m }
-        var culprits = [CGGMPPartyId: CGGMPBlame]()
-        for m in messages {
-            let i = m.from
-            let pki = try ctx.peer(i).paillier
-            guard let Ki = round1.K[i], let Gi = round1.G[i], let deltaI = deltas[i] else { throw .invalidInput("missing data") }
-            // K_i = enc_i(k_i; ρ_i), G_i = enc_i(γ_i; ν_i), k_i, γ_i ∈ [0, q).
-            guard m.k.sign >= 0, m.k < q, m.gamma.sign >= 0, m.gamma < q,
-                  (try? pki.encrypt(m.k, nonce: m.rho)) == Ki, (try? pki.encrypt(m.gamma, nonce: m.nu)) == Gi else {
-                culprits[i] = .badOpening("K_i or G_i"); continue
-            }
-            guard m.delta == deltaI else { culprits[i] = .badOpening("δ_i differs from round 3"); continue }
-            var sum = m.gamma * m.k
-            var bad: CGGMPBlame?
-            for j in ctx.signers where j != i {
-                guard let out = m.sent[j], let inc = m.received[j] else { bad = .badOpening("missing entry for \(j)"); break }
-                let pkj: PaillierPublicKey
-                if j == ctx.me { pkj = ctx.aux.paillier.publicKey } else { pkj = try ctx.peer(j).paillier }
-                guard let Kj = round1.K[j] else { throw .invalidInput("missing K") }
-                // What i sent to j: D_{j,i} = K_j^{γ_i}·enc_j(β_{i,j}; s), F_{j,i} = enc_i(β_{i,j}; r), β ∈ J.
-                guard out.beta.isInSymmetricRange(.powerOfTwo(ctx.profile.ellPrime)),
-                      let kg = try? pkj.multiply(Kj, by: m.gamma), let eb = try? pkj.encrypt(out.beta, nonce: out.s),
-                      kg.mulMod(eb, pkj.nSquared) == out.D, (try? pki.encrypt(out.beta, nonce: out.r)) == out.F else {
-                    bad = .badOpening("D_{\(j),\(i)} / F_{\(j),\(i)}"); break
-                }
-                // Our own view: what i sent us must be what it now claims.
-                if j == ctx.me, receivedD[i] != out.D { bad = .badOpening("D sent to us differs"); break }
-                // What i received from j: α_{i,j} opens D_{i,j} (as j claims to have sent it; as we received it if j is us).
-                let claimed = j == ctx.me ? sentD[i] : byId[j]?.sent[i]?.D
-                guard inc.D == claimed || claimed == nil,
-                      (try? pki.encrypt(inc.alpha, nonce: inc.nonce)) == inc.D else {
-                    bad = .badOpening("decryption of D_{\(i),\(j)}"); break
-                }
-                sum = sum + inc.alpha - out.beta
-            }
-            if let bad { culprits[i] = bad; continue }
-            // δ_i = γ_i k_i + Σ_j (α_{i,j} − β_{i,j}) mod q.
-            if sum.mod(q) != deltaI { culprits[i] = .wrongDelta }
-        }
-        return culprits
     }
 }

@@ -19,6 +19,7 @@ public struct PresignRound3Message: Sendable {
 /// What P_i received from P_j in round 2 (kept for identification).
 struct PresignReceivedMtA: Sendable {
     let D: BigNum
+    let F: BigNum
     let alpha: BigNum
 }
 
@@ -65,7 +66,7 @@ extension PresignRound2State {
             // Fig. 7, Round 3, step 2: α_{i,j} = dec_i(D_{i,j}), α̂_{i,j} = dec_i(D̂_{i,j}).
             let alpha = try local { () throws(CGGMPError) in try sk.decryptSigned(m.D) }
             let alphaHat = try local { () throws(CGGMPError) in try sk.decryptSigned(m.Dhat) }
-            received[m.from] = PresignReceivedMtA(D: m.D, alpha: alpha)
+            received[m.from] = PresignReceivedMtA(D: m.D, F: m.F, alpha: alpha)
             sumAlpha = sumAlpha + alpha
             sumAlphaHat = sumAlphaHat + alphaHat
             Gammas[m.from] = m.Gamma
@@ -94,7 +95,8 @@ extension PresignRound2State {
             out.append(PresignRound3Message(from: ctx.me, to: j, delta: delta, Delta: Delta, S: S, psiDoublePrime: psi))
         }
         let state = PresignRound3State(ctx: ctx, k: k, chi: chi, gamma: gamma, rho: rho, nu: nu, delta: delta,
-                                       Delta: Delta, S: S, Gamma: GammaSum, round1: round1, sent: sent, received: received)
+                                       Delta: Delta, S: S, Gamma: GammaSum, Gammas: Gammas, round1: round1, sent: sent,
+                                       received: received)
         return CGGMPStep(state: state, messages: out)
     }
 }
@@ -106,6 +108,8 @@ public struct PresignRound3State: ~Copyable, Sendable {
     let gamma: BigNum, rho: BigNum, nu: BigNum
     let delta: BigNum
     let Delta: Secp256k1Point, S: Secp256k1Point, Gamma: Secp256k1Point
+    /// Γ_j of every signer (for the Π^aff-g statements of identification).
+    let Gammas: [CGGMPPartyId: Secp256k1Point]
     let round1: PresignRound1Public
     let sent: [CGGMPPartyId: PresignSentMtA]
     let received: [CGGMPPartyId: PresignReceivedMtA]

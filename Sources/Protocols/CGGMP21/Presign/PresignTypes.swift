@@ -58,14 +58,16 @@ public struct CGGMPAuxInfo: Sendable {
 
 /// Why a party is blamed (identifiable abort), with the evidence available locally.
 public enum CGGMPBlame: Error, Equatable, Sendable {
-    /// A zero-knowledge proof from the culprit failed (Π^enc round 1, Π^aff-g / Π^log* round 2, Π^log* round 3).
+    /// A zero-knowledge proof from the culprit failed (Π^enc round 1, Π^aff-g / Π^log* round 2, Π^log* round 3,
+    /// Π^mul / Π^aff-g / Π^dec in identification, "round" 4).
     case badProof(CGGMPProofKind, round: Int, CGGMPProofRejection)
     /// A value in the culprit's message is malformed (not a unit / ciphertext / wrong size).
     case malformed(String)
-    /// Identification (Fig. 7 output step): the culprit's revealed openings do not match its messages.
+    /// A decommitment or share does not match its commitment (aux-info refresh).
     case badOpening(String)
-    /// Identification: the culprit's δ_i is not γ_i·k_i + Σ_j (α_{i,j} − β_{i,j}) for its own revealed values.
-    case wrongDelta
+    /// Identification (Fig. 7, Output, error step): the culprit's identification message contradicts
+    /// what it sent us, or what we sent it, in round 2 (equivocation).
+    case inconsistent(String)
     /// Signing (Fig. 8): σ_j·Γ ≠ m·Δ_j + r·S_j.
     case wrongSignatureShare
 }

@@ -1,0 +1,56 @@
+import ClientKit
+import Foundation
+import Testing
+
+/// Identification after a failed δ check over the cluster (CGGMP21 Fig. 7, Output, error step): node-2 is a real
+/// node process started with the test-only `ecdsa.testCheatPresignDelta`, so it announces a wrong δ_2 in every
+/// presign it joins. The honest signers run the identification round (Π^mul, Π^aff-g, Π^dec) between them, name
+/// node-2 and only node-2, and report it signed; the coordinator keeps it out of the presign pool and out of
+/// signing for that wallet, and a client whose sign was waiting sees the culprit in its error.
+@Suite(.serialized)
+struct ECDSAIdentifyClusterTests {
+    @Test func wrongDeltaNodeIsIdentifiedAndExcluded() async throws {
+        let c = try ECDSACluster.up(poolTarget: 1) { $0.ecdsa?.testCheatPresignDelta = true }
+        defer { c.down() }
+        let dir = c.dir
+        let client = try await ClusterClient.open(dir: dir)
+
+        let k = try decodeResult(try run(c.mpc, ["--cluster", dir, "keygen", "--curve", "secp256k1", "--wallet", "e", "--json"]))
+        try #require(k.ok, "\(k.code ?? "") \(k.message ?? "")")
+        let key = hex(k.publicKey)
+
+        // The pool's background presign for the preferred set node-1, node-2, node-3 fails its δ check; the honest
+        // signers run identification and name node-2 alone, by its failed Π^dec.
+        let identified = try await c.wait(300) { c.log("coordinator").contains("presign culprit identified for wallet e: node-2 (presign_culprits_total") }
+        try #require(identified, "coordinator log: \(c.log("coordinator"))")
+        for n in ["node-1", "node-3"] {
+            let log = c.log(n)
+            #expect(log.contains("presign δ check failed: running identification"), "\(n)")
+            let verdicts = log.split(separator: "\n").filter { $0.contains("identification names") }
+            #expect(!verdicts.isEmpty, "\(n) logged no verdict")
+            for v in verdicts {
+                #expect(v.contains("identification names node-2: badProof(Protocols.CGGMPProofKind.dec, round: 4"), "\(n): \(v)")
+                #expect(!v.contains("node-1:") && !v.contains("node-3:"), "\(n) named an honest signer: \(v)")
+            }
+        }
+        // The pool refills without node-2.
+        let pooled = try await c.wait(300) { !(c.pool()["e"] ?? []).isEmpty }
+        try #require(pooled, "pool: \(c.pool())")
+        for entry in c.pool()["e"] ?? [] { #expect(!((entry["signers"] as? [String]) ?? []).contains("node-2"), "\(entry)") }
+
+        // A sign forced onto node-1, node-2, node-3 (never retried): identification again, and the client's error
+        // names node-2.
+        let forced = try await client.sign(walletId: "e", digest: randomDigest(), signers: ["node-1", "node-2", "node-3"])
+        #expect(!forced.ok)
+        #expect(forced.code == "presign_culprit", "\(forced.code ?? "") \(forced.message ?? "")")
+        #expect(forced.message?.contains("culprits node-2:") == true, "\(forced.message ?? "")")
+        #expect(forced.message?.contains("(culprits: node-2)") == true, "\(forced.message ?? "")")
+
+        // An ordinary sign: node-2 is not asked; the signature verifies under the wallet key (libsecp256k1).
+        let d = randomDigest()
+        let s = try await client.sign(walletId: "e", digest: d)
+        try #require(s.ok, "\(s.code ?? "") \(s.message ?? "")")
+        #expect(!(s.signers ?? []).contains("node-2"))
+        #expect(IndependentECDSA.verify(hex(s.signature), key, d))
+    }
+}
