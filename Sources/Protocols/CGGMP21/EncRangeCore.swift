@@ -54,7 +54,7 @@ struct EncRangeCore: Sendable, Equatable {
                         proof: CGGMPProofKind) throws(CGGMPError) {
         func reject(_ r: CGGMPProofRejection) -> CGGMPError { .proofRejected(proof: proof, reason: r) }
         let n2 = pk.nSquared
-        guard let z2N = pk.unitPow(z2, pk.n), let ke = pk.unitPow(K, e),
+        guard let z2N = pk.nthPower(z2), let ke = pk.unitPow(K, e),
               pk.gToThe(z1).mulMod(z2N, n2) == A.mulMod(ke, n2) else {
             throw reject(.equationFailed("(1+N0)^z1 z2^N0 != A K^e"))
         }

@@ -15,6 +15,9 @@ public struct PaillierPublicKey: Sendable, Equatable {
         let crt: CRTModulus      // over p², q²
         let orderP: BigNum       // φ(p²) = p(p-1)
         let orderQ: BigNum       // φ(q²) = q(q-1)
+        let p: BigNum, q: BigNum
+        let qModPm1: BigNum      // q mod (p-1)
+        let pModQm1: BigNum      // p mod (q-1)
     }
 
     public init(n: BigNum, profile: CGGMPProfile) throws(CGGMPError) {
@@ -38,6 +41,20 @@ public struct PaillierPublicKey: Sendable, Equatable {
     func unitPow(_ base: BigNum, _ e: BigNum) -> BigNum? {
         guard let acc = accelerator else { return base.pow(e, modulus: nSquared) }
         return acc.crt.pow(base, ep: e.mod(acc.orderP), eq: e.mod(acc.orderQ))
+    }
+
+    /// base^N mod N² for a base in Z*_N (Paillier nonces, and z^N in the verifiers' equations).
+    /// With our own key, by CRT, each half as ((b mod p)^{q mod (p-1)} mod p)^p mod p²: (u + kp)^p ≡ u^p
+    /// (mod p²), so b^{pq} mod p² depends only on b^q mod p, whose exponent Fermat reduces mod p-1. That is
+    /// a 1024-bit exponent mod p and a 1024-bit one mod p² instead of a 2048-bit one mod p² (2048-bit
+    /// profile), the same value exactly. powm_sec throughout (p, q are secret).
+    func nthPower(_ base: BigNum) -> BigNum? {
+        guard let acc = accelerator else { return base.pow(n, modulus: nSquared) }
+        guard let up = base.mod(acc.p).powSecret(acc.qModPm1, modulus: acc.p),
+              let uq = base.mod(acc.q).powSecret(acc.pModQm1, modulus: acc.q),
+              let hp = up.powSecret(acc.p, modulus: acc.crt.p),
+              let hq = uq.powSecret(acc.q, modulus: acc.crt.q) else { return nil }
+        return acc.crt.crt(hp, hq)
     }
 
     // MARK: Validity (checklist 9)
@@ -66,14 +83,14 @@ public struct PaillierPublicKey: Sendable, Equatable {
     /// the windows); for our own key by CRT over p², q² with `mpz_powm_sec`.
     public func encrypt(_ m: BigNum, nonce rho: BigNum) throws(CGGMPError) -> BigNum {
         guard isValidNonce(rho) else { throw .invalidNonce }
-        guard let rn = unitPow(rho, n) else { throw .invalidNonce }
+        guard let rn = nthPower(rho) else { throw .invalidNonce }
         return gToThe(m).mulMod(rn, nSquared)
     }
 
     /// Encrypts with a fresh nonce; returns the ciphertext and the nonce.
     public func encrypt<R: RandomSource>(_ m: BigNum, using rng: inout R) -> (ciphertext: BigNum, nonce: BigNum) {
         let rho = BigNum.randomUnit(modulo: n, using: &rng)
-        let rn = unitPow(rho, n) ?? .one // ρ is a unit, pow with e > 0 never fails
+        let rn = nthPower(rho) ?? .one // ρ is a unit, pow with e > 0 never fails
         return (gToThe(m).mulMod(rn, nSquared), rho)
     }
 
@@ -130,7 +147,7 @@ public struct PaillierSecretKey: Sendable {
         let p2 = p * p, q2 = q * q
         guard let crt2 = CRTModulus(p: p2, q: q2) else { throw .invalidInput("p, q not coprime") }
         self.publicKey = PaillierPublicKey(uncheckedN: publicKey.n, accelerator:
-            .init(crt: crt2, orderP: p2 - p, orderQ: q2 - q))
+            .init(crt: crt2, orderP: p2 - p, orderQ: q2 - q, p: p, q: q, qModPm1: q.mod(p - .one), pModQm1: p.mod(q - .one)))
         self.p = p
         self.q = q
         self.phi = (p - .one) * (q - .one)

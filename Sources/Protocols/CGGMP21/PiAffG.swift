@@ -108,7 +108,7 @@ public struct PiAffG<G: CGGMPGroup>: Sendable, Equatable {
 
         let e = Self.challenge(st, aux: aux, A, Bx, By, E, S, F, T, context: context)
         // C^{z1} (1+N0)^{z2} w^{N0} = A·D^e mod N0²
-        guard let cz1 = st.pk0.unitPow(st.C, z1), let wN = st.pk0.unitPow(w, st.pk0.n),
+        guard let cz1 = st.pk0.unitPow(st.C, z1), let wN = st.pk0.nthPower(w),
               let de = st.pk0.unitPow(st.D, e),
               cz1.mulMod(st.pk0.gToThe(z2), n0sq).mulMod(wN, n0sq) == A.mulMod(de, n0sq) else {
             throw reject(.equationFailed("C^z1 (1+N0)^z2 w^N0 != A D^e"))
@@ -118,7 +118,7 @@ public struct PiAffG<G: CGGMPGroup>: Sendable, Equatable {
             throw reject(.equationFailed("z1·g != Bx + e·X"))
         }
         // (1+N1)^{z2} wy^{N1} = By·Y^e mod N1²
-        guard let wyN = st.pk1.unitPow(wy, st.pk1.n), let ye = st.pk1.unitPow(st.Y, e),
+        guard let wyN = st.pk1.nthPower(wy), let ye = st.pk1.unitPow(st.Y, e),
               st.pk1.gToThe(z2).mulMod(wyN, n1sq) == By.mulMod(ye, n1sq) else {
             throw reject(.equationFailed("(1+N1)^z2 wy^N1 != By Y^e"))
         }

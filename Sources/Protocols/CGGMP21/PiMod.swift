@@ -34,12 +34,13 @@ public struct PiMod: Sendable, Equatable {
         let crt = sk.crtModulus
         let pm1 = p - .one, qm1 = q - .one
         // Fig. 16, step 1: w with Jacobi symbol -1 (w is public; jacobi of public values).
-        var w = BigNum.randomUnit(modulo: n, using: &rng)
-        while w.jacobi(n) != -1 { w = BigNum.randomUnit(modulo: n, using: &rng) }
+        var candidate = BigNum.randomUnit(modulo: n, using: &rng)
+        while candidate.jacobi(n) != -1 { candidate = BigNum.randomUnit(modulo: n, using: &rng) }
+        let w = candidate
 
         // Legendre symbols by Euler's criterion with powm_sec (p, q are secret).
-        let halfP = pm1.shiftedRight(1), halfQ = qm1.shiftedRight(1)
-        func isQR(_ v: BigNum, _ prime: BigNum, _ half: BigNum) -> Bool {
+        let halfP = pm1.shiftedRight(1)
+        @Sendable func isQR(_ v: BigNum, _ prime: BigNum, _ half: BigNum) -> Bool {
             v.mod(prime).powSecret(half, modulus: prime) == .one
         }
         let wQRp = isQR(w, p, halfP) // w is a residue mod exactly one of p, q
@@ -51,10 +52,14 @@ public struct PiMod: Sendable, Equatable {
         }
         let minusOne = n - .one
         let ys = challenges(n: n, w: w, m: profile.m, context: context)
-        var xs: [BigNum] = [], as_: [Bool] = [], bs: [Bool] = [], zs: [BigNum] = []
-        for y in ys {
+        // The m repetitions are independent: computed concurrently (no randomness drawn here).
+        let reps = CGGMPConcurrent.map(ys.count) { (i: Int) -> (x: BigNum, a: Bool, b: Bool, z: BigNum)? in
+            let y = ys[i]
             // Fig. 16, step 3: the unique a, b with (-1)^a w^b y a quadratic residue mod N.
-            let yQRp = isQR(y, p, halfP), yQRq = isQR(y, q, halfQ)
+            // Legendre mod p by Euler's criterion (powm_sec); mod q from the Jacobi symbol (y|N) = (y|p)(y|q),
+            // which is public (y and N are) and so may be computed in variable time.
+            let yQRp = isQR(y, p, halfP)
+            let yQRq = y.jacobi(n) == 1 ? yQRp : !yQRp
             // -1 is a non-residue mod p and mod q; w is a residue mod exactly one of them.
             let b = (yQRp == yQRq) ? false : true
             let vp = b ? (yQRp == wQRp) : yQRp   // residuosity of w^b y mod p
@@ -63,10 +68,13 @@ public struct PiMod: Sendable, Equatable {
             if b { yPrime = yPrime.mulMod(w, n) }
             if a { yPrime = yPrime.mulMod(minusOne, n) }
             guard let x = crt.pow(yPrime, ep: rootP, eq: rootQ),
-                  let zi = crt.pow(y, ep: nInvP, eq: nInvQ) else {
-                throw .proverFailed(proof: .mod, "root computation failed")
-            }
-            xs.append(x); as_.append(a); bs.append(b); zs.append(zi)
+                  let zi = crt.pow(y, ep: nInvP, eq: nInvQ) else { return nil }
+            return (x, a, b, zi)
+        }
+        var xs: [BigNum] = [], as_: [Bool] = [], bs: [Bool] = [], zs: [BigNum] = []
+        for r in reps {
+            guard let r else { throw .proverFailed(proof: .mod, "root computation failed") }
+            xs.append(r.x); as_.append(r.a); bs.append(r.b); zs.append(r.z)
         }
         return PiMod(w: w, x: xs, a: as_, b: bs, z: zs)
     }
@@ -92,14 +100,18 @@ public struct PiMod: Sendable, Equatable {
         }
         let ys = Self.challenges(n: n, w: w, m: m, context: context)
         let four = BigNum(4), minusOne = n - .one
-        for i in 0..<m {
+        let (w, x, a, b, z) = (self.w, self.x, self.a, self.b, self.z)
+        // The repetitions are independent: checked concurrently; the lowest failing index is reported.
+        let failures = CGGMPConcurrent.map(m) { (i: Int) -> String? in
             // Fig. 16, verification: z_i^N = y_i mod N.
-            guard z[i].pow(n, modulus: n) == ys[i] else { throw reject(.equationFailed("z[\(i)]^N != y[\(i)]")) }
+            guard z[i].pow(n, modulus: n) == ys[i] else { return "z[\(i)]^N != y[\(i)]" }
             // x_i^4 = (-1)^{a_i} w^{b_i} y_i mod N.
             var rhs = ys[i]
             if b[i] { rhs = rhs.mulMod(w, n) }
             if a[i] { rhs = rhs.mulMod(minusOne, n) }
-            guard x[i].pow(four, modulus: n) == rhs else { throw reject(.equationFailed("x[\(i)]^4")) }
+            guard x[i].pow(four, modulus: n) == rhs else { return "x[\(i)]^4" }
+            return nil
         }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw reject(.equationFailed(failure)) }
     }
 }

@@ -24,12 +24,14 @@ public struct PiPrm: Sendable, Equatable {
                                               context: CGGMPProofContext, using rng: inout R) throws(CGGMPError) -> PiPrm {
         let params = secret.parameters
         guard let crt = secret.crtModulus else { throw .proverFailed(proof: .prm, "bad primes") }
-        // Fig. 17, step 1: a_i ← Z_φ(N̂), A_i = t^{a_i} (CRT, powm_sec).
-        var as_: [BigNum] = [], A: [BigNum] = []
-        for _ in 0..<profile.m {
-            let ai = BigNum.random(below: secret.phi, using: &rng)
-            guard let Ai = crt.powUnit(params.t, ai) else { throw .proverFailed(proof: .prm, "t not a unit") }
-            as_.append(ai); A.append(Ai)
+        // Fig. 17, step 1: a_i ← Z_φ(N̂) (drawn in order from `rng`), A_i = t^{a_i} (CRT, powm_sec), the
+        // exponentiations concurrently.
+        let as_ = (0..<profile.m).map { _ in BigNum.random(below: secret.phi, using: &rng) }
+        let powers = CGGMPConcurrent.map(as_.count) { (i: Int) in crt.powUnit(params.t, as_[i]) }
+        var A: [BigNum] = []
+        for Ai in powers {
+            guard let Ai else { throw .proverFailed(proof: .prm, "t not a unit") }
+            A.append(Ai)
         }
         let e = challenges(params, A: A, context: context)
         // Fig. 17, step 3: z_i = a_i + e_i λ mod φ(N̂).
@@ -53,10 +55,16 @@ public struct PiPrm: Sendable, Equatable {
             guard z[i].sign >= 0, z[i] < n else { throw reject(.outOfRange("z[\(i)]")) }
         }
         let e = Self.challenges(params, A: A, context: context)
-        for i in 0..<m {
-            let lhs = params.t.pow(z[i], modulus: n)
+        // t^{z_i} for m public exponents z_i < N̂ with the same public base t: one fixed-base table
+        // (`FixedBasePowers`, variable time: everything here is public), the repetitions concurrently;
+        // the lowest failing index is reported.
+        let tPowers = FixedBasePowers(base: params.t, modulus: n, maxBits: n.bitLength)
+        let (A, z) = (self.A, self.z)
+        let failures = CGGMPConcurrent.map(m) { (i: Int) -> Bool in
+            let lhs = tPowers.pow(z[i])
             let rhs = e[i] ? A[i].mulMod(params.s, n) : A[i]
-            guard lhs == rhs else { throw reject(.equationFailed("t^z[\(i)] != A[\(i)]·s^e[\(i)]")) }
+            return lhs != rhs
         }
+        if let i = failures.firstIndex(of: true) { throw reject(.equationFailed("t^z[\(i)] != A[\(i)]·s^e[\(i)]")) }
     }
 }

@@ -7,6 +7,12 @@ public struct CGGMPAuxRefreshOutput: Sendable {
     public let aux: CGGMPAuxInfo
 }
 
+/// One sender's round-3 message after verification (computed concurrently, folded in message order).
+enum AuxRefreshVerdict: Sendable {
+    case verified(VerifiedPeerAuxInfo, share: BigNum)
+    case blame(CGGMPBlame)
+}
+
 extension AuxRefreshRound3State {
     public consuming func receive(_ messages: [AuxRefreshRound3Message]) throws(CGGMPProtocolError) -> CGGMPAuxRefreshOutput {
         let ctx = self.ctx
@@ -16,22 +22,37 @@ extension AuxRefreshRound3State {
         var culprits = [CGGMPPartyId: CGGMPBlame]()
         var verified = [CGGMPPartyId: VerifiedPeerAuxInfo]()
         var newShare = (ctx.keyShare.secretShare + ownShareOfZero).mod(q)
-        for m in messages {
+        // Fig. 6, Output, steps 1-2, per sender concurrently.
+        let senders = try messages.map { m throws(CGGMPProtocolError) -> AuxRefreshPeerData in
             guard let pj = peers[m.from] else { throw .invalidInput("missing peer data") }
-            // Fig. 6, Output, step 1: Π^mod, Π^prm, Π^fac.
-            do {
-                verified[m.from] = try VerifiedPeerAuxInfo.verify(n: pj.N, s: pj.s, t: pj.t, piMod: m.psiMod, piPrm: m.psiPrm,
-                                                                 piFac: m.psiFac, ownAux: ownAux, profile: ctx.profile,
-                                                                 context: ctx.proofContext(prover: m.from, rid: rid))
+            return pj
+        }
+        let paillier = self.paillier, rid = self.rid
+        let verdicts = CGGMPConcurrent.map(messages.count) { (n: Int) -> AuxRefreshVerdict in
+            let m = messages[n], pj = senders[n]
+            // Step 1: Π^mod, Π^prm, Π^fac.
+            let info: VerifiedPeerAuxInfo
+            do throws(CGGMPError) {
+                info = try VerifiedPeerAuxInfo.verify(n: pj.N, s: pj.s, t: pj.t, piMod: m.psiMod, piPrm: m.psiPrm,
+                                                      piFac: m.psiFac, ownAux: ownAux, profile: ctx.profile,
+                                                      context: ctx.proofContext(prover: m.from, rid: rid))
             } catch {
-                culprits[m.from] = blame(error, round: 3); continue
+                return .blame(blame(error, round: 3))
             }
-            // Fig. 6, Output, step 2: x_j^i = dec_i(C_j^i), x_j^i·G = F_j(i).
+            // Step 2: x_j^i = dec_i(C_j^i), x_j^i·G = F_j(i).
             guard let x = try? paillier.decrypt(m.C), x < q,
                   Secp256k1Group.multiplyGenerator(x) == AuxRefreshContext.evaluate(pj.A, at: ctx.me) else {
-                culprits[m.from] = .badOpening("share of zero does not match its Feldman commitments"); continue
+                return .blame(.badOpening("share of zero does not match its Feldman commitments"))
             }
-            newShare = (newShare + x).mod(q)
+            return .verified(info, share: x)
+        }
+        for (m, verdict) in zip(messages, verdicts) {
+            switch verdict {
+            case .blame(let b): culprits[m.from] = b
+            case .verified(let info, let x):
+                verified[m.from] = info
+                newShare = (newShare + x).mod(q)
+            }
         }
         guard culprits.isEmpty else { throw .culprits(culprits) }
         // New public shares X_k' = X_k + Σ_j F_j(k); the public key is unchanged (f_j(0) = 0).

@@ -72,20 +72,24 @@ extension AuxRefreshRound2State {
         let q = CGGMPProfile.curveOrder
         let psiMod = try local { () throws(CGGMPError) in try PiMod.prove(secretKey: paillier, profile: ctx.profile, context: pc, using: &rng) }
         let psiPrm = try local { () throws(CGGMPError) in try PiPrm.prove(secret: ringPedersen, profile: ctx.profile, context: pc, using: &rng) }
-        var out = [AuxRefreshRound3Message]()
-        for j in ctx.others {
+        // Per recipient, concurrently (each with its own stream forked from `rng`).
+        let recipients = try ctx.others.map { j throws(CGGMPProtocolError) -> (CGGMPPartyId, AuxRefreshPeerData, BigNum) in
             guard let pj = peers[j] else { throw .invalidInput("missing peer data") }
             var fj = BigNum.zero
             var power = BigNum(Int(j))
             for al in a { fj = (fj + al * power).mod(q); power = power.mulMod(BigNum(Int(j)), q) }
-            let msg = try local { () throws(CGGMPError) -> AuxRefreshRound3Message in
+            return (j, pj, fj)
+        }
+        let ownKey = self.paillier
+        let out = try local { () throws(CGGMPError) in
+            try CGGMPConcurrent.map(recipients.count, using: &rng) { (n: Int, rng: inout ForkedRandom) throws(CGGMPError) -> AuxRefreshRound3Message in
+                let (j, pj, fj) = recipients[n]
                 let rpj = try RingPedersenParameters(n: pj.N, s: pj.s, t: pj.t, profile: ctx.profile)
                 let pkj = try PaillierPublicKey(n: pj.N, profile: ctx.profile)
-                let psiFac = try PiFac.prove(secretKey: paillier, verifierAux: rpj, profile: ctx.profile, context: pc, using: &rng)
+                let psiFac = try PiFac.prove(secretKey: ownKey, verifierAux: rpj, profile: ctx.profile, context: pc, using: &rng)
                 let (C, _) = pkj.encrypt(fj, using: &rng)
                 return AuxRefreshRound3Message(from: ctx.me, to: j, psiMod: psiMod, psiPrm: psiPrm, psiFac: psiFac, C: C)
             }
-            out.append(msg)
         }
         var fi = BigNum.zero
         var power = BigNum(Int(ctx.me))

@@ -46,16 +46,16 @@ public enum CGGMPPresign {
         let gamma = BigNum.random(below: q, using: &rng)
         let (K, rho) = aux.paillier.encrypt(k, using: &rng)
         let (G, nu) = aux.paillier.encrypt(gamma, using: &rng)
-        // Fig. 7, Round 1, step 2: ψ^0_{j,i} = Π^enc_j((ℓ, N_i, K_i); (k_i, ρ_i)) for every j ≠ i.
-        var messages = [PresignRound1Message]()
-        for j in ctx.others {
-            let peer = try ctx.peer(j)
-            let psi0 = try local { () throws(CGGMPError) in
-                try PiEnc.prove(pk: aux.paillier.publicKey, K: K, k: k, rho: rho, verifierAux: peer.ringPedersen,
-                                profile: profile, context: ctx.proofContext(prover: me, round: 1), using: &rng)
+        // Fig. 7, Round 1, step 2: ψ^0_{j,i} = Π^enc_j((ℓ, N_i, K_i); (k_i, ρ_i)) for every j ≠ i, one per
+        // recipient, concurrently (each with its own stream forked from `rng`).
+        let peers = try ctx.others.map { j throws(CGGMPProtocolError) in try ctx.peer(j).ringPedersen }
+        let own = aux.paillier.publicKey, pc = ctx.proofContext(prover: me, round: 1)
+        let proofs = try local { () throws(CGGMPError) in
+            try CGGMPConcurrent.map(peers.count, using: &rng) { (n: Int, r: inout ForkedRandom) throws(CGGMPError) in
+                try PiEnc.prove(pk: own, K: K, k: k, rho: rho, verifierAux: peers[n], profile: profile, context: pc, using: &r)
             }
-            messages.append(PresignRound1Message(from: me, to: j, K: K, G: G, psi0: psi0))
         }
+        let messages = zip(ctx.others, proofs).map { PresignRound1Message(from: me, to: $0, K: K, G: G, psi0: $1) }
         let state = PresignRound1State(ctx: ctx, x: xi, k: k, gamma: gamma, rho: rho, nu: nu, K: K, G: G)
         return CGGMPStep(state: state, messages: messages)
     }

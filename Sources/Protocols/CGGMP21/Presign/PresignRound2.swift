@@ -38,23 +38,25 @@ extension PresignRound1State {
     public consuming func receive<R: RandomSource>(_ messages: [PresignRound1Message], using rng: inout R)
         throws(CGGMPProtocolError) -> CGGMPStep<PresignRound2State, PresignRound2Message> {
         let ctx = self.ctx
+        let gamma = self.gamma, x = self.x, G = self.G, nu = self.nu
         try ctx.checkSenders(messages.map { ($0.from, $0.to) })
         let own = ctx.aux.paillier.publicKey
-        // Fig. 7, Round 2, step 1: verify ψ^0_{i,j} for every j.
+        // Fig. 7, Round 2, step 1: verify ψ^0_{i,j} for every j (the senders concurrently).
         var culprits = [CGGMPPartyId: CGGMPBlame]()
         var Ks = [ctx.me: K], Gs = [ctx.me: G]
-        for m in messages {
-            let peer = try ctx.peer(m.from)
-            guard peer.paillier.isValidCiphertext(m.G) else { culprits[m.from] = .malformed("G not in Z*_{N²}"); continue }
-            do {
-                try m.psi0.verify(pk: peer.paillier, K: m.K, ownAux: ctx.aux.ringPedersen, profile: ctx.profile,
+        let senders = try messages.map { m throws(CGGMPProtocolError) in try ctx.peer(m.from).paillier }
+        let ownAux = ctx.aux.ringPedersen
+        let verdicts = CGGMPConcurrent.map(messages.count) { (n: Int) -> CGGMPBlame? in
+            let m = messages[n]
+            guard senders[n].isValidCiphertext(m.G) else { return .malformed("G not in Z*_{N²}") }
+            do throws(CGGMPError) {
+                try m.psi0.verify(pk: senders[n], K: m.K, ownAux: ownAux, profile: ctx.profile,
                                   context: ctx.proofContext(prover: m.from, round: 1))
-            } catch {
-                if case .proofRejected(let kind, let reason) = error { culprits[m.from] = .badProof(kind, round: 1, reason) }
-                else { culprits[m.from] = .malformed("\(error)") }
-                continue
-            }
-            Ks[m.from] = m.K; Gs[m.from] = m.G
+            } catch { return blame(error, round: 1) }
+            return nil
+        }
+        for (m, verdict) in zip(messages, verdicts) {
+            if let verdict { culprits[m.from] = verdict } else { Ks[m.from] = m.K; Gs[m.from] = m.G }
         }
         guard culprits.isEmpty else { throw .culprits(culprits) }
         var parts = [[UInt8]]()
@@ -68,13 +70,15 @@ extension PresignRound1State {
         // Fig. 7, Round 2, step 2: Γ_i = γ_i·G.
         let Gamma = Secp256k1Group.multiplyGenerator(gamma)
         let twoLPrime = BigNum.powerOfTwo(ctx.profile.ellPrime)
-        var out = [PresignRound2Message]()
-        var sent = [CGGMPPartyId: PresignSentMtA]()
-        for j in ctx.others {
-            let peer = try ctx.peer(j)
+        // Per recipient (concurrently, each with its own stream forked from `rng`).
+        let recipients = try ctx.others.map { j throws(CGGMPProtocolError) -> (VerifiedPeerAuxInfo, BigNum) in
             guard let Kj = Ks[j] else { throw .invalidInput("missing K") }
-            let pc = ctx.proofContext(prover: ctx.me, round: 2)
-            let msg = try local { () throws(CGGMPError) -> (PresignRound2Message, PresignSentMtA) in
+            return (try ctx.peer(j), Kj)
+        }
+        let pc = ctx.proofContext(prover: ctx.me, round: 2)
+        let results = try local { () throws(CGGMPError) in
+            try CGGMPConcurrent.map(recipients.count, using: &rng) { (n: Int, rng: inout ForkedRandom) throws(CGGMPError) -> (PresignRound2Message, PresignSentMtA) in
+                let (peer, Kj) = recipients[n], j = ctx.others[n]
                 let pkj = peer.paillier
                 // Fig. 7, Round 2, step 2: β_{i,j}, β̂_{i,j} ← J; D_{j,i} = (γ_i ⊙ K_j) ⊕ enc_j(β_{i,j}; s_{i,j}),
                 // F_{j,i} = enc_i(β_{i,j}; r_{i,j}); D̂_{j,i}, F̂_{j,i} likewise with x_i.
@@ -102,9 +106,10 @@ extension PresignRound1State {
                                              psi: psi, psiHat: psiHat, psiPrime: psiPrime, echo: echo),
                         PresignSentMtA(D: D, F: F, beta: beta, s: s, r: r, betaHat: betaHat))
             }
-            out.append(msg.0)
-            sent[j] = msg.1
         }
+        let out = results.map(\.0)
+        var sent = [CGGMPPartyId: PresignSentMtA]()
+        for (j, r) in zip(ctx.others, results) { sent[j] = r.1 }
         let state = PresignRound2State(ctx: ctx, x: x, k: k, gamma: gamma, rho: rho, nu: nu, Gamma: Gamma,
                                        round1: pub, sent: sent)
         return CGGMPStep(state: state, messages: out)

@@ -23,6 +23,13 @@ struct PresignReceivedMtA: Sendable {
     let alpha: BigNum
 }
 
+/// One sender's round-2 message after verification (computed concurrently, folded in message order).
+enum PresignRound3Verdict: Sendable {
+    case decrypted(alpha: BigNum, alphaHat: BigNum)
+    case blame(CGGMPBlame)
+    case localFailure(CGGMPError)
+}
+
 func blame(_ e: CGGMPError, round: Int) -> CGGMPBlame {
     if case .proofRejected(let kind, let reason) = e { return .badProof(kind, round: round, reason) }
     return .malformed("\(e)")
@@ -33,6 +40,7 @@ extension PresignRound2State {
     public consuming func receive<R: RandomSource>(_ messages: [PresignRound2Message], using rng: inout R)
         throws(CGGMPProtocolError) -> CGGMPStep<PresignRound3State, PresignRound3Message> {
         let ctx = self.ctx
+        let k = self.k, rho = self.rho
         try ctx.checkSenders(messages.map { ($0.from, $0.to) })
         let q = CGGMPProfile.curveOrder
         let sk = ctx.aux.paillier, own = sk.publicKey
@@ -45,31 +53,41 @@ extension PresignRound2State {
         // Echo of round 1 (checklist 12), before anything else: a mismatch means someone equivocated.
         let mismatched = messages.filter { $0.echo != round1.echo }.map(\.from).sorted()
         guard mismatched.isEmpty else { throw .echoMismatch(mismatched) }
-        for m in messages {
-            let peer = try ctx.peer(m.from)
+        // Fig. 7, Round 3, steps 1-2, per sender concurrently: verify ψ_{i,j}, ψ̂_{i,j} (Π^aff-g) and ψ'_{i,j}
+        // (Π^log*), then α_{i,j} = dec_i(D_{i,j}), α̂_{i,j} = dec_i(D̂_{i,j}).
+        let senders = try messages.map { m throws(CGGMPProtocolError) -> (VerifiedPeerAuxInfo, BigNum, Secp256k1Point) in
             guard let Gj = round1.G[m.from], let Xj = ctx.X[m.from] else { throw .invalidInput("missing round 1 value") }
+            return (try ctx.peer(m.from), Gj, Xj)
+        }
+        let ownAux = ctx.aux.ringPedersen
+        let verdicts = CGGMPConcurrent.map(messages.count) { (n: Int) -> PresignRound3Verdict in
+            let m = messages[n], (peer, Gj, Xj) = senders[n]
             // Checklist 15: no identity points.
-            guard !m.Gamma.isIdentity else { culprits[m.from] = .malformed("Γ is the identity"); continue }
+            guard !m.Gamma.isIdentity else { return .blame(.malformed("Γ is the identity")) }
             let pc = ctx.proofContext(prover: m.from, round: 2)
-            // Fig. 7, Round 3, step 1: verify ψ_{i,j}, ψ̂_{i,j} (Π^aff-g) and ψ'_{i,j} (Π^log*).
-            do {
+            do throws(CGGMPError) {
                 let st = PiAffG<Secp256k1Group>.Statement(pk0: own, pk1: peer.paillier, C: Ki, D: m.D, Y: m.F, X: m.Gamma, g: .generator)
-                try m.psi.verify(st, ownAux: ctx.aux.ringPedersen, profile: ctx.profile, context: pc)
+                try m.psi.verify(st, ownAux: ownAux, profile: ctx.profile, context: pc)
                 let stHat = PiAffG<Secp256k1Group>.Statement(pk0: own, pk1: peer.paillier, C: Ki, D: m.Dhat, Y: m.Fhat, X: Xj, g: .generator)
-                try m.psiHat.verify(stHat, ownAux: ctx.aux.ringPedersen, profile: ctx.profile, context: pc)
-                try m.psiPrime.verify(pk: peer.paillier, C: Gj, X: m.Gamma, g: .generator, ownAux: ctx.aux.ringPedersen,
+                try m.psiHat.verify(stHat, ownAux: ownAux, profile: ctx.profile, context: pc)
+                try m.psiPrime.verify(pk: peer.paillier, C: Gj, X: m.Gamma, g: .generator, ownAux: ownAux,
                                       profile: ctx.profile, context: pc)
             } catch {
-                culprits[m.from] = blame(error, round: 2)
-                continue
+                return .blame(blame(error, round: 2))
             }
-            // Fig. 7, Round 3, step 2: α_{i,j} = dec_i(D_{i,j}), α̂_{i,j} = dec_i(D̂_{i,j}).
-            let alpha = try local { () throws(CGGMPError) in try sk.decryptSigned(m.D) }
-            let alphaHat = try local { () throws(CGGMPError) in try sk.decryptSigned(m.Dhat) }
-            received[m.from] = PresignReceivedMtA(D: m.D, F: m.F, alpha: alpha)
-            sumAlpha = sumAlpha + alpha
-            sumAlphaHat = sumAlphaHat + alphaHat
-            Gammas[m.from] = m.Gamma
+            do throws(CGGMPError) { return .decrypted(alpha: try sk.decryptSigned(m.D), alphaHat: try sk.decryptSigned(m.Dhat)) }
+            catch { return .localFailure(error) }
+        }
+        for (m, verdict) in zip(messages, verdicts) {
+            switch verdict {
+            case .blame(let b): culprits[m.from] = b
+            case .localFailure(let e): throw .local(e)
+            case .decrypted(let alpha, let alphaHat):
+                received[m.from] = PresignReceivedMtA(D: m.D, F: m.F, alpha: alpha)
+                sumAlpha = sumAlpha + alpha
+                sumAlphaHat = sumAlphaHat + alphaHat
+                Gammas[m.from] = m.Gamma
+            }
         }
         guard culprits.isEmpty else { throw .culprits(culprits) }
         // Fig. 7, Round 3, step 2: Γ = Σ_j Γ_j, Δ_i = k_i·Γ,
@@ -83,16 +101,18 @@ extension PresignRound2State {
         let chi = (x * k + sumAlphaHat - sumBetaHat).mod(q)
         let S = Secp256k1Group.multiply(GammaSum, by: chi)
         // ψ''_{j,i} = Π^log*_j((ℓ, N_i, K_i, Δ_i, Γ); (k_i, ρ_i)).
-        var out = [PresignRound3Message]()
+        // One proof per recipient, concurrently (each with its own stream forked from `rng`).
         let pc = ctx.proofContext(prover: ctx.me, round: 3)
-        for j in ctx.others {
-            let peer = try ctx.peer(j)
-            let psi = try local { () throws(CGGMPError) in
-                try PiLogStar<Secp256k1Group>.prove(pk: own, C: Ki, X: Delta, g: GammaSum, x: k, rho: rho,
-                                                    verifierAux: peer.ringPedersen, profile: ctx.profile,
-                                                    context: pc, using: &rng)
+        let verifiers = try ctx.others.map { j throws(CGGMPProtocolError) in try ctx.peer(j).ringPedersen }
+        let gammaSum = GammaSum
+        let proofs = try local { () throws(CGGMPError) in
+            try CGGMPConcurrent.map(verifiers.count, using: &rng) { (n: Int, r: inout ForkedRandom) throws(CGGMPError) in
+                try PiLogStar<Secp256k1Group>.prove(pk: own, C: Ki, X: Delta, g: gammaSum, x: k, rho: rho,
+                                                    verifierAux: verifiers[n], profile: ctx.profile, context: pc, using: &r)
             }
-            out.append(PresignRound3Message(from: ctx.me, to: j, delta: delta, Delta: Delta, S: S, psiDoublePrime: psi))
+        }
+        let out = zip(ctx.others, proofs).map {
+            PresignRound3Message(from: ctx.me, to: $0, delta: delta, Delta: Delta, S: S, psiDoublePrime: $1)
         }
         let state = PresignRound3State(ctx: ctx, k: k, chi: chi, gamma: gamma, rho: rho, nu: nu, delta: delta,
                                        Delta: Delta, S: S, Gamma: GammaSum, Gammas: Gammas, round1: round1, sent: sent,
