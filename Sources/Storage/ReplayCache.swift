@@ -16,7 +16,7 @@ import Glibc
 /// The entries hold only what travels in the clear (sender id, nonce, expiry), so they are not sealed.
 public actor ReplayCache {
     /// How far the durable high-water mark runs ahead of the newest accepted timestamp.
-    public static let highWaterStep: UInt64 = 10_000
+    public static let highWaterStep: UInt64 = 30_000
     static let fenceFile = "replay-fence"
 
     let env: LMDBEnvironment
