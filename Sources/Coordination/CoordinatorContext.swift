@@ -26,7 +26,7 @@ public struct CoordinatorContext: Sendable {
                 jetStream: JetStream, clientReplay: any ReplayGuard, discovery: any Discovery, discoveryName: String) {
         self.config = config; self.identity = identity; self.manifest = manifest; self.connection = connection
         self.jetStream = jetStream; self.discovery = discovery; self.discoveryName = discoveryName
-        signSlots = Slots(config.maxConcurrentSigning ?? 16)
+        signSlots = Slots(config.maxConcurrentSigning ?? 64)
         presignPool = ECDSAPool(dataDir: config.dataDir, target: config.presignPoolTarget ?? 4)
         nodeVerifier = EnvelopeVerifier(localId: identity.id, keys: StaticKeyDirectory(manifest.nodes), replay: InMemoryReplayGuard(),
                                         now: EnvelopeVerifier.systemClock)
