@@ -97,12 +97,13 @@ public actor ReplayCache {
 
     public func count() throws(StorageError) -> Int { try env.read { txn throws(StorageError) in try txn.count(entries) } }
 
-    /// Deletes the entries that expired before `now` (the verifier refuses expired envelopes anyway).
+    /// Deletes the entries that expired before `now` (the verifier refuses expired envelopes anyway). An entry
+    /// whose value is not an expiry is kept: it still refuses its envelope.
     @discardableResult
     public func prune(now: UInt64) throws(StorageError) -> Int {
         try env.write { txn throws(StorageError) in
             var pruned = 0
-            for e in try txn.entries(entries) where e.value.count != 8 || readBigEndian(e.value[...]) < now {
+            for e in try txn.entries(entries) where e.value.count == 8 && readBigEndian(e.value[...]) < now {
                 if try txn.delete(entries, e.key) { pruned += 1 }
             }
             return pruned
