@@ -35,9 +35,9 @@ public enum CoordinatorBoot {
         catch { throw ClusterError("transport_error", "jetstream: \(error)") }
         let discoveryConfig = try config.discoveryConfiguration(environment: environment)
         let discovery = try await ClusterServices.open(discoveryConfig, connection: connection)
+        let clientReplay = TimestampedReplayGuard { await replay.recordFirstUse(sender: $0, nonce: $1, timestamp: $2, expiresAt: $3) }
         let ctx = CoordinatorContext(config: config, identity: identity, manifest: manifest, connection: connection, jetStream: js,
-                                     clientReplay: TimestampedReplayGuard { await replay.recordFirstUse(sender: $0, nonce: $1, timestamp: $2, expiresAt: $3) }, discovery: discovery,
-                                     discoveryName: discoveryConfig.backend.rawValue)
+                                     clientReplay: clientReplay, discovery: discovery, discoveryName: discoveryConfig.backend.rawValue)
         let service = CoordinatorService(context: ctx)
         try await service.start()
         let registration = DiscoveryRegistration(discovery: discovery, instance: ServiceInstance(id: identity.id, service: ClusterServices.coordinator,
