@@ -30,7 +30,7 @@ public struct NodeConfig: Codable, Sendable, Equatable {
     public var ecdsa: ECDSANodeSettings?
 
     public init(nodeId: String, natsURL: String, dbPath: String, passphraseFile: String, identityFile: String,
-                manifestPath: String, threshold: Int? = nil, maxConcurrentKeygen: Int = 2, maxConcurrentSigning: Int = 16,
+                manifestPath: String, threshold: Int? = nil, maxConcurrentKeygen: Int = 2, maxConcurrentSigning: Int = 64,
                 sessionTimeoutSeconds: Int = 30, kdf: String = "interactive", consulAddress: String? = nil,
                 eventInitiatorPubkeys: [String]? = nil) {
         self.nodeId = nodeId; self.natsURL = natsURL; self.dbPath = dbPath; self.passphraseFile = passphraseFile

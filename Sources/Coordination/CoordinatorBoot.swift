@@ -5,8 +5,8 @@ import Messaging
 import Protocols
 import Storage
 
-/// Opens everything the coordinator needs from its configuration: its identity, its LMDB store (the
-/// client requests' replay cache, which survives restarts), NATS, discovery.
+/// Opens everything the coordinator needs from its configuration: its identity, its LMDB store and the client
+/// requests' replay cache beside it (`ReplayCache`, which survives restarts), NATS, discovery.
 public enum CoordinatorBoot {
     public static func run(configPath: String, waitForShutdown: @Sendable () async -> Void) async throws(ClusterError) {
         let environment = ProcessInfo.processInfo.environment
@@ -26,16 +26,18 @@ public enum CoordinatorBoot {
         do { store = try NodeStore.open(directory: config.storePath, passphraseFile: config.passphraseFile,
                                         kdf: config.kdf == "moderate" ? .moderate : .interactive) }
         catch { throw ClusterError(error == .wrongPassphrase ? "wrong_passphrase" : "storage_error", error.description) }
-        _ = try? await store.pruneReplay(now: Clock.nowMillis())
+        let replay: ReplayCache
+        do { replay = try await ReplayCache.open(besides: store, storeDirectory: config.storePath, now: Clock.nowMillis()) }
+        catch { throw ClusterError("storage_error", "replay cache: \(error.description)") }
         let connection = try await ClusterServices.connect(config.natsURL, name: "coordinator")
         let js: JetStream
         do { js = try JetStream(connection: connection) }
         catch { throw ClusterError("transport_error", "jetstream: \(error)") }
         let discoveryConfig = try config.discoveryConfiguration(environment: environment)
         let discovery = try await ClusterServices.open(discoveryConfig, connection: connection)
+        let clientReplay = TimestampedReplayGuard { await replay.recordFirstUse(sender: $0, nonce: $1, timestamp: $2, expiresAt: $3) }
         let ctx = CoordinatorContext(config: config, identity: identity, manifest: manifest, connection: connection, jetStream: js,
-                                     clientReplay: StoreReplayGuard(store), discovery: discovery,
-                                     discoveryName: discoveryConfig.backend.rawValue)
+                                     clientReplay: clientReplay, discovery: discovery, discoveryName: discoveryConfig.backend.rawValue)
         let service = CoordinatorService(context: ctx)
         try await service.start()
         let registration = DiscoveryRegistration(discovery: discovery, instance: ServiceInstance(id: identity.id, service: ClusterServices.coordinator,
@@ -45,7 +47,7 @@ public enum CoordinatorBoot {
         let pruning = Task.detached {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(600))
-                _ = try? await store.pruneReplay(now: Clock.nowMillis())
+                _ = try? await replay.prune(now: Clock.nowMillis())
             }
         }
         await waitForShutdown()
@@ -54,16 +56,7 @@ public enum CoordinatorBoot {
         await registration.stop()
         await service.stop()
         try? await connection.drain(timeout: .seconds(2))
+        await replay.close()
         await store.close()
-    }
-}
-
-/// The client requests' replay cache in the coordinator's LMDB store: (sender, nonce) is recorded in one
-/// write transaction; a failure to record refuses the envelope (fail closed).
-struct StoreReplayGuard: ReplayGuard {
-    let store: NodeStore
-    init(_ store: NodeStore) { self.store = store }
-    func recordFirstUse(sender: String, nonce: [UInt8], expiresAt: UInt64) async -> Bool {
-        (try? await store.insertReplayIfAbsent(Array(sender.utf8) + [0] + nonce, expiresAt: expiresAt)) ?? false
     }
 }

@@ -26,7 +26,7 @@ public struct CoordinatorContext: Sendable {
                 jetStream: JetStream, clientReplay: any ReplayGuard, discovery: any Discovery, discoveryName: String) {
         self.config = config; self.identity = identity; self.manifest = manifest; self.connection = connection
         self.jetStream = jetStream; self.discovery = discovery; self.discoveryName = discoveryName
-        signSlots = Slots(config.maxConcurrentSigning ?? 16)
+        signSlots = Slots(config.maxConcurrentSigning ?? 64)
         presignPool = ECDSAPool(dataDir: config.dataDir, target: config.presignPoolTarget ?? 4)
         nodeVerifier = EnvelopeVerifier(localId: identity.id, keys: StaticKeyDirectory(manifest.nodes), replay: InMemoryReplayGuard(),
                                         now: EnvelopeVerifier.systemClock)
@@ -75,6 +75,15 @@ public struct CoordinatorContext: Sendable {
     /// The nodes discovery lists as healthy (registered, heartbeating within their TTL), as of a lookup
     /// started at most 500 ms ago (see `HealthProbe`: under load every sign request would otherwise ask).
     func healthyNodes() async -> Set<String> { await healthView().nodes }
+
+    /// For signing: as `healthyNodes`, but a view up to `HealthProbe.maxStale` old is answered at once while a
+    /// fresh lookup runs in the background, so that no sign request waits for discovery (a KV lookup is several
+    /// round trips to the server). A node that died since is tried once: it fails the attempt at once (no
+    /// responders) and the retry excludes it, as with the 500 ms memory.
+    func signableNodes() async -> Set<String> {
+        let ctx = self
+        return await healthProbe.recent { await ctx.lookUpHealth() }.nodes
+    }
 
     func healthView() async -> HealthView {
         let ctx = self
@@ -130,12 +139,27 @@ actor HealthProbe {
     private var inFlight: Task<HealthView, Never>?
     private var last: (at: ContinuousClock.Instant, nodes: HealthView)?
     let maxAge: Duration
+    /// How old an answer `recent` may give while it refreshes in the background.
+    let maxStale: Duration
 
-    init(maxAge: Duration = .milliseconds(500)) { self.maxAge = maxAge }
+    init(maxAge: Duration = .milliseconds(500), maxStale: Duration = .seconds(2)) { self.maxAge = maxAge; self.maxStale = maxStale }
 
     func run(_ probe: @escaping @Sendable () async -> HealthView) async -> HealthView {
         if let last, ContinuousClock.now - last.at < maxAge { return last.nodes }
-        if let t = inFlight { return await t.value }
+        return await refresh(probe).value
+    }
+
+    /// The last answer if it is younger than `maxStale` (starting a refresh when it is older than `maxAge`),
+    /// otherwise as `run`.
+    func recent(_ probe: @escaping @Sendable () async -> HealthView) async -> HealthView {
+        guard let last, ContinuousClock.now - last.at < maxStale else { return await run(probe) }
+        if ContinuousClock.now - last.at >= maxAge { _ = refresh(probe) }
+        return last.nodes
+    }
+
+    /// The lookup in flight, or a new one.
+    private func refresh(_ probe: @escaping @Sendable () async -> HealthView) -> Task<HealthView, Never> {
+        if let t = inFlight { return t }
         let t = Task {
             let started = ContinuousClock.now
             let r = await probe()
@@ -143,7 +167,7 @@ actor HealthProbe {
             return r
         }
         inFlight = t
-        return await t.value
+        return t
     }
 
     private func finished(_ nodes: HealthView, started: ContinuousClock.Instant) {

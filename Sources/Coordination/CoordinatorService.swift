@@ -34,6 +34,15 @@ public actor CoordinatorService {
             tasks.append(Task { for await m in reshare { Task { await self.handleRequest(m) } } })
             tasks.append(Task { for await m in pubkey { Task { await self.handlePubkey(m) } } })
             tasks.append(Task { for await m in status { Task { await self.handleStatus(m) } } })
+            // Keeps the health view fresh, so that a sign request after a quiet spell does not wait for discovery
+            // either (`signableNodes` answers from a view up to 2 s old).
+            let ctx = self.ctx
+            tasks.append(Task {
+                while !Task.isCancelled {
+                    _ = await ctx.healthView()
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            })
         } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
         ctx.log.info("coordinator ready (\(ctx.manifest.nodes.count) nodes, threshold \(ctx.manifest.threshold))")
     }

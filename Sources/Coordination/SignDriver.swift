@@ -24,7 +24,7 @@ enum SignDriver {
                 guard attempt == 1 else { return .failure(lastError) }   // a forced set is never replaced
                 signers = forced
             } else {
-                let healthy = await ctx.healthyNodes()
+                let healthy = await ctx.signableNodes()
                 let candidates = ctx.manifest.nodes.map(\.id).filter { holders.contains($0) && healthy.contains($0) && !excluded.contains($0) }
                 guard candidates.count >= t else {
                     return .failure(ClusterError("not_enough_signers", "\(candidates.count) healthy holders, threshold \(t); last error: \(lastError)"))

@@ -23,9 +23,13 @@ public enum NodeBoot {
         do { store = try NodeStore.open(directory: config.dbPath, passphraseFile: config.passphraseFile,
                                         kdf: config.kdf == "moderate" ? .moderate : .interactive) }
         catch { throw ClusterError(error == .wrongPassphrase ? "wrong_passphrase" : "storage_error", error.description) }
-        _ = try? await store.pruneReplay(now: Clock.nowMillis())
+        let replay: ReplayCache
+        do { replay = try await ReplayCache.open(besides: store, storeDirectory: config.dbPath, now: Clock.nowMillis()) }
+        catch { throw ClusterError("storage_error", "replay cache: \(error.description)") }
         let connection = try await ClusterServices.connect(config.natsURL, name: config.nodeId)
-        let ctx = try NodeContext(config: config, identity: identity, manifest: manifest, store: store, connection: connection)
+        let ctx = try NodeContext(config: config, identity: identity, manifest: manifest, store: store, replayCache: replay,
+                                  connection: connection)
+        if replay.wiped { ctx.log.warn("replay cache from another boot discarded; envelopes older than \(replay.fence) refused") }
         let service = NodeService(context: ctx)
         try await service.start()
         // Ready only once the server has the subscriptions (a flush is a round trip after them).
@@ -43,6 +47,7 @@ public enum NodeBoot {
         ctx.log.info(aborted == 0 ? "every session finished" : "aborted \(aborted) sessions after \(config.shutdownGrace)")
         await service.stop()
         try? await connection.drain(timeout: .seconds(2))
+        await replay.close()
         await store.close()
         exit(0)
     }

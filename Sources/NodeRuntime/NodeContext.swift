@@ -10,8 +10,10 @@ public struct NodeContext: Sendable {
     public let identity: Identity
     public let manifest: ClusterManifest
     public let store: NodeStore
+    /// Envelopes seen (sender, nonce): page-cache writes with a durable boot fence (`ReplayCache`).
+    public let replayCache: ReplayCache
     public let connection: NatsConnection
-    /// Envelopes from nodes and the coordinator; replay cache in the store (survives restarts).
+    /// Envelopes from nodes and the coordinator; replay cache `replayCache` (survives restarts, see CLUSTER.md).
     public let verifier: EnvelopeVerifier
     /// The client's request embedded in a plan (its nonce was replay-checked by the coordinator and the
     /// plan itself is replay-checked here).
@@ -19,17 +21,14 @@ public struct NodeContext: Sendable {
     public let ciphers: [String: PairwiseCipher]
     public let log: Log
 
-    public init(config: NodeConfig, identity: Identity, manifest: ClusterManifest, store: NodeStore,
+    public init(config: NodeConfig, identity: Identity, manifest: ClusterManifest, store: NodeStore, replayCache: ReplayCache,
                 connection: NatsConnection) throws(ClusterError) {
         self.config = config; self.identity = identity; self.manifest = manifest; self.store = store
-        self.connection = connection
+        self.replayCache = replayCache; self.connection = connection
         log = Log(config.nodeId)
         var peers = manifest.nodes
         peers.append(manifest.coordinator)
-        let replay = ClosureReplayGuard { sender, nonce, expiresAt in
-            let key = Array(sender.utf8) + [0] + nonce
-            return (try? await store.insertReplayIfAbsent(key, expiresAt: expiresAt)) ?? false
-        }
+        let replay = TimestampedReplayGuard { await replayCache.recordFirstUse(sender: $0, nonce: $1, timestamp: $2, expiresAt: $3) }
         verifier = EnvelopeVerifier(localId: identity.id, keys: StaticKeyDirectory(peers), replay: replay,
                                     now: EnvelopeVerifier.systemClock)
         // The embedded request is addressed to the coordinator: check it as the coordinator would.

@@ -36,11 +36,11 @@ public actor NodeService {
             tasks.append(Task { for await m in rounds { Task { await self.handleRound(m) } } })
             tasks.append(Task { for await m in health { self.handleHealth(m) } })
             // The replay cache forgets what has expired anyway (the verifier refuses expired envelopes).
-            let store = ctx.store
+            let replay = ctx.replayCache
             tasks.append(Task.detached {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(600))
-                    _ = try? await store.pruneReplay(now: Clock.nowMillis())
+                    _ = try? await replay.prune(now: Clock.nowMillis())
                 }
             })
         } catch { throw ClusterError("transport_error", "subscribe: \(error)") }

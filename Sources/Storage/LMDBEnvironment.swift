@@ -19,6 +19,10 @@ final class LMDBEnvironment {
         var maxDatabases: UInt32 = 16
         /// File mode of `data.mdb` / `lock.mdb` (also subject to the umask).
         var fileMode: mode_t = 0o600
+        /// `MDB_NOSYNC`: a commit writes its pages (into the page cache) but does not fdatasync them. Only for
+        /// an environment whose loss after a machine crash is harmless (the replay cache, see `ReplayCache`):
+        /// a crash of the machine can lose its last commits or leave it unreadable; a crash of the process cannot.
+        var noSync = false
     }
 
     private var handle: OpaquePointer?
@@ -44,7 +48,8 @@ final class LMDBEnvironment {
         do {
             try check(mdb_env_set_mapsize(env, options.mapSize), "mdb_env_set_mapsize")
             try check(mdb_env_set_maxdbs(env, MDB_dbi(options.maxDatabases)), "mdb_env_set_maxdbs")
-            try check(mdb_env_open(env, directory, UInt32(MDB_NOTLS), options.fileMode), "mdb_env_open")
+            try check(mdb_env_open(env, directory, UInt32(MDB_NOTLS) | (options.noSync ? UInt32(MDB_NOSYNC) : 0), options.fileMode),
+                      "mdb_env_open")
             // Clear reader slots left behind by a killed process.
             var dead: Int32 = 0
             try check(mdb_reader_check(env, &dead), "mdb_reader_check")

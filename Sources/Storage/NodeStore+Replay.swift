@@ -32,6 +32,22 @@ extension NodeStore {
         }
     }
 
+    /// Every entry (id, expiry): to carry them over into a `ReplayCache`, which replaced this table for envelopes.
+    public func replayEntries() throws(StorageError) -> [(id: [UInt8], expiresAt: UInt64)] {
+        try env.read { txn throws(StorageError) in
+            var out: [(id: [UInt8], expiresAt: UInt64)] = []
+            for r in try entriesSealed(txn, .replay, prefix: []) { out.append((r.key, try Self.decodeExpiry(r.value, key: r.key))) }
+            return out
+        }
+    }
+
+    /// Deletes the given entries (after `replayEntries` carried them over), in one transaction.
+    public func deleteReplayEntries(_ ids: [[UInt8]]) throws(StorageError) {
+        try env.write { txn throws(StorageError) in
+            for id in ids { _ = try txn.delete(db(.replay), id) }
+        }
+    }
+
     /// Number of entries in the replay cache.
     public func replayCount() throws(StorageError) -> Int { try count(.replay) }
 

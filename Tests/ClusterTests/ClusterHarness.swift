@@ -131,3 +131,18 @@ struct TestCluster {
         try? FileManager.default.removeItem(atPath: dir)
     }
 }
+
+/// Starts `node` again as its own process (after a test killed it), stderr to `logs/<node>-restarted.log`;
+/// returns the process and that log's path.
+func restartNode(_ node: String, bin: Binaries, layout: ClusterLayout) throws -> (process: Process, log: String) {
+    let restarted = Process()
+    restarted.executableURL = URL(fileURLWithPath: bin.path("mpc-node"))
+    restarted.arguments = ["--config", layout.nodeConfig(node)]
+    let restartLog = layout.path("logs/\(node)-restarted.log")
+    FileManager.default.createFile(atPath: restartLog, contents: nil)
+    restarted.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: restartLog))
+    restarted.standardOutput = FileHandle.nullDevice
+    try restarted.run()
+    return (restarted, restartLog)
+}
+

@@ -198,14 +198,7 @@ struct ECDSAClusterTests {
         let answer = await pending.value
         #expect(answer == nil, "node-2 answered after it was killed: \(String(describing: answer))")
         #expect(!c.log("node-2").contains("ECDSA signature share sent (presignature \(p))"))
-        let restarted = Process()
-        restarted.executableURL = URL(fileURLWithPath: c.bin.path("mpc-node"))
-        restarted.arguments = ["--config", c.layout.nodeConfig("node-2")]
-        let restartLog = c.layout.path("logs/node-2-restarted.log")
-        FileManager.default.createFile(atPath: restartLog, contents: nil)
-        restarted.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: restartLog))
-        restarted.standardOutput = FileHandle.nullDevice
-        try restarted.run()
+        let (restarted, restartLog) = try restartNode("node-2", bin: c.bin, layout: c.layout)
         defer { if restarted.isRunning { kill(restarted.processIdentifier, SIGKILL) } }
         let back = try await c.wait(30) { ((try? String(contentsOfFile: restartLog, encoding: .utf8)) ?? "").contains("node ready") }
         try #require(back)

@@ -75,6 +75,30 @@ public struct StaticKeyDirectory: SenderKeyDirectory {
 /// If it cannot record, it must return false (fail closed).
 public protocol ReplayGuard: Sendable {
     func recordFirstUse(sender: String, nonce: [UInt8], expiresAt: UInt64) async -> Bool
+    /// As above, also given the envelope's (authenticated) timestamp, for a guard that refuses envelopes older
+    /// than a fence (see `TimestampedReplayGuard`). The default ignores the timestamp.
+    func recordFirstUse(sender: String, nonce: [UInt8], timestamp: UInt64, expiresAt: UInt64) async -> Bool
+}
+
+extension ReplayGuard {
+    public func recordFirstUse(sender: String, nonce: [UInt8], timestamp: UInt64, expiresAt: UInt64) async -> Bool {
+        await recordFirstUse(sender: sender, nonce: nonce, expiresAt: expiresAt)
+    }
+}
+
+/// A replay guard from a closure that also receives the envelope's timestamp (e.g. Storage's `ReplayCache`,
+/// which refuses envelopes below its boot fence).
+public struct TimestampedReplayGuard: ReplayGuard {
+    let body: @Sendable (String, [UInt8], UInt64, UInt64) async -> Bool
+    public init(_ body: @escaping @Sendable (_ sender: String, _ nonce: [UInt8], _ timestamp: UInt64, _ expiresAt: UInt64) async -> Bool) {
+        self.body = body
+    }
+    public func recordFirstUse(sender: String, nonce: [UInt8], expiresAt: UInt64) async -> Bool {
+        await body(sender, nonce, 0, expiresAt)
+    }
+    public func recordFirstUse(sender: String, nonce: [UInt8], timestamp: UInt64, expiresAt: UInt64) async -> Bool {
+        await body(sender, nonce, timestamp, expiresAt)
+    }
 }
 
 /// A replay guard from a closure (e.g. `{ try? await store.recordNonce(...) ?? false }`).
@@ -181,7 +205,7 @@ public actor EnvelopeVerifier {
         let t = now()
         guard t < e.expiry else { return .failure(.expired(expiry: e.expiry, now: t)) }
         guard e.timestamp <= t &+ policy.maxClockSkewMillis else { return .failure(.notYetValid(timestamp: e.timestamp, now: t)) }
-        guard await replay.recordFirstUse(sender: e.sender, nonce: e.nonce, expiresAt: e.expiry) else {
+        guard await replay.recordFirstUse(sender: e.sender, nonce: e.nonce, timestamp: e.timestamp, expiresAt: e.expiry) else {
             return .failure(.replayed(sender: e.sender))
         }
         return .success(VerifiedEnvelope(envelope: e, signature: signed.signature))
