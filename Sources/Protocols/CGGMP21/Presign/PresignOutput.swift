@@ -38,20 +38,33 @@ extension PresignRound3State {
         var culprits = [CGGMPPartyId: CGGMPBlame]()
         var deltas = [ctx.me: delta]
         var Deltas = [ctx.me: Delta], Ss = [ctx.me: S]
-        // Fig. 7, Output, step 1: verify ψ''_{i,j}.
+        // Fig. 7, Output, step 1: verify ψ''_{i,j}, one sender per core (`CGGMPConcurrent`).
+        var checks = [(message: PresignRound3Message, peer: VerifiedPeerAuxInfo, K: BigNum)?]()
         for m in messages {
             let peer = try ctx.peer(m.from)
-            guard m.delta.sign >= 0, m.delta < q else { culprits[m.from] = .malformed("δ not in [0, q)"); continue }
+            guard m.delta.sign >= 0, m.delta < q else { culprits[m.from] = .malformed("δ not in [0, q)"); checks.append(nil); continue }
             guard let Kj = round1.K[m.from] else { throw .invalidInput("missing K") }
             // Checklist 15: no identity points.
-            guard !m.Delta.isIdentity, !m.S.isIdentity else { culprits[m.from] = .malformed("Δ or S is the identity"); continue }
-            do {
-                try m.psiDoublePrime.verify(pk: peer.paillier, C: Kj, X: m.Delta, g: Gamma, ownAux: ctx.aux.ringPedersen,
-                                            profile: ctx.profile, context: ctx.proofContext(prover: m.from, round: 3))
-            } catch {
-                culprits[m.from] = blame(error, round: 3)
-                continue
+            guard !m.Delta.isIdentity, !m.S.isIdentity else {
+                culprits[m.from] = .malformed("Δ or S is the identity"); checks.append(nil); continue
             }
+            checks.append((m, peer, Kj))
+        }
+        let (ownAux, profile, gammaSum) = (ctx.aux.ringPedersen, ctx.profile, Gamma)
+        let contexts = checks.map { c in c.map { ctx.proofContext(prover: $0.message.from, round: 3) } }
+        let pending = checks
+        let verdicts = CGGMPConcurrent.map(checks.count) { (n: Int) -> CGGMPError? in
+            guard let c = pending[n], let pc = contexts[n] else { return nil }
+            do throws(CGGMPError) {
+                try c.message.psiDoublePrime.verify(pk: c.peer.paillier, C: c.K, X: c.message.Delta, g: gammaSum,
+                                                    ownAux: ownAux, profile: profile, context: pc)
+                return nil
+            } catch { return error }
+        }
+        for (c, verdict) in zip(checks, verdicts) {
+            guard let c else { continue }
+            let m = c.message
+            if let error = verdict { culprits[m.from] = blame(error, round: 3); continue }
             deltas[m.from] = m.delta; Deltas[m.from] = m.Delta; Ss[m.from] = m.S
         }
         guard culprits.isEmpty else { throw .culprits(culprits) }
