@@ -20,15 +20,20 @@ actor ECDSAPool {
     let target: Int
     private var byWallet: [String: [PooledPresignature]]
     private var filling: Set<String> = []
-    /// Signers a presign session named as culprits, per wallet: kept out of the pool's signer sets (until the
-    /// coordinator restarts), and how many times presigning named a culprit (the `presign_culprits_total` metric).
-    private var culprits: [String: Set<String>] = [:]
+    /// Signers a presign session named as culprits, per wallet: kept out of the pool's signer sets and out of
+    /// ECDSA signing for the wallet, persisted in `presign-culprits.json` so that a coordinator restart does not
+    /// re-admit them (an operator clears an entry by editing that file and restarting the coordinator); and how
+    /// many times presigning named a culprit since the start (the `presign_culprits_total` metric).
+    private var culprits: [String: Set<String>]
+    let culpritsPath: String
     private(set) var culpritsTotal = 0
 
     init(dataDir: String, target: Int) {
         path = (dataDir as NSString).appendingPathComponent("presign-pool.json")
+        culpritsPath = (dataDir as NSString).appendingPathComponent("presign-culprits.json")
         self.target = target
         byWallet = (try? JSONFile.read(path) as [String: [PooledPresignature]]) ?? [:]
+        culprits = ((try? JSONFile.read(culpritsPath) as [String: [String]]) ?? [:]).mapValues { Set($0) }
     }
 
     private func save() {
@@ -75,6 +80,8 @@ actor ECDSAPool {
             drop(wallet, involving: n)
         }
         culpritsTotal += named.count
+        do { try JSONFile.write(culprits.mapValues { $0.sorted() }, to: culpritsPath, mode: 0o600) }
+        catch { Log("coordinator").error("presign culprits: \(error)") }
         return culpritsTotal
     }
 

@@ -132,17 +132,32 @@ struct TestCluster {
     }
 }
 
+/// Stops the coordinator `mpc cluster up` started (SIGTERM, then waits for it to exit) and starts it again as its own
+/// process with the same configuration, stderr to `logs/coordinator-restarted.log`; the caller terminates it.
+func restartCoordinator(dir: String, bin: Binaries, layout: ClusterLayout) async throws -> (process: Process, log: String) {
+    if let pid = pids(dir)["coordinator"] {
+        kill(pid, SIGTERM)
+        for _ in 0..<80 where isAlive(pid) { try await Task.sleep(for: .milliseconds(250)) }
+    }
+    return try startLogged(bin.path("mpc-coordinator"), ["--config", layout.coordinatorConfig],
+                           log: layout.path("logs/coordinator-restarted.log"))
+}
+
+/// Starts `executable` with `arguments`, stderr to `log` (created empty), stdout discarded.
+func startLogged(_ executable: String, _ arguments: [String], log: String) throws -> (process: Process, log: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    FileManager.default.createFile(atPath: log, contents: nil)
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    return (process, log)
+}
+
 /// Starts `node` again as its own process (after a test killed it), stderr to `logs/<node>-restarted.log`;
 /// returns the process and that log's path.
 func restartNode(_ node: String, bin: Binaries, layout: ClusterLayout) throws -> (process: Process, log: String) {
-    let restarted = Process()
-    restarted.executableURL = URL(fileURLWithPath: bin.path("mpc-node"))
-    restarted.arguments = ["--config", layout.nodeConfig(node)]
-    let restartLog = layout.path("logs/\(node)-restarted.log")
-    FileManager.default.createFile(atPath: restartLog, contents: nil)
-    restarted.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: restartLog))
-    restarted.standardOutput = FileHandle.nullDevice
-    try restarted.run()
-    return (restarted, restartLog)
+    try startLogged(bin.path("mpc-node"), ["--config", layout.nodeConfig(node)], log: layout.path("logs/\(node)-restarted.log"))
 }
 

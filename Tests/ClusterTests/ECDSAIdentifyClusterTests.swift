@@ -52,5 +52,27 @@ struct ECDSAIdentifyClusterTests {
         try #require(s.ok, "\(s.code ?? "") \(s.message ?? "")")
         #expect(!(s.signers ?? []).contains("node-2"))
         #expect(IndependentECDSA.verify(hex(s.signature), key, d))
+
+        // The culprit is kept across a coordinator restart (presign-culprits.json): the restarted coordinator's
+        // refill after the next sign uses a set without node-2 and never runs into the cheater again.
+        let saved = FileManager.default.contents(atPath: c.layout.path("coordinator/data/presign-culprits.json"))
+            .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: [String]] }
+        #expect(saved?["e"] == ["node-2"], "\(String(describing: saved))")
+        let restarted = try await restartCoordinator(dir: dir, bin: c.bin, layout: c.layout)
+        defer { restarted.process.terminate(); restarted.process.waitUntilExit() }
+        func restartedLog() -> String { (try? String(contentsOfFile: restarted.log, encoding: .utf8)) ?? "" }
+        let ready = try await c.wait(120) { restartedLog().contains("coordinator ready") }
+        try #require(ready, "restarted coordinator: \(restartedLog())")
+        let d2 = randomDigest()
+        let s2 = try await client.sign(walletId: "e", digest: d2)
+        try #require(s2.ok, "\(s2.code ?? "") \(s2.message ?? "")")
+        #expect(!(s2.signers ?? []).contains("node-2"))
+        #expect(IndependentECDSA.verify(hex(s2.signature), key, d2))
+        let refilled = try await c.wait(300) { restartedLog().contains("presign pool of e for") }
+        try #require(refilled, "restarted coordinator: \(restartedLog())")
+        for line in restartedLog().split(separator: "\n") where line.contains("presign pool of e for") || line.contains("presigning for wallet e") {
+            #expect(!line.contains("node-2"), "\(line)")
+        }
+        #expect(!restartedLog().contains("presign culprit identified"), "\(restartedLog())")
     }
 }
