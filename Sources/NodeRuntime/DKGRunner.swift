@@ -9,11 +9,11 @@ import Protocols
 /// the key is used only when every participant reports the same digest, SECURITY-CHECKLIST 12).
 actor DKGRunner<C: FROSTCiphersuite> {
     let ctx: NodeContext
-    let session: SessionID
     let plan: SessionPlanBody
-    /// node id <-> participant id for this session's participants.
-    let ids: [String: ParticipantID]
     let channel: SessionChannel
+    var session: SessionID { channel.session }
+    /// node id <-> participant id for this session's participants.
+    var ids: [String: ParticipantID] { channel.ids }
     private var dkg: DKGSession<C>
     private var done = false
     /// Threshold ECDSA (curve secp256k1): finish only after the echo of every participant's digest.
@@ -25,8 +25,8 @@ actor DKGRunner<C: FROSTCiphersuite> {
 
     init(ctx: NodeContext, session: SessionID, plan: SessionPlanBody, ids: [String: ParticipantID],
          onEnd: @escaping @Sendable () async -> Void) throws(ClusterError) {
-        self.ctx = ctx; self.session = session; self.plan = plan; self.ids = ids; self.onEnd = onEnd
-        channel = SessionChannel(ctx: ctx, session: session)
+        self.ctx = ctx; self.plan = plan; self.onEnd = onEnd
+        channel = SessionChannel(ctx: ctx, session: session, ids: ids)
         echo = plan.curve == .secp256k1
         guard let me = ids[ctx.identity.id] else { throw ClusterError("not_participant", "this node is not in the plan") }
         do {
@@ -38,12 +38,12 @@ actor DKGRunner<C: FROSTCiphersuite> {
     /// Subscribes to the session's subjects (before the plan is acknowledged, so nothing is missed).
     func subscribe() throws(ClusterError) {
         subscriptions = try channel.subscribe({ [weak self] v in await self?.handle(v) },
-                                              onTimeout: { [weak self] s in await self?.fail("session_timeout", "no result after \(s) s") })
+                                              onTimeout: { [weak self] code, message in await self?.fail(code, message) })
     }
 
     func handle(_ v: VerifiedEnvelope) async {
         guard !done else { return }
-        let tag: UInt8, body: [UInt8], sender: String
+        let tag: UInt8, body: [UInt8], from: ParticipantID, sender: String
         switch channel.classify(v) {
         case .start:
             var rng = SystemRandom()
@@ -51,9 +51,8 @@ actor DKGRunner<C: FROSTCiphersuite> {
             return
         case .abort: await fail("session_aborted", "the coordinator abandoned the session"); return
         case .ignored: return
-        case .peer(let t, let b, let s): (tag, body, sender) = (t, b, s)
+        case .peer(let t, let b, let f, let s): (tag, body, from, sender) = (t, b, f, s)
         }
-        guard let from = ids[sender] else { ctx.log.warn("round message from non-participant \(sender)", session: session.hex); return }
         if tag == 4, echo {
             guard echoed[from] == nil, body.count == 32 else { await fail("echo_invalid", "bad or repeated digest from \(sender)"); return }
             echoed[from] = body
@@ -87,7 +86,7 @@ actor DKGRunner<C: FROSTCiphersuite> {
                 guard let bytes = try? p.serialized() else { await fail("internal_error", "round-1 encoding"); return }
                 channel.broadcast(tag: 1, bytes)
             case .sendEach(let packages):
-                channel.sendEach(tag: 2, packages, ids: ids)
+                channel.sendEach(tag: 2, packages)
             case .finished(let output) where echo:
                 pendingOutput = output
                 channel.broadcast(tag: 4, output.commitmentDigest)
@@ -122,11 +121,9 @@ actor DKGRunner<C: FROSTCiphersuite> {
     private func finish(_ output: DKGOutput<C>) async {
         guard !done else { return }
         do {
-            let share = try KeyPackageCodec.encode(output.keyPackage)
-            let pkp = try KeyPackageCodec.encode(output.publicKeyPackage)
-            let key = try FROSTSigning<C>.verifyingKey(publicKeyPackage: output.publicKeyPackage, tweak: .untweaked).serialized()
-            let record = WalletRecord(curve: plan.curve, publicKeyPackage: Hex.encode(pkp), groupPublicKey: Hex.encode(key))
-            try await ctx.store.putShare(walletID: plan.walletId, generation: 0, share: share)
+            let m = try WalletMaterial(keyPackage: output.keyPackage, publicKeyPackage: output.publicKeyPackage)
+            let record = WalletRecord(curve: plan.curve, publicKeyPackage: m.publicKeyPackage, groupPublicKey: m.groupPublicKey)
+            try await ctx.store.putShare(walletID: plan.walletId, generation: 0, share: m.share)
             try await ctx.store.putWallet(id: plan.walletId, metadata: WireJSON.encode(record))
             ctx.log.info("keygen finished for wallet \(plan.walletId)", session: session.hex)
             report(KeygenResultBody(walletId: plan.walletId, curve: plan.curve, publicKeyPackage: record.publicKeyPackage,

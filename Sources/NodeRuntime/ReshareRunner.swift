@@ -14,7 +14,7 @@ actor ReshareRunner<C: FROSTCiphersuite> {
     let plan: ResharePlanBody
     let channel: SessionChannel
     /// node id <-> participant id for the dealers and the new members.
-    let ids: [String: ParticipantID]
+    var ids: [String: ParticipantID] { channel.ids }
     private var reshare: ReshareSession<C>
     private var done = false
     private var subscriptions: [EnvelopeSubscription] = []
@@ -22,8 +22,8 @@ actor ReshareRunner<C: FROSTCiphersuite> {
 
     init(ctx: NodeContext, session: SessionID, plan: ResharePlanBody, ids: [String: ParticipantID], oldKeyPackage: KeyPackage<C>?,
          onEnd: @escaping @Sendable () async -> Void) throws(ClusterError) {
-        self.ctx = ctx; self.plan = plan; self.ids = ids; self.onEnd = onEnd
-        channel = SessionChannel(ctx: ctx, session: session)
+        self.ctx = ctx; self.plan = plan; self.onEnd = onEnd
+        channel = SessionChannel(ctx: ctx, session: session, ids: ids)
         guard let me = ids[ctx.identity.id] else { throw ClusterError("not_participant", "this node is not in the plan") }
         do {
             let old = try KeyPackageCodec.decodePublicKeyPackage(try WireJSON.hex(plan.oldPublicKeyPackage, "oldPublicKeyPackage"), as: C.self)
@@ -36,12 +36,12 @@ actor ReshareRunner<C: FROSTCiphersuite> {
 
     func subscribe() throws(ClusterError) {
         subscriptions = try channel.subscribe({ [weak self] v in await self?.handle(v) },
-                                              onTimeout: { [weak self] s in await self?.fail("session_timeout", "no result after \(s) s") })
+                                              onTimeout: { [weak self] code, message in await self?.fail(code, message) })
     }
 
     func handle(_ v: VerifiedEnvelope) async {
         guard !done else { return }
-        let tag: UInt8, body: [UInt8], sender: String
+        let tag: UInt8, body: [UInt8], from: ParticipantID, sender: String
         switch channel.classify(v) {
         case .start:
             var rng = SystemRandom()
@@ -49,9 +49,8 @@ actor ReshareRunner<C: FROSTCiphersuite> {
             return
         case .abort: await fail("session_aborted", "the coordinator abandoned the session"); return
         case .ignored: return
-        case .peer(let t, let b, let s): (tag, body, sender) = (t, b, s)
+        case .peer(let t, let b, let f, let s): (tag, body, from, sender) = (t, b, f, s)
         }
-        guard let from = ids[sender] else { ctx.log.warn("reshare message from non-participant \(sender)", session: channel.session.hex); return }
         let message: ReshareMessage<C>
         do throws(FROSTError) {
             switch tag {
@@ -79,7 +78,7 @@ actor ReshareRunner<C: FROSTCiphersuite> {
                 guard let bytes = try? p.serialized() else { await fail("internal_error", "dealing encoding"); return }
                 channel.broadcast(tag: 1, bytes)
             case .sendEach(let packages):
-                channel.sendEach(tag: 2, packages, ids: ids)
+                channel.sendEach(tag: 2, packages)
             case .echo(let digest):
                 channel.broadcast(tag: 4, digest)
             case .dealt:
@@ -102,12 +101,11 @@ actor ReshareRunner<C: FROSTCiphersuite> {
     private func finish(_ output: ReshareOutput<C>) async {
         guard !done else { return }
         do {
-            let share = try KeyPackageCodec.encode(output.keyPackage)
-            let pkp = Hex.encode(try KeyPackageCodec.encode(output.publicKeyPackage))
-            let key = Hex.encode(try FROSTSigning<C>.verifyingKey(publicKeyPackage: output.publicKeyPackage, tweak: .untweaked).serialized())
+            let m = try WalletMaterial(keyPackage: output.keyPackage, publicKeyPackage: output.publicKeyPackage)
+            let (pkp, key) = (m.publicKeyPackage, m.groupPublicKey)
             let record = WalletRecord(curve: plan.curve, publicKeyPackage: pkp, groupPublicKey: key, generation: plan.generation,
                                       threshold: plan.threshold, members: plan.members)
-            try await ctx.store.putShare(walletID: plan.walletId, generation: plan.generation, share: share)
+            try await ctx.store.putShare(walletID: plan.walletId, generation: plan.generation, share: m.share)
             try await ctx.store.putJournal(ResharePending.key(plan.walletId, plan.generation), value: WireJSON.encode(record))
             ctx.log.info("resharing of wallet \(plan.walletId): generation \(plan.generation) stored, awaiting commit",
                          session: channel.session.hex)

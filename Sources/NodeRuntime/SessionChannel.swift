@@ -5,16 +5,19 @@ import Protocols
 
 /// A node's view of one multi-party session's subjects: the broadcast subject and its own point-to-point
 /// subject, verified envelopes in, signed (and for secrets, pairwise-sealed) envelopes out. Used by the
-/// session runners (resharing); payloads start with a one-byte tag.
+/// session runners (DKG, resharing); payloads start with a one-byte tag.
 struct SessionChannel: Sendable {
     let ctx: NodeContext
     let session: SessionID
+    /// node id <-> participant id for the session's participants (every peer message must come from one).
+    let ids: [String: ParticipantID]
 
-    /// What a session payload is: the coordinator's start (tag 0) or abort (tag 3), another coordinator
-    /// payload (ignored), or a peer's message (`tag`, `body`) from a node that is not this one.
+    /// What a session payload is: the coordinator's start (tag 0) or abort (tag 3), something to ignore
+    /// (another coordinator payload, our own, or a node that is not a participant: logged), or a
+    /// participant's message (`tag`, `body`).
     enum Incoming {
         case start, abort, ignored
-        case peer(tag: UInt8, body: [UInt8], sender: String)
+        case peer(tag: UInt8, body: [UInt8], from: ParticipantID, sender: String)
     }
 
     func classify(_ v: VerifiedEnvelope) -> Incoming {
@@ -22,13 +25,17 @@ struct SessionChannel: Sendable {
         let sender = v.envelope.sender
         if sender == ctx.manifest.coordinator.id { return tag == 0 ? .start : tag == 3 ? .abort : .ignored }
         guard sender != ctx.identity.id else { return .ignored }
-        return .peer(tag: tag, body: Array(v.envelope.payload.dropFirst()), sender: sender)
+        guard let from = ids[sender] else {
+            ctx.log.warn("session message from non-participant \(sender)", session: session.hex)
+            return .ignored
+        }
+        return .peer(tag: tag, body: Array(v.envelope.payload.dropFirst()), from: from, sender: sender)
     }
 
     /// Subscribes to both subjects and feeds every verified envelope of this session to `handle`; after the
-    /// configured session timeout, calls `onTimeout` with the seconds (the runner fails unless it is done).
+    /// configured session timeout, calls `onTimeout` with a code and a message (the runner fails unless it is done).
     func subscribe(_ handle: @escaping @Sendable (VerifiedEnvelope) async -> Void,
-                   onTimeout: @escaping @Sendable (Int) async -> Void) throws(ClusterError) -> [EnvelopeSubscription] {
+                   onTimeout: @escaping @Sendable (String, String) async -> Void) throws(ClusterError) -> [EnvelopeSubscription] {
         let log = ctx.log, s = session.hex
         let onRejection: @Sendable (EnvelopeRejection, NatsMessage) -> Void = { r, _ in log.warn("envelope refused: \(r.code)", session: s) }
         let subs: [EnvelopeSubscription]
@@ -46,7 +53,7 @@ struct SessionChannel: Sendable {
         let timeout = ctx.config.sessionTimeoutSeconds
         Task {
             try? await Task.sleep(for: .seconds(timeout))
-            await onTimeout(timeout)
+            await onTimeout("session_timeout", "no result after \(timeout) s")
         }
         return subs
     }
@@ -63,8 +70,8 @@ struct SessionChannel: Sendable {
         ctx.publish(.roundMessage, session: session, to: .party(node), payload: [tag] + sealed, subject: Subjects.sessionDirect(session, to: node))
     }
 
-    /// Seals each secret package for its participant's node (`ids`: node id -> participant id) and sends it.
-    func sendEach<C: FROSTCiphersuite>(tag: UInt8, _ packages: [ParticipantID: DKGRound2Package<C>], ids: [String: ParticipantID]) {
+    /// Seals each secret package for its participant's node and sends it.
+    func sendEach<C: FROSTCiphersuite>(tag: UInt8, _ packages: [ParticipantID: DKGRound2Package<C>]) {
         for (pid, pkg) in packages {
             guard let node = ids.first(where: { $0.value == pid })?.key else { continue }
             var plain = pkg.serialized()
