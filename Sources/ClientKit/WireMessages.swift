@@ -24,7 +24,11 @@ public struct SignRequestBody: Codable, Sendable, Equatable {
     }
 }
 
-public enum SessionKind: String, Codable, Sendable { case keygen, sign }
+/// `sign`: two rounds (plan -> commitments, signing package -> share). `commit` and `signPrepared` are the
+/// preprocessed form of RFC 9591 §5.1: a node commits ahead (`count` fresh commitments for the wallet, its
+/// nonces kept in memory only, each used at most once), and a sign then takes one round: the plan carries the
+/// whole signing package and the node answers its share (plus fresh commitments for the coordinator's pool).
+public enum SessionKind: String, Codable, Sendable { case keygen, sign, commit, signPrepared }
 
 /// Coordinator -> node, envelope type `sessionPlan` (NATS request on `Subjects.nodePlan(node)`).
 public struct SessionPlanBody: Codable, Sendable, Equatable {
@@ -39,6 +43,10 @@ public struct SessionPlanBody: Codable, Sendable, Equatable {
     public var clientRequest: String
     /// Sign: the wallet's current share generation; a node holding another generation refuses (`stale_generation`).
     public var generation: UInt64?
+    /// `signPrepared`: the RFC 9591 signing package (wire format, hex) built from preprocessed commitments.
+    public var package: String?
+    /// `commit`: how many commitments to prepare; `signPrepared`: how many fresh ones to return with the share.
+    public var count: Int?
     public init(kind: SessionKind, walletId: String, curve: Curve, participants: [String], threshold: Int, digest: String?, clientRequest: String) {
         self.kind = kind; self.walletId = walletId; self.curve = curve; self.participants = participants
         self.threshold = threshold; self.digest = digest; self.clientRequest = clientRequest
@@ -52,8 +60,10 @@ public struct NodeReplyBody: Codable, Sendable, Equatable {
     public var message: String?
     /// Sign round 1: the signer's commitments (wire format); round 2: its signature share.
     public var data: String?
-    public init(code: String? = nil, message: String? = nil, data: String? = nil) {
-        self.code = code; self.message = message; self.data = data
+    /// `commit` and `signPrepared`: fresh preprocessed commitments (wire format, hex), each usable once.
+    public var commitments: [String]?
+    public init(code: String? = nil, message: String? = nil, data: String? = nil, commitments: [String]? = nil) {
+        self.code = code; self.message = message; self.data = data; self.commitments = commitments
     }
 }
 

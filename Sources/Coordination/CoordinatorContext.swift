@@ -38,14 +38,20 @@ public struct CoordinatorContext: Sendable {
     /// Sends a signed envelope to one node as a NATS request and returns its verified reply's data.
     func ask(_ node: String, subject: String, type: MessageType, session: SessionID, payload: [UInt8],
              timeout: Duration) async -> Result<[UInt8], ClusterError> {
-        await askSigned(node, subject: subject, type: type, session: session, payload: payload, timeout: timeout).map(\.data)
+        await askSigned(node, subject: subject, type: type, session: session, payload: payload, timeout: timeout).map { $0.data }
     }
 
-    /// As `ask`, also returning the node's signed reply envelope (evidence of who answered what).
+    /// As `ask`, also returning the node's signed reply envelope (evidence of who answered what) and any
+    /// preprocessed commitments it sent.
     func askSigned(_ node: String, subject: String, type: MessageType, session: SessionID, payload: [UInt8],
-                   timeout: Duration) async -> Result<(data: [UInt8], envelope: [UInt8]), ClusterError> {
+                   timeout: Duration) async -> Result<NodeAnswer, ClusterError> {
         guard let env = identity.envelope(type, session: session, to: .party(node), payload: payload),
               let bytes = try? env.encoded() else { return .failure(ClusterError("internal_error", "cannot sign")) }
+        return await ask(node, subject: subject, envelope: bytes, session: session, timeout: timeout)
+    }
+
+    /// Sends an already signed envelope (e.g. one addressed to several nodes) and verifies the reply.
+    func ask(_ node: String, subject: String, envelope bytes: [UInt8], session: SessionID, timeout: Duration) async -> Result<NodeAnswer, ClusterError> {
         let reply: NatsMessage
         do { reply = try await connection.request(subject: subject, payload: bytes, timeout: timeout) }
         catch { return .failure(ClusterError("node_unavailable", "\(node): \(error)")) }
@@ -58,7 +64,8 @@ public struct CoordinatorContext: Sendable {
             }
             if let code = body.code { return .failure(ClusterError(code, "\(node): \(body.message ?? "")")) }
             guard v.envelope.sessionId == session else { return .failure(ClusterError("node_misbehaved", "\(node): wrong session")) }
-            return .success(((try? WireJSON.hex(body.data ?? "", "data")) ?? [], reply.data))
+            return .success(NodeAnswer(data: (try? WireJSON.hex(body.data ?? "", "data")) ?? [], commitments: body.commitments ?? [],
+                                       envelope: reply.data))
         }
     }
 
@@ -69,6 +76,8 @@ public struct CoordinatorContext: Sendable {
     let packages = PackageCache()
     /// Bounds the signing sessions run at once (`maxConcurrentSigning`).
     let signSlots: Slots
+    /// Preprocessed FROST commitments (one-round signing).
+    let commitments = CommitmentPool()
     /// Threshold ECDSA presignatures ready to sign with (public parts; the secret parts are in the nodes' stores).
     let presignPool: ECDSAPool
 
@@ -123,6 +132,13 @@ public struct CoordinatorContext: Sendable {
         return try? identity.envelope(type, session: requestSession, to: .party(client), payload: WireJSON.encode(body),
                                       ttlMillis: 3_600_000)?.encoded()
     }
+}
+
+/// A node's verified answer: its data, any preprocessed commitments (hex), and its signed envelope.
+struct NodeAnswer: Sendable {
+    var data: [UInt8]
+    var commitments: [String]
+    var envelope: [UInt8]
 }
 
 /// Healthy nodes and where the answer came from (the discovery backend, or "probe" in its absence).

@@ -8,9 +8,6 @@ import Protocols
 /// (the presignature's public part, or an error with the culprits its own run identified). The rounds
 /// themselves go between the nodes, point to point and sealed pairwise; the coordinator never sees them.
 enum ECDSAPresignDriver {
-    /// The request/reply helpers of the FROST attempt (they do not depend on the suite).
-    typealias Ask = SignAttempt<FROSTEd25519>
-
     static func run(ctx: CoordinatorContext, walletId: String, signers: [String]) async -> Result<PooledPresignature, AttemptFailure> {
         var rng = SystemRandom()
         let session = SessionID.random(using: &rng)
@@ -22,7 +19,7 @@ enum ECDSAPresignDriver {
         ctx.log.info("presigning for wallet \(walletId) with \(signers.joined(separator: ","))", session: presignId)
         let plan = ECDSANodeRequest(op: .presign, walletId: walletId, presignId: presignId, signers: signers)
         // A node may still be verifying a peer's aux info (first use after it started): a longer answer time.
-        let acks = await Ask.askAll(ctx, signers, subject: ECDSASubjects.node, type: .sessionPlan, session: session,
+        let acks = await AskNodes.all(ctx, signers, subject: ECDSASubjects.node, type: .sessionPlan, session: session,
                                     payload: WireJSON.encode(plan), timeout: .seconds(60))
         func abandon() {
             if let abort = ctx.identity.envelope(.roundMessage, session: session, payload: [ECDSAPresignTag.abort]) {

@@ -49,9 +49,9 @@ enum ECDSASignAttempt {
         }
         let request = ECDSANodeRequest(op: .sign, walletId: walletId, presignId: p.presignId, signers: p.signers,
                                        digest: Hex.encode(digest), clientRequest: Hex.encode(clientRequest))
-        let answers = await ECDSAPresignDriver.Ask.askAll(ctx, p.signers, subject: ECDSASubjects.node, type: .sessionPlan,
+        let answers = await AskNodes.all(ctx, p.signers, subject: ECDSASubjects.node, type: .sessionPlan,
                                                           session: session, payload: WireJSON.encode(request))
-        let replies: [String: (data: [UInt8], envelope: [UInt8])]
+        let replies: [String: NodeAnswer]
         switch answers {
         case .failure(let f): return .failure(f)
         case .success(let r): replies = r

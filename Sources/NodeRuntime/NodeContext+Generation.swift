@@ -10,6 +10,16 @@ extension NodeContext {
     /// whose current share is missing: a member rolled back to an older store (or a removed member whose
     /// commit it missed) never signs with an older generation (SECURITY-CHECKLIST 23).
     func currentShare(walletId: String, planGeneration: UInt64?) async throws(ClusterError) -> (share: [UInt8], wallet: WalletRecord) {
+        let wallet = try await currentWallet(walletId: walletId, planGeneration: planGeneration)
+        let generation = wallet.generation ?? 0
+        let share: [UInt8]?
+        do { share = try await store.share(walletID: walletId, generation: generation) } catch { throw ClusterError("storage_error", error.code) }
+        guard let share else { throw ClusterError("stale_generation", "\(walletId): no share of the current generation \(generation)") }
+        return (share, wallet)
+    }
+
+    /// The wallet's record, if this node holds it and the plan (when it names one) is for its current generation.
+    func currentWallet(walletId: String, planGeneration: UInt64?) async throws(ClusterError) -> WalletRecord {
         let walletBytes: [UInt8]?
         do { walletBytes = try await store.wallet(id: walletId) } catch { throw ClusterError("storage_error", error.code) }
         guard let walletBytes else { throw ClusterError("unknown_wallet", "no share for \(walletId)") }
@@ -18,10 +28,7 @@ extension NodeContext {
         if let planned = planGeneration, planned != generation {
             throw ClusterError("stale_generation", "\(walletId): this node holds generation \(generation), the plan is for \(planned)")
         }
-        let share: [UInt8]?
-        do { share = try await store.share(walletID: walletId, generation: generation) } catch { throw ClusterError("storage_error", error.code) }
-        guard let share else { throw ClusterError("stale_generation", "\(walletId): no share of the current generation \(generation)") }
-        return (share, wallet)
+        return wallet
     }
 
     /// How many signers the wallet needs: what its last resharing set, else the configured threshold.

@@ -23,7 +23,13 @@ public actor NodeService {
     /// Signing sessions between their round-2 request and its reply.
     private var inRound2 = 0
 
-    public init(context: NodeContext) { ctx = context }
+    /// One-round FROST signing from preprocessed commitments (nonces in memory only).
+    let prepared: PreparedSigning
+
+    public init(context: NodeContext) {
+        ctx = context
+        prepared = PreparedSigning(ctx: context, nonces: PreparedNonces())
+    }
 
     public func start() async throws(ClusterError) {
         let c = ctx.connection
@@ -99,7 +105,8 @@ public actor NodeService {
                 throw ClusterError("unauthorized", "plans come only from the coordinator")
             }
             let plan = try WireJSON.decode(SessionPlanBody.self, v.envelope.payload)
-            try await checkClientRequest(plan)
+            // Preparing commitments signs nothing: it needs the coordinator's word only (bounded per wallet).
+            if plan.kind != .commit { try await checkClientRequest(plan) }
             let ids = try participantIDs(plan)
             switch plan.kind {
             case .keygen: try await startKeygen(plan, session: session, ids: ids)
@@ -107,6 +114,15 @@ public actor NodeService {
             case .sign:
                 let commitments = try await startSigning(plan, session: session, ids: ids)
                 ctx.reply(to: m, session: session, body: NodeReplyBody(data: Hex.encode(commitments)))
+            case .commit:
+                let fresh = try await prepared.commit(plan)
+                ctx.reply(to: m, session: session, body: NodeReplyBody(commitments: fresh))
+            case .signPrepared:
+                inRound2 += 1
+                defer { inRound2 -= 1 }
+                let r = try await prepared.sign(plan, ids: ids)
+                ctx.log.info("signature share sent for wallet \(plan.walletId) (preprocessed commitment)", session: session.hex)
+                ctx.reply(to: m, session: session, body: NodeReplyBody(data: Hex.encode(r.share), commitments: r.fresh))
             }
         } catch {
             ctx.log.warn("plan refused: \(error)", session: session.hex)
@@ -129,7 +145,9 @@ public actor NodeService {
             guard body.walletId == plan.walletId, body.curve == plan.curve else { throw ClusterError("plan_mismatch", "wallet or curve differs") }
             guard plan.participants.count == ctx.manifest.nodes.count else { throw ClusterError("plan_mismatch", "keygen must include every node") }
             guard plan.threshold == (ctx.config.threshold ?? ctx.manifest.threshold) else { throw ClusterError("plan_mismatch", "threshold differs") }
-        case .sign:
+        case .commit:
+            break
+        case .sign, .signPrepared:
             guard req.envelope.type == .signRequest else { throw ClusterError("plan_mismatch", "request is not a sign request") }
             let body = try WireJSON.decode(SignRequestBody.self, req.envelope.payload)
             guard body.walletId == plan.walletId, body.digest.lowercased() == plan.digest?.lowercased() else {

@@ -29,16 +29,17 @@ final class CheatingNode: Sendable {
             Task { for await m in health { if let r = m.reply { try? self.connection.publish(subject: r, payload: Array("{}".utf8)) } } },
             Task {
                 for await m in plans {
-                    if let e = try? EnvelopeCodec.decode(m.data), let plan = try? WireJSON.decode(SessionPlanBody.self, e.envelope.payload),
-                       plan.kind == .keygen {
-                        self.answer(m, body: NodeReplyBody(code: "refused_by_test", message: "no keygen here"))
-                        continue
-                    }
+                    guard let e = try? EnvelopeCodec.decode(m.data), let plan = try? WireJSON.decode(SessionPlanBody.self, e.envelope.payload) else { continue }
                     var rng = SystemRandom()
-                    guard let c = try? SigningCommitments<FROSTEd25519>(identifier: self.participant,
-                                                                         hiding: .baseMultiply(.random(using: &rng)),
-                                                                         binding: .baseMultiply(.random(using: &rng))) else { continue }
-                    self.answer(m, data: c.serialize())
+                    switch plan.kind {
+                    case .keygen: self.answer(m, body: NodeReplyBody(code: "refused_by_test", message: "no keygen here"))
+                    case .sign: self.answer(m, data: self.commitments().serialize())
+                    case .commit:
+                        self.answer(m, body: NodeReplyBody(commitments: (0..<(plan.count ?? 1)).map { _ in Hex.encode(self.commitments().serialize()) }))
+                    case .signPrepared:
+                        let share = SignatureShare<FROSTEd25519>(identifier: self.participant, share: .random(using: &rng)).serialize()
+                        self.answer(m, body: NodeReplyBody(data: Hex.encode(share), commitments: [Hex.encode(self.commitments().serialize())]))
+                    }
                 }
             },
             Task {
@@ -48,6 +49,17 @@ final class CheatingNode: Sendable {
                 }
             },
         ]
+    }
+
+    /// Valid-looking commitments for nonces nobody keeps.
+    private func commitments() -> SigningCommitments<FROSTEd25519> {
+        var rng = SystemRandom()
+        // Random non-zero scalars: the commitments are valid points, never the identity.
+        guard let c = try? SigningCommitments<FROSTEd25519>(identifier: participant, hiding: .baseMultiply(.random(using: &rng)),
+                                                            binding: .baseMultiply(.random(using: &rng))) else {
+            preconditionFailure("random commitments")
+        }
+        return c
     }
 
     private func answer(_ m: NatsMessage, data: [UInt8]) { answer(m, body: NodeReplyBody(data: Hex.encode(data))) }
@@ -140,6 +152,12 @@ struct CheatingNodeTests {
             if ready, let s = try? await client.status(), s.nodes?[cheater] == true { back = true } else { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(back)
+        // The coordinator still pools commitments the cheater made under node-3's name: the real node-3 refuses
+        // them (`nonce_unknown`), the coordinator forgets them and signs with fresh ones.
+        let dAfter = randomDigest()
+        let after = try await client.sign(walletId: "w", digest: dAfter, signers: ["node-1", cheater, "node-5"])
+        #expect(after.ok, "\(after.code ?? "") \(after.message ?? "")")
+        #expect(Independent.ed25519(hex(after.signature), hex(k.publicKey), dAfter))
         let k2 = try await client.keygen(walletId: "x-after", curve: .ed25519)
         #expect(k2.ok, "\(k2.code ?? "") \(k2.message ?? "")")
     }

@@ -1,0 +1,65 @@
+import ClientKit
+import Foundation
+import Messaging
+
+/// Why one signing attempt failed: nodes that did not answer and nodes proven to have cheated.
+struct AttemptFailure: Error {
+    var error: ClusterError
+    var unavailable: [String] = []
+    var culprits: [String] = []
+    /// Nodes that did answer (they hold a signing session the attempt will not use).
+    var answered: [String] = []
+    /// The error code each failing node answered with.
+    var codes: [String: String] = [:]
+    /// Preprocessed commitments the answering nodes sent (hex), so that a failed attempt does not waste them.
+    var answeredCommitments: [String: [String]] = [:]
+}
+
+/// Concurrent requests to a set of nodes.
+enum AskNodes {
+    /// Asks every node concurrently; any node that does not answer fails the attempt (and is named).
+    /// `addressedToAll`: one envelope signed once for all of them (recipient "broadcast"; the payload names
+    /// the participants, and each node checks it is one); otherwise one envelope per node.
+    static func all(_ ctx: CoordinatorContext, _ nodes: [String], subject: @escaping @Sendable (String) -> String, type: MessageType,
+                    session: SessionID, payload: [UInt8], addressedToAll: Bool = false,
+                    timeout: Duration = .seconds(5)) async -> Result<[String: NodeAnswer], AttemptFailure> {
+        var signedOnce: [UInt8]?
+        if addressedToAll {
+            guard let env = ctx.identity.envelope(type, session: session, to: .broadcast, payload: payload), let bytes = try? env.encoded() else {
+                return .failure(AttemptFailure(error: ClusterError("internal_error", "cannot sign")))
+            }
+            signedOnce = bytes
+        }
+        let shared = signedOnce
+        let replies = await withTaskGroup(of: (String, Result<NodeAnswer, ClusterError>).self) { group in
+            for n in nodes {
+                group.addTask {
+                    if let shared { return (n, await ctx.ask(n, subject: subject(n), envelope: shared, session: session, timeout: timeout)) }
+                    return (n, await ctx.askSigned(n, subject: subject(n), type: type, session: session, payload: payload, timeout: timeout))
+                }
+            }
+            var out: [(String, Result<NodeAnswer, ClusterError>)] = []
+            for await r in group { out.append(r) }
+            return out
+        }
+        var ok: [String: NodeAnswer] = [:]
+        var failure = AttemptFailure(error: ClusterError("internal_error", "unreachable"))
+        var firstError: ClusterError?
+        for (n, r) in replies {
+            switch r {
+            case .success(let b): ok[n] = b
+            case .failure(let e):
+                if e.code == "node_misbehaved" { failure.culprits.append(n) } else { failure.unavailable.append(n) }
+                failure.codes[n] = e.code
+                firstError = firstError ?? e
+            }
+        }
+        if let e = firstError {
+            failure.error = e
+            failure.answered = ok.keys.sorted()
+            failure.answeredCommitments = ok.mapValues(\.commitments)
+            return .failure(failure)
+        }
+        return .success(ok)
+    }
+}
