@@ -170,9 +170,8 @@ def keygen(cluster, curve, wallet):
 
 
 def results_count(cluster):
-    """Requests the coordinator took on: each is claimed on disk (results/<request id>.claim) before any work."""
-    d = Path(cluster) / "coordinator" / "data" / "results"
-    return len(list(d.glob("*.claim"))) if d.exists() else 0
+    """Requests the coordinator took on: each is claimed durably (its request log) before any work."""
+    return cli(cluster, "status")["requestsClaimed"]
 
 
 def example(name):

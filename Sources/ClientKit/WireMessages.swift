@@ -102,6 +102,8 @@ public struct ClientResultBody: Codable, Sendable, Equatable {
     /// Status only: where the healthy set came from ("nats" or "consul" discovery; "probe" when discovery
     /// could not be asked and the coordinator probed the nodes itself).
     public var discovery: String?
+    /// Status only: how many client requests the coordinator has claimed (taken on) since its log began.
+    public var requestsClaimed: Int?
     /// Reshare only: the wallet's new threshold and share generation (`signers` lists the new members).
     public var threshold: Int?
     public var generation: UInt64?

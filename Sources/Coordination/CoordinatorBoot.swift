@@ -38,7 +38,10 @@ public enum CoordinatorBoot {
         let clientReplay = TimestampedReplayGuard { await replay.recordFirstUse(sender: $0, nonce: $1, timestamp: $2, expiresAt: $3) }
         let ctx = CoordinatorContext(config: config, identity: identity, manifest: manifest, connection: connection, jetStream: js,
                                      clientReplay: clientReplay, discovery: discovery, discoveryName: discoveryConfig.backend.rawValue)
-        let service = CoordinatorService(context: ctx)
+        let requests: RequestLog
+        do { requests = try RequestLog(directory: config.storePath + "/requests") }
+        catch { throw ClusterError("storage_error", "request log: \(error.description)") }
+        let service = CoordinatorService(context: ctx, requests: requests)
         try await service.start()
         let registration = DiscoveryRegistration(discovery: discovery, instance: ServiceInstance(id: identity.id, service: ClusterServices.coordinator,
                                                                                                    address: "", port: 0),
@@ -56,6 +59,7 @@ public enum CoordinatorBoot {
         await registration.stop()
         await service.stop()
         try? await connection.drain(timeout: .seconds(2))
+        await requests.close()
         await replay.close()
         await store.close()
     }

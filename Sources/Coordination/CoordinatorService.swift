@@ -2,6 +2,7 @@ import ClientKit
 import Foundation
 import Messaging
 import Protocols
+import Storage
 
 /// The coordinator: verifies client requests, runs keygen / signing drivers, answers with a signed result
 /// (on the request's reply subject and durably on `mpc.result.<request id>`).
@@ -11,10 +12,10 @@ public actor CoordinatorService {
     let results: ResultStore
     private var tasks: [Task<Void, Never>] = []
 
-    public init(context: CoordinatorContext) {
+    public init(context: CoordinatorContext, requests: RequestLog) {
         ctx = context
         registry = WalletRegistry(dataDir: context.config.dataDir)
-        results = ResultStore(dataDir: context.config.dataDir)
+        results = ResultStore(log: requests, dataDir: context.config.dataDir)
     }
 
     public func start() async throws(ClusterError) {
@@ -65,7 +66,7 @@ public actor CoordinatorService {
         let requestId = v.envelope.sessionId.hex
         let client = v.envelope.sender
         if let first = await results.result(requestId) { respond(m, bytes: first); return }
-        switch await results.claim(requestId) {
+        switch await results.begin(requestId) {
         case .claimed: break
         case .running:
             refuse(m, code: "request_in_progress", message: "request \(requestId) is running", session: v.envelope.sessionId, client: client)
@@ -73,6 +74,10 @@ public actor CoordinatorService {
         case .interrupted:
             refuse(m, code: "request_interrupted", message: "request \(requestId) was interrupted by a coordinator restart; use a new request id",
                    session: v.envelope.sessionId, client: client)
+            return
+        case .failed(let why):
+            ctx.log.error("cannot claim request \(requestId): \(why)")
+            refuse(m, code: "storage_error", message: "request \(requestId) could not be recorded", session: v.envelope.sessionId, client: client)
             return
         }
         let body: ClientResultBody
@@ -86,8 +91,15 @@ public actor CoordinatorService {
         default:
             body = ClientResultBody(requestId: requestId, code: "unsupported_request", message: "type \(v.envelope.type)")
         }
+        // The claim's commit ran alongside the work: nothing is released before it is on disk.
+        if case .failed(let why) = await results.durable(requestId) {
+            ctx.log.error("claim of request \(requestId) not recorded (\(why)); its result is withheld")
+            refuse(m, code: "storage_error", message: "request \(requestId) could not be recorded; use a new request id",
+                   session: v.envelope.sessionId, client: client)
+            return
+        }
         guard let bytes = ctx.signedResult(body, requestSession: v.envelope.sessionId, client: client) else { return }
-        await results.finish(requestId, bytes)
+        await results.finish(requestId, bytes)   // a repeat from now on gets these bytes; on disk with the next batch
         respond(m, bytes: bytes)
         do { _ = try await ctx.jetStream.publishDurable(subject: ClusterSubjects.result(requestId), payload: bytes, msgId: requestId) }
         catch { ctx.log.error("durable publish of result \(requestId) failed: \(error)") }
@@ -155,6 +167,7 @@ public actor CoordinatorService {
         guard let zero = SessionID(bytes: [UInt8](repeating: 0, count: 16)) else { return }
         var body = ClientResultBody(requestId: "", nodes: nodes)
         body.discovery = healthy.source
+        body.requestsClaimed = await results.claimedCount()
         if let bytes = ctx.signedResult(body, requestSession: zero, client: "client") { respond(m, bytes: bytes) }
     }
 

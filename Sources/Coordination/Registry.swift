@@ -1,5 +1,6 @@
 import ClientKit
 import Foundation
+import Storage
 
 /// Wallets the coordinator has created (public data only), persisted as one JSON file.
 public struct WalletEntry: Codable, Sendable, Equatable {
@@ -47,39 +48,41 @@ actor WalletRegistry {
     }
 }
 
-/// Results by request id, persisted (one file each) so that a repeated request id returns the first
-/// result and never signs twice, also across coordinator restarts.
-actor ResultStore {
-    let dir: String
-    private var inFlight: Set<String> = []
+/// Results by request id, so that a repeated request id returns the first result and never signs twice, also
+/// across coordinator restarts: the durable, group-committed `RequestLog`, plus the one-file-per-request layout
+/// of older coordinators (`results/<id>.bin`, `<id>.claim`), still read so that nothing they recorded is forgotten.
+struct ResultStore: Sendable {
+    let log: RequestLog
+    let legacyDir: String
 
-    init(dataDir: String) {
-        dir = (dataDir as NSString).appendingPathComponent("results")
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    init(log: RequestLog, dataDir: String) {
+        self.log = log
+        legacyDir = (dataDir as NSString).appendingPathComponent("results")
     }
 
-    private func file(_ id: String) -> String { (dir as NSString).appendingPathComponent(id + ".bin") }
+    private func legacy(_ id: String, _ suffix: String) -> String { (legacyDir as NSString).appendingPathComponent(id + suffix) }
 
-    func result(_ id: String) -> [UInt8]? { FileManager.default.contents(atPath: file(id)).map { Array($0) } }
-
-    private func claimFile(_ id: String) -> String { (dir as NSString).appendingPathComponent(id + ".claim") }
-
-    enum Claim { case claimed, running, interrupted }
-
-    /// Claims the request id durably before any work: a request that was running when the coordinator
-    /// stopped is never run again (it may have signed), it answers `request_interrupted`.
-    func claim(_ id: String) -> Claim {
-        if inFlight.contains(id) { return .running }
-        if FileManager.default.fileExists(atPath: claimFile(id)) { return .interrupted }
-        guard FileManager.default.createFile(atPath: claimFile(id), contents: nil) else { return .interrupted }
-        inFlight.insert(id)
-        return .claimed
+    func result(_ id: String) async -> [UInt8]? {
+        if let r = await log.result(id) { return r }
+        return FileManager.default.contents(atPath: legacy(id, ".bin")).map { Array($0) }
     }
 
-    func isRunning(_ id: String) -> Bool { inFlight.contains(id) }
+    /// Claims the request id before any work (its commit runs alongside the work; see `durable`): a request
+    /// that was running when the coordinator stopped is never run again (it may have signed), it answers
+    /// `request_interrupted`.
+    func begin(_ id: String) async -> RequestLog.Claim {
+        if FileManager.default.fileExists(atPath: legacy(id, ".claim")) { return .interrupted }
+        return await log.begin(id)
+    }
 
-    func finish(_ id: String, _ bytes: [UInt8]) {
-        _ = FileManager.default.createFile(atPath: file(id), contents: Data(bytes))
-        inFlight.remove(id)
+    /// Waits for the claim's commit; nothing the request produced is released before it says `.claimed`.
+    func durable(_ id: String) async -> RequestLog.Claim { await log.durable(id) }
+
+    func finish(_ id: String, _ bytes: [UInt8]) async { await log.finish(id, bytes) }
+
+    /// Requests claimed so far, in the log and in the older layout.
+    func claimedCount() async -> Int {
+        let legacy = ((try? FileManager.default.contentsOfDirectory(atPath: legacyDir)) ?? []).filter { $0.hasSuffix(".claim") }.count
+        return await log.claimedCount() + legacy
     }
 }

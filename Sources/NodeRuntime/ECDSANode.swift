@@ -126,7 +126,11 @@ actor ECDSANode {
         guard digest.count == 32 else { throw ClusterError("invalid_digest", "digest must be 32 bytes") }
         try await checkClientRequest(SessionPlanBody(kind: .sign, walletId: req.walletId, curve: .secp256k1, participants: req.signers,
                                                      threshold: ctx.manifest.threshold, digest: digestHex, clientRequest: clientRequest))
-        let walletKey = try await keyShare(req.walletId).publicKey
+        // The wallet's public key from its record (the secret share is not needed to sign from a presignature).
+        let wallet = try await ctx.currentWallet(walletId: req.walletId, planGeneration: nil)
+        guard wallet.curve == .secp256k1, let walletKey = Hex.decode(wallet.groupPublicKey).flatMap({ try? Secp256k1Point(serialized: $0) }) else {
+            throw ClusterError("plan_mismatch", "wallet \(req.walletId) is not a threshold ECDSA wallet")
+        }
         let key = try ECDSAPresignKey.key(wallet: req.walletId, presignId: req.presignId)
         let consumed: [UInt8]?
         do { consumed = try await ctx.store.consumePresignature(id: key) }

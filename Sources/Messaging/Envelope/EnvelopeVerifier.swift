@@ -170,16 +170,21 @@ public actor EnvelopeVerifier {
     public func rejectionCount(_ reason: EnvelopeRejection.Reason) -> Int { rejected[reason, default: 0] }
     public var rejectionCounts: [EnvelopeRejection.Reason: Int] { rejected }
 
-    public func verify(_ bytes: [UInt8]) async -> Result<VerifiedEnvelope, EnvelopeRejection> {
+    /// The checks run outside the actor (concurrent verifications use every core); only the counters are isolated.
+    public nonisolated func verify(_ bytes: [UInt8]) async -> Result<VerifiedEnvelope, EnvelopeRejection> {
         let result = await check(bytes)
+        await count(result)
+        return result
+    }
+
+    private func count(_ result: Result<VerifiedEnvelope, EnvelopeRejection>) {
         switch result {
         case .success: acceptedCount += 1
         case let .failure(r): rejected[r.reason, default: 0] += 1
         }
-        return result
     }
 
-    private func check(_ bytes: [UInt8]) async -> Result<VerifiedEnvelope, EnvelopeRejection> {
+    private nonisolated func check(_ bytes: [UInt8]) async -> Result<VerifiedEnvelope, EnvelopeRejection> {
         guard bytes.count <= policy.maxEnvelopeBytes else {
             return .failure(.tooLarge(size: bytes.count, max: policy.maxEnvelopeBytes))
         }

@@ -1,0 +1,165 @@
+/// The coordinator's record of client requests: which request ids were claimed (work started) and the signed
+/// result of each, in its own LMDB environment with durable commits. So that the same request id never runs
+/// twice, also across a coordinator or machine crash, a claim is on disk before the work starts; claims and
+/// results that arrive together share one commit (one pair of fdatasyncs for a whole batch, not one per
+/// request: group commit).
+///
+/// A result is answered as soon as it is in the page cache (`BootScopedTable`, no fdatasync), so a crash of the
+/// coordinator process after answering loses nothing; it reaches the durable log with the next claims' commit,
+/// or within `resultDelay`. If the machine crashes in between, the durable claim makes a repeat of the request
+/// answer `request_interrupted` (never a second signing).
+public actor RequestLog {
+    public enum Claim: Sendable, Equatable {
+        /// This call claimed the id (durably): run the request.
+        case claimed
+        /// The id is running now.
+        case running
+        /// The id was claimed before and has no result (a restart interrupted it): never run it again.
+        case interrupted
+        /// The claim could not be written: do not run the request.
+        case failed(String)
+    }
+
+    let env: LMDBEnvironment
+    let claims: LMDBDatabase
+    let results: LMDBDatabase
+    /// Results answered and not yet in the durable log (page cache only; survives a process crash).
+    let answered: BootScopedTable
+    private var running: Set<String> = []
+    /// Results answered and not yet committed.
+    private var unwritten: [String: [UInt8]] = [:]
+    private var pendingClaims: [String] = []
+    /// Claimed in memory, commit not yet done; and who waits for it.
+    private var uncommitted: Set<String> = []
+    private var claimWaiters: [String: [CheckedContinuation<Claim, Never>]] = [:]
+    /// Claims whose commit failed, until their caller asks (`durable`).
+    private var failedClaims: [String: String] = [:]
+    private var flushScheduled = false
+    private var lazyFlushScheduled = false
+    /// How long a result may wait in memory for the next claim's commit.
+    let resultDelay: Duration
+    /// Durable commits so far (each covers a batch).
+    public private(set) var commits = 0
+
+    /// Opens (or creates) the log in `directory`.
+    public init(directory: String, resultDelay: Duration = .milliseconds(50), bootId: String = ReplayCache.currentBootId()) throws(StorageError) {
+        self.resultDelay = resultDelay
+        let env = try LMDBEnvironment(directory: directory, options: .init(mapSize: 1 << 32, maxDatabases: 2))
+        answered = try BootScopedTable(directory: directory + "/answered", bootId: bootId)
+        let dbs = try env.write { txn throws(StorageError) in
+            (try txn.openDatabase("claims", create: true), try txn.openDatabase("results", create: true))
+        }
+        guard let c = dbs.0, let r = dbs.1 else { throw .metadataInvalid("request log tables") }
+        self.env = env; claims = c; results = r
+    }
+
+    /// Commits what is waiting, then closes.
+    public func close() {
+        if !unwritten.isEmpty || !pendingClaims.isEmpty { flush() }
+        env.close()
+        answered.close()
+    }
+
+    /// The signed result of `id`, if it finished.
+    public func result(_ id: String) -> [UInt8]? {
+        if let r = unwritten[id] { return r }
+        let key = Array(id.utf8)
+        return (try? env.read { txn throws(StorageError) in try txn.get(results, key) }) ?? answered.get(key)
+    }
+
+    /// Claims `id` and returns once the claim is durable (or says why not): `begin`, then `durable`.
+    public func claim(_ id: String) async -> Claim {
+        let started = begin(id)
+        guard started == .claimed else { return started }
+        return await durable(id)
+    }
+
+    /// Claims `id` in memory and queues its commit, without waiting for it: the caller may start the work, but
+    /// must not release anything it produced before `durable(id)` says `.claimed`. (Work done before a crash
+    /// that lost the claim was never released, so a repeat that runs again is the only run anyone sees.)
+    public func begin(_ id: String) -> Claim {
+        let key = Array(id.utf8)
+        guard !key.isEmpty, key.count <= env.maxKeySize else { return .failed("request id of \(key.count) bytes") }
+        if running.contains(id) { return .running }
+        let seen = (try? env.read { txn throws(StorageError) in try txn.get(claims, key) != nil }) ?? true
+        if seen { return .interrupted }
+        running.insert(id)
+        uncommitted.insert(id)
+        pendingClaims.append(id)
+        scheduleFlush()
+        return .claimed
+    }
+
+    /// Waits until the claim `begin(id)` queued is committed: `.claimed`, or `.failed` if it could not be written.
+    public func durable(_ id: String) async -> Claim {
+        if let why = failedClaims.removeValue(forKey: id) { return .failed(why) }
+        guard uncommitted.contains(id) else { return .claimed }
+        return await withCheckedContinuation { (c: CheckedContinuation<Claim, Never>) in
+            claimWaiters[id, default: []].append(c)
+        }
+    }
+
+    /// Records the result of a claimed id. It is committed with the next claims (their commit is due anyway), or
+    /// `resultDelay` later when no claim comes: a result needs no commit of its own before it is answered.
+    public func finish(_ id: String, _ bytes: [UInt8]) {
+        unwritten[id] = bytes
+        do { try answered.put(Array(id.utf8), bytes) } catch { flush() }   // cannot keep it in the page cache: commit now
+        guard !lazyFlushScheduled else { return }
+        lazyFlushScheduled = true
+        let delay = resultDelay
+        Task {
+            try? await Task.sleep(for: delay)
+            self.lazyFlush()
+        }
+    }
+
+    private func lazyFlush() {
+        lazyFlushScheduled = false
+        if !unwritten.isEmpty { flush() }
+    }
+
+    /// How many request ids were ever claimed (committed).
+    public func claimedCount() -> Int {
+        (try? env.read { txn throws(StorageError) in try txn.count(claims) }) ?? 0
+    }
+
+    /// Whether `id` runs now.
+    public func isRunning(_ id: String) -> Bool { running.contains(id) }
+
+    private func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        // Runs after the calls already queued on this actor, so that they join the batch.
+        Task { self.flush() }
+    }
+
+    /// One durable commit for every claim and result waiting.
+    private func flush() {
+        flushScheduled = false
+        let batch = pendingClaims
+        let done = unwritten
+        pendingClaims = []
+        guard !batch.isEmpty || !done.isEmpty else { return }
+        let outcome: Claim
+        do {
+            try env.write { txn throws(StorageError) in
+                for id in batch { _ = try txn.put(claims, Array(id.utf8), [1]) }
+                for (id, bytes) in done { _ = try txn.put(results, Array(id.utf8), bytes) }
+            }
+            outcome = .claimed
+            commits += 1
+            for id in done.keys { unwritten[id] = nil; running.remove(id) }
+            try? answered.delete(done.keys.map { Array($0.utf8) })
+        } catch {
+            outcome = .failed(error.description)
+            // Results stay in memory (answered already) and are written with the next batch.
+        }
+        for id in batch {
+            uncommitted.remove(id)
+            if case .failed = outcome { running.remove(id) }
+            let waiters = claimWaiters.removeValue(forKey: id) ?? []
+            if waiters.isEmpty, case .failed(let why) = outcome { failedClaims[id] = why }
+            for w in waiters { w.resume(returning: outcome) }
+        }
+    }
+}
