@@ -55,17 +55,21 @@ public struct NatsOptions: Sendable, CustomStringConvertible {
     public var tls: TLS?
     /// cnats' own per-subscription pending limit (messages) before it reports a slow consumer.
     public var maxPendingMessages: Int
+    /// Write each publish to the socket at once (cnats `SendAsap`) instead of waking cnats' flusher thread to
+    /// batch it: our messages are small and on the signing path, where a thread switch per publish costs more
+    /// than the batching saves.
+    public var sendImmediately: Bool
 
     public init(servers: [String], name: String? = nil, maxReconnect: Int = -1,
                 reconnectWait: Duration = .seconds(2), reconnectBufferBytes: Int = 8 * 1024 * 1024,
                 pingInterval: Duration = .seconds(20), maxPingsOut: Int = 2,
                 connectTimeout: Duration = .seconds(2), retryOnFailedConnect: Bool = false,
-                credentials: Credentials = .none, tls: TLS? = nil, maxPendingMessages: Int = 65536) {
+                credentials: Credentials = .none, tls: TLS? = nil, maxPendingMessages: Int = 65536, sendImmediately: Bool = true) {
         self.servers = servers; self.name = name; self.maxReconnect = maxReconnect
         self.reconnectWait = reconnectWait; self.reconnectBufferBytes = reconnectBufferBytes
         self.pingInterval = pingInterval; self.maxPingsOut = maxPingsOut; self.connectTimeout = connectTimeout
         self.retryOnFailedConnect = retryOnFailedConnect; self.credentials = credentials; self.tls = tls
-        self.maxPendingMessages = maxPendingMessages
+        self.maxPendingMessages = maxPendingMessages; self.sendImmediately = sendImmediately
     }
 
     public var description: String {
@@ -107,6 +111,7 @@ final class COptions {
         try NatsStatus.check(natsOptions_SetMaxPingsOut(handle, Int32(clamping: o.maxPingsOut)), "natsOptions_SetMaxPingsOut")
         try NatsStatus.check(natsOptions_SetTimeout(handle, o.connectTimeout.milliseconds), "natsOptions_SetTimeout")
         try NatsStatus.check(natsOptions_SetMaxPendingMsgs(handle, Int32(clamping: o.maxPendingMessages)), "natsOptions_SetMaxPendingMsgs")
+        try NatsStatus.check(natsOptions_SetSendAsap(handle, o.sendImmediately), "natsOptions_SetSendAsap")
         switch o.credentials {
         case .none: break
         case let .userPassword(user, password):
