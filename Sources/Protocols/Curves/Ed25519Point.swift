@@ -33,14 +33,14 @@ public struct Ed25519Point: GroupElement {
     public static let identity = Ed25519Point(point: .identity, encoding: [1] + [UInt8](repeating: 0, count: 31))
     public static let generator = Ed25519Point.baseMultiply(.one)
 
-    /// DeserializeElement: libsodium's `is_valid_point` rejects non-canonical encodings, points off the
-    /// curve, small-order points (the identity among them) and points outside the main subgroup.
+    /// DeserializeElement (RFC 9591 §6.1): rejects non-canonical encodings and points off the curve (the
+    /// decoding), the identity, and every point outside the prime-order subgroup ([ℓ]P ≠ O), small-order
+    /// points among them; the same set libsodium's `is_valid_point` accepts (tested against it), without
+    /// decoding twice. Variable time: the encoding is public.
     public init(serialized bytes: [UInt8]) throws(CurveError) {
-        Sodium.ensureInitialized()
         guard bytes.count == 32 else { throw .invalidPoint }
         if bytes == Self.identity.encoding { throw .identityElement }
-        guard let p = Ed25519Vartime.Point(encoding: bytes),
-              crypto_core_ed25519_is_valid_point(bytes) == 1 else { throw .invalidPoint }
+        guard let p = Ed25519Vartime.Point(encoding: bytes), !p.isIdentity, Ed25519Vartime.isTorsionFree(p) else { throw .invalidPoint }
         self.init(point: p, encoding: bytes)
     }
 

@@ -27,6 +27,16 @@ enum Ed25519Vartime {
         return WNAF.digits((w[0], w[1], w[2], w[3]), width: nafWidth, count: 256, into: &out, offset: offset)
     }
 
+    /// ℓ = 2^252 + 27742317777372353535851937790883648493, little-endian.
+    static let groupOrderBytes: [UInt8] = Hex.decode("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010") ?? []
+
+    /// Whether [ℓ]P = O, i.e. P lies in the prime-order subgroup: with P = P_ℓ + T (T in the 8-torsion),
+    /// [ℓ]P = [ℓ]T = [5]T (ℓ ≡ 5 mod 8), which is O only for T = O. One width-5 NAF chain of ℓ (253 doublings,
+    /// about 20 additions: bits 125-251 of ℓ are zero).
+    static func isTorsionFree(_ p: Point) -> Bool {
+        multiscalar(scalars: [groupOrderBytes], points: [p]).isIdentity
+    }
+
     /// Σ scalars[i]·points[i] (32-byte little-endian scalars below 2^255, public).
     static func multiscalar(scalars: [[UInt8]], points: [Point]) -> Point {
         let n = min(points.count, scalars.count)

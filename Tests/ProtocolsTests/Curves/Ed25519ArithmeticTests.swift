@@ -135,6 +135,31 @@ import CSodium
         #expect(throws: CurveError.invalidPoint) { try Ed25519Point(serialized: mixed) }
     }
 
+    /// The subgroup check ([ℓ]P = O in Swift) against libsodium's `is_valid_point` on P + T for each of the eight
+    /// 8-torsion points T (multiples of one of order 8), and on the torsion points alone.
+    @Test func subgroupCheckAgreesWithLibsodiumOnEveryTorsionOffset() throws {
+        let t8 = try #require(V.Point(encoding: Hex.decode("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05") ?? []))
+        var torsion = [V.Point.identity]
+        for _ in 1..<8 { torsion.append(torsion.last! + t8) }
+        #expect((torsion[7] + t8).isIdentity)            // order 8 exactly
+        #expect(!torsion[4].isIdentity)
+        var rng = SeededRandom(seed: 2551908)
+        for _ in 0..<6 {
+            let P = Self.randomPoint(&rng)
+            for (k, T) in torsion.enumerated() {
+                let enc = (P.point + T).encoding()
+                let sodium = crypto_core_ed25519_is_valid_point(enc) == 1
+                let ours = (try? Ed25519Point(serialized: enc)) != nil
+                #expect(ours == sodium && ours == (k == 0), "k = \(k)")
+            }
+        }
+        for T in torsion.dropFirst() {
+            let enc = T.encoding()
+            #expect(crypto_core_ed25519_is_valid_point(enc) == 0)
+            #expect(throws: CurveError.self) { try Ed25519Point(serialized: enc) }
+        }
+    }
+
     @Test func publicProductsOnEdgeScalars() {
         var rng = SeededRandom(seed: 2551906)
         let P = Self.randomPoint(&rng), Q = Self.randomPoint(&rng)
