@@ -9,15 +9,23 @@ struct PooledPresignature: Codable, Sendable, Equatable {
     var presignId: String
     var signers: [String]
     var publicData: String
+    /// Set aside for the next signs (see `ECDSAPool`): on disk with this mark before it is handed out, so a
+    /// restarted coordinator drops it instead of offering it again.
+    var reserved: Bool? = nil
 }
 
 /// Presignatures per wallet and signer set, kept at `target` in the background for the wallet's preferred
 /// set (the first t healthy nodes in manifest order), persisted in `presign-pool.json` so a coordinator
-/// restart does not forget what the nodes hold. An entry leaves the pool before it is used (`take`), so it is
-/// never handed out twice; each node additionally deletes its part when it signs.
+/// restart does not forget what the nodes hold. An entry is marked `reserved` on disk before it is handed
+/// out, and a restarted coordinator drops every reserved entry, so none is ever handed out twice (also not
+/// after a crash, or to a node restored from a backup); each node additionally deletes its part when it signs.
+/// To keep that write off the signing path, up to `reserveTarget` entries per signer set are marked ahead, in
+/// the background after each take: a sign then takes a marked entry without touching the disk.
 actor ECDSAPool {
     let path: String
     let target: Int
+    /// Entries per signer set marked `reserved` ahead of use.
+    let reserveTarget = 2
     private var byWallet: [String: [PooledPresignature]]
     private var filling: Set<String> = []
     /// Signers a presign session named as culprits, per wallet: kept out of the pool's signer sets and out of
@@ -32,7 +40,8 @@ actor ECDSAPool {
         path = (dataDir as NSString).appendingPathComponent("presign-pool.json")
         culpritsPath = (dataDir as NSString).appendingPathComponent("presign-culprits.json")
         self.target = target
-        byWallet = (try? JSONFile.read(path) as [String: [PooledPresignature]]) ?? [:]
+        // Reserved entries may have been handed out before a crash: never offered again.
+        byWallet = ((try? JSONFile.read(path) as [String: [PooledPresignature]]) ?? [:]).mapValues { $0.filter { $0.reserved != true } }
         culprits = ((try? JSONFile.read(culpritsPath) as [String: [String]]) ?? [:]).mapValues { Set($0) }
     }
 
@@ -47,12 +56,27 @@ actor ECDSAPool {
         byWallet[wallet]?.first { Set($0.signers).isSubset(of: candidates) }?.signers
     }
 
-    /// Removes and returns one presignature for exactly `signers`.
+    /// Removes and returns one presignature for exactly `signers`: one already marked reserved on disk, else
+    /// one marked now (written before it is returned). Then marks more in the background (`reserve`).
     func take(_ wallet: String, signers: [String]) -> PooledPresignature? {
-        guard let i = byWallet[wallet]?.firstIndex(where: { $0.signers == signers }) else { return nil }
-        let p = byWallet[wallet]?.remove(at: i)
+        defer { Task { self.reserve(wallet, signers: signers) } }
+        let list = byWallet[wallet] ?? []
+        if let i = list.firstIndex(where: { $0.signers == signers && $0.reserved == true }) { return byWallet[wallet]?.remove(at: i) }
+        guard let i = list.firstIndex(where: { $0.signers == signers }) else { return nil }
+        byWallet[wallet]?[i].reserved = true
         save()
-        return p
+        return byWallet[wallet]?.remove(at: i)
+    }
+
+    /// Marks up to `reserveTarget` entries for `signers` reserved and writes the pool (also dropping the entries
+    /// handed out since the last write).
+    private func reserve(_ wallet: String, signers: [String]) {
+        var marked = 0
+        for i in (byWallet[wallet] ?? []).indices where byWallet[wallet]?[i].signers == signers {
+            if byWallet[wallet]?[i].reserved != true, marked < reserveTarget { byWallet[wallet]?[i].reserved = true }
+            if byWallet[wallet]?[i].reserved == true { marked += 1 }
+        }
+        save()
     }
 
     func add(_ wallet: String, _ p: PooledPresignature) {

@@ -50,7 +50,7 @@ enum ECDSASignAttempt {
         let request = ECDSANodeRequest(op: .sign, walletId: walletId, presignId: p.presignId, signers: p.signers,
                                        digest: Hex.encode(digest), clientRequest: Hex.encode(clientRequest))
         let answers = await AskNodes.all(ctx, p.signers, subject: ECDSASubjects.node, type: .sessionPlan,
-                                                          session: session, payload: WireJSON.encode(request))
+                                                          session: session, payload: WireJSON.encode(request), addressedToAll: true)
         let replies: [String: NodeAnswer]
         switch answers {
         case .failure(let f): return .failure(f)
