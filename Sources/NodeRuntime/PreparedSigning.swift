@@ -56,16 +56,19 @@ struct PreparedSigning: Sendable {
     }
 
     private func sign<C: FROSTCiphersuite>(_ r: Request, as: C.Type) async throws(ClusterError) -> (share: [UInt8], fresh: [String]) {
-        let package: SigningPackage<C>
-        do { package = try SigningPackage<C>(wire: r.package) } catch { throw ClusterError(error.code, "signing package: \(error)") }
-        guard let own = package.commitment(of: r.me) else { throw ClusterError("plan_mismatch", "the signing package has no commitment of this node") }
+        guard let own = SigningPackage<C>.encodedCommitments(of: r.me, inWire: r.package) else {
+            throw ClusterError("plan_mismatch", "the signing package has no commitment of this node")
+        }
         // Out of memory before anything else: whatever follows, these nonces never sign again.
-        guard let entry = await nonces.take(wallet: r.walletId, commitment: own.serialize()) else {
+        guard let entry = await nonces.take(wallet: r.walletId, commitment: own) else {
             throw ClusterError("nonce_unknown", "no prepared nonces for this commitment (used, forgotten, or this node restarted)")
         }
         guard entry.generation == r.generation, let box = entry.signer as? SignerBox<C> else {
             throw ClusterError("nonce_unknown", "the commitment was prepared for another share generation")
         }
+        // Every other signer's points are validated; this node's own are the ones it made.
+        let package: SigningPackage<C>
+        do { package = try SigningPackage<C>(wire: r.package, known: box.commitments) } catch { throw ClusterError(error.code, "signing package: \(error)") }
         let share = try await box.sign(package, message: r.message, signers: r.signers)
         let fresh = r.refill > 0 ? try await prepare(await box.keyPackage, r.refill, r.walletId, r.generation) : []
         return (share, fresh)

@@ -15,9 +15,11 @@ actor SignerBox<C: FROSTCiphersuite>: SignerHandle {
     private let session: SignerSession<C>
     /// Two-round sessions: the plan's message and signer set (nil for a preprocessed commitment).
     private let planned: (message: [UInt8], signers: [ParticipantID])?
+    /// This signer's commitments (validated when made).
+    let commitments: SigningCommitments<C>
 
-    private init(session: SignerSession<C>, planned: (message: [UInt8], signers: [ParticipantID])?) {
-        self.session = session; self.planned = planned
+    private init(session: SignerSession<C>, planned: (message: [UInt8], signers: [ParticipantID])?, commitments: SigningCommitments<C>) {
+        self.session = session; self.planned = planned; self.commitments = commitments
     }
 
     /// Loads the key package, runs round 1; returns the box and the commitments (wire format).
@@ -39,7 +41,7 @@ actor SignerBox<C: FROSTCiphersuite>: SignerHandle {
         var rng = SystemRandom()
         do {
             let commitments = try s.round1(using: &rng)
-            return (SignerBox(session: s, planned: planned), commitments)
+            return (SignerBox(session: s, planned: planned, commitments: commitments), commitments)
         } catch { throw ClusterError(error.code, "round 1: \(error)") }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 internal import CNats
 #if canImport(Glibc)
 import Glibc
@@ -30,6 +31,30 @@ public struct PubAck: Sendable, Equatable {
     /// True when the server already had a message with this msgId inside the duplicate window:
     /// nothing new was stored.
     public var duplicate: Bool
+}
+
+extension PubAck {
+    /// The server's answer to a JetStream publish: `{"stream":..,"seq":..,"duplicate":..}` or `{"error":{..}}`.
+    static func parse(_ data: [UInt8], operation: String) throws(MessagingError) -> PubAck {
+        struct Body: Decodable {
+            struct Failure: Decodable { var code: Int?; var err_code: Int?; var description: String? }
+            var stream: String?
+            var seq: UInt64?
+            var duplicate: Bool?
+            var error: Failure?
+        }
+        guard let body = try? JSONDecoder().decode(Body.self, from: Data(data)) else {
+            throw .jetStream(operation: operation, status: "NATS_ERR", jsErrorCode: 0, detail: "unreadable ack")
+        }
+        if let e = body.error {
+            throw .jetStream(operation: operation, status: "NATS_ERR", jsErrorCode: e.err_code ?? 0,
+                             detail: "\(e.code ?? 0): \(e.description ?? "")")
+        }
+        guard let stream = body.stream, let seq = body.seq else {
+            throw .jetStream(operation: operation, status: "NATS_ERR", jsErrorCode: 0, detail: "ack without stream or sequence")
+        }
+        return PubAck(stream: stream, sequence: seq, duplicate: body.duplicate ?? false)
+    }
 }
 
 /// A JetStream context over a connection. Owns the `jsCtx*`.
@@ -121,28 +146,18 @@ public final class JetStream: @unchecked Sendable {
     public func publishDurable(subject: String, payload: [UInt8], msgId: String? = nil,
                                timeout: Duration? = nil) async throws(MessagingError) -> PubAck {
         let subj = try CString.validated(subject, what: "subject")
-        let id = try msgId.map { (m) throws(MessagingError) in try CString.validated(m, what: "msgId") }
-        let wait = (timeout ?? apiTimeout).milliseconds
-        let h = SendableHandle(handle)
-        let ack = try await Blocking.run { () throws(MessagingError) -> PubAck in
-            var opts = jsPubOptions()
-            _ = jsPubOptions_Init(&opts)
-            opts.MaxWait = wait
-            var err = jsErrCode(0)
-            var pa: UnsafeMutablePointer<jsPubAck>?
-            let s: natsStatus = withOptionalCString(id) { cId in
-                opts.MsgId = cId
-                return payload.withUnsafeBytes { buf in
-                    js_Publish(&pa, h.pointer, subj, buf.baseAddress, Int32(buf.count), &opts, &err)
-                }
+        let headers = try msgId.map { (m) throws(MessagingError) in ["Nats-Msg-Id": try CString.validated(m, what: "msgId")] }
+        // A JetStream publish is a request to the stream's subject; the server answers the ack (or an error)
+        // as JSON. Over the connection's request multiplexer it needs no thread of its own.
+        let reply: NatsMessage
+        do { reply = try await connection.request(subject: subj, payload: payload, headers: headers, timeout: timeout ?? apiTimeout) }
+        catch {
+            if case .noResponders = error {
+                throw .jetStream(operation: "publishDurable \(subj)", status: "NATS_NO_RESPONDERS", jsErrorCode: 0, detail: "no stream listens on \(subj)")
             }
-            defer { if pa != nil { jsPubAck_Destroy(pa) } }
-            guard s == NATS_OK, let pa else { throw NatsStatus.jsError(s, err, "publishDurable \(subj)") }
-            let stream = pa.pointee.Stream.map { String(cString: $0) } ?? ""
-            return PubAck(stream: stream, sequence: pa.pointee.Sequence, duplicate: pa.pointee.Duplicate)
+            throw error
         }
-        withExtendedLifetime(self) {}
-        return ack
+        return try PubAck.parse(reply.data, operation: "publishDurable \(subj)")
     }
 }
 

@@ -125,9 +125,9 @@ public final class NatsConnection: @unchecked Sendable {
     }
 
     /// Request/reply: the first reply, or `.timeout` / `.noResponders`.
-    public func request(subject: String, payload: [UInt8], timeout: Duration) async throws(MessagingError) -> NatsMessage {
+    public func request(subject: String, payload: [UInt8], headers: [String: String]? = nil, timeout: Duration) async throws(MessagingError) -> NatsMessage {
         let subj = try CString.validated(subject, what: "subject")
-        return try await mux.request(self, subject: subj, payload: payload, timeout: timeout)
+        return try await mux.request(self, subject: subj, payload: payload, headers: headers, timeout: timeout)
     }
 
     /// Closes the connection (idempotent). Subscriptions end; `events` report `.closed`.

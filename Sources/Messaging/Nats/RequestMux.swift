@@ -1,6 +1,9 @@
 internal import CNats
 import Dispatch
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Request/reply without a thread per request: one wildcard subscription on `_INBOX.<random>.*` per
 /// connection (created on first use); each request publishes with a unique reply subject under it and
@@ -24,23 +27,21 @@ final class RequestMux: Sendable {
 
     deinit { subscription.withLock { if let s = $0 { natsSubscription_Destroy(s.pointer) } } }
 
-    func request(_ connection: NatsConnection, subject: String, payload: [UInt8], timeout: Duration) async throws(MessagingError) -> NatsMessage {
+    func request(_ connection: NatsConnection, subject: String, payload: [UInt8], headers: [String: String]? = nil,
+                 timeout: Duration) async throws(MessagingError) -> NatsMessage {
         try ensureSubscribed(connection)
         let token = next.add(1, ordering: .relaxed).newValue
         let reply = prefix + String(token)
         let table = self.table
+        let deadline = ContinuousClock.now + timeout
         let result: Result<NatsMessage, MessagingError> = await withCheckedContinuation { waiter in
-            table.add(token, waiter)
+            // The table's one reaper thread times it out (not Task.sleep: it fires even while the cooperative pool
+            // is busy; not a dispatch timer per request: each fired timer could cost a new worker thread).
+            table.add(token, waiter, deadline: deadline, operation: "request \(subject)")
             do throws(MessagingError) {
-                try connection.publish(subject: subject, payload: payload, reply: reply)
+                try connection.publish(subject: subject, payload: payload, reply: reply, headers: headers)
             } catch {
                 table.finish(token, .failure(error))
-                return
-            }
-            // A dispatch timer, not Task.sleep: the timeout fires even while the cooperative pool is busy. It is
-            // not cancelled when the reply comes first: `finish` then finds no waiter and does nothing.
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(max(timeout.nanoseconds, 1)))) {
-                table.finish(token, .failure(.timeout(operation: "request \(subject)")))
             }
         }
         switch result {
@@ -70,14 +71,42 @@ final class RequestMux: Sendable {
 }
 
 /// Continuations by token; each is resumed exactly once (reply, timeout or publish failure, whichever first).
+/// Timeouts: one reaper thread per table, started with the first request, scans every `tick` for waiters
+/// past their deadline (a request's timeout is seconds; being up to one tick late does not matter).
 final class WaiterTable: Sendable {
     typealias Waiter = CheckedContinuation<Result<NatsMessage, MessagingError>, Never>
-    private let entries = Mutex<[UInt64: Waiter]>([:])
+    struct Entry {
+        let waiter: Waiter
+        let deadline: ContinuousClock.Instant
+        let operation: String
+    }
+    private let entries = Mutex<[UInt64: Entry]>([:])
+    private let reaperStarted = Atomic<Bool>(false)
+    static let tick: Duration = .milliseconds(20)
 
-    func add(_ token: UInt64, _ w: Waiter) { entries.withLock { $0[token] = w } }
+    func add(_ token: UInt64, _ w: Waiter, deadline: ContinuousClock.Instant, operation: String) {
+        entries.withLock { $0[token] = Entry(waiter: w, deadline: deadline, operation: operation) }
+        if !reaperStarted.load(ordering: .relaxed), reaperStarted.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged {
+            Blocking.detached { [weak self] in
+                while let table = self {
+                    table.expire(now: ContinuousClock.now)
+                    usleep(UInt32(WaiterTable.tick.nanoseconds / 1000))
+                }
+            }
+        }
+    }
 
     func finish(_ token: UInt64, _ result: Result<NatsMessage, MessagingError>) {
-        entries.withLock { $0.removeValue(forKey: token) }?.resume(returning: result)
+        entries.withLock { $0.removeValue(forKey: token) }?.waiter.resume(returning: result)
+    }
+
+    /// Resumes every waiter whose deadline passed with `.timeout`.
+    func expire(now: ContinuousClock.Instant) {
+        let due: [Entry] = entries.withLock { table in
+            let keys = table.filter { $0.value.deadline <= now }.map(\.key)
+            return keys.compactMap { table.removeValue(forKey: $0) }
+        }
+        for e in due { e.waiter.resume(returning: .failure(.timeout(operation: e.operation))) }
     }
 }
 

@@ -109,3 +109,35 @@ import Testing
         #expect(FROSTSigning<C>.verify(signature: signature, groupPublicKey: try coordinator.verifyingKey(), message: message))
     }
 }
+
+/// A signer finds its own commitments in a package without decoding points, and decoding a package with its
+/// own commitments known gives the same package; commitments that differ from the known ones are decoded
+/// and validated as any other.
+@Suite struct SigningPackageOwnCommitmentTests {
+    @Test func ownCommitmentsAreFoundAndKnownOnesSkipOnlyTheirExactBytes() throws {
+        var rng = SeededRandom(seed: 9591)
+        func commitments(_ id: UInt16) throws -> SigningCommitments<FROSTEd25519> {
+            try SigningCommitments(identifier: try ParticipantID(id), hiding: .baseMultiply(.random(using: &rng)),
+                                   binding: .baseMultiply(.random(using: &rng)))
+        }
+        let c1 = try commitments(1), c2 = try commitments(2), c4 = try commitments(4)
+        let package = try SigningPackage<FROSTEd25519>(commitments: [c4, c1, c2], message: Array("m".utf8))
+        let wire = package.serialize()
+        for c in [c1, c2, c4] {
+            #expect(SigningPackage<FROSTEd25519>.encodedCommitments(of: c.identifier, inWire: wire) == c.serialize())
+        }
+        #expect(SigningPackage<FROSTEd25519>.encodedCommitments(of: try ParticipantID(3), inWire: wire) == nil)
+        #expect(SigningPackage<FROSTEd25519>.encodedCommitments(of: try ParticipantID(1), inWire: Array(wire.prefix(20))) == nil)
+        #expect(SigningPackage<FROSTEd25519>.encodedCommitments(of: try ParticipantID(1), inWire: c1.serialize()) == nil)
+        #expect(try SigningPackage<FROSTEd25519>(wire: wire, known: c2) == package)
+        // known commitments of participant 2 that the package does not carry: the package's own are decoded
+        let other = try commitments(2)
+        #expect(try SigningPackage<FROSTEd25519>(wire: wire, known: other) == package)
+        // a torsion point in another participant's commitment is still refused with the known one present
+        var bad = wire
+        let offset = 3 + 1 + 2 + (2 + 64) * 2 + 2    // participant 4's hiding commitment
+        let order2: [UInt8] = [0xec] + [UInt8](repeating: 0xff, count: 30) + [0x7f]
+        bad.replaceSubrange(offset..<offset + 32, with: order2)
+        #expect(throws: FROSTError.self) { try SigningPackage<FROSTEd25519>(wire: bad, known: c1) }
+    }
+}

@@ -87,7 +87,16 @@ extension SigningCommitments {
         identifier.value.bigEndianBytes + ((try? hiding.serialized()) ?? []) + ((try? binding.serialized()) ?? [])
     }
 
-    static func readBody(_ r: inout WireReader) throws(FROSTError) -> Self {
+    /// `known`: commitments this party made itself (validated when they were made); when the next bytes are
+    /// exactly their encoding they are taken as they are, without decoding the points again.
+    static func readBody(_ r: inout WireReader, known: Self? = nil) throws(FROSTError) -> Self {
+        if let known {
+            let body = known.body()
+            if r.bytes.count - r.offset >= body.count, r.bytes[r.offset..<r.offset + body.count].elementsEqual(body) {
+                r.offset += body.count
+                return known
+            }
+        }
         let id = try r.identifier()
         let D = try r.element(C.self, from: id), E = try r.element(C.self, from: id)
         return try Self(identifier: id, hiding: D, binding: E)
@@ -119,9 +128,31 @@ extension SigningPackage {
         return out
     }
 
+    /// The encoding (as `SigningCommitments.serialize()`) of participant `id`'s commitments in a package's wire
+    /// bytes, found without decoding any point: a signer learns which of its prepared nonces a package names
+    /// before it pays for the package's validation. Nil if the bytes are not such a package or `id` is absent.
+    public static func encodedCommitments(of id: ParticipantID, inWire bytes: [UInt8]) -> [UInt8]? {
+        var r = WireReader(bytes)
+        do {
+            try r.header(C.self, .signingPackage)
+            switch try r.u8() {
+            case 0, 1: break
+            case 2: _ = try r.take(32)
+            default: return nil
+            }
+            let count = Int(try r.u16())
+            for _ in 0..<count {
+                let body = try r.take(2 + 2 * C.Element.byteCount)
+                if UInt16(body[0]) << 8 | UInt16(body[1]) == id.value { return WireFormat.header(C.self, .signingCommitments) + body }
+            }
+        } catch { return nil }
+        return nil
+    }
+
     /// Also rejects an unsorted or duplicated commitment list (the encoding is canonical: one byte string
-    /// per package).
-    public init(wire bytes: [UInt8]) throws(FROSTError) {
+    /// per package). `known`: this party's own commitments, taken without decoding their points again when
+    /// the package carries exactly them.
+    public init(wire bytes: [UInt8], known: SigningCommitments<C>? = nil) throws(FROSTError) {
         var r = WireReader(bytes)
         try r.header(C.self, .signingPackage)
         let tweak: TaprootTweak
@@ -135,7 +166,7 @@ extension SigningPackage {
         guard count > 0 else { throw .malformed(from: nil, "empty commitment list") }
         var list = [SigningCommitments<C>]()
         for _ in 0..<count {
-            let c = try SigningCommitments<C>.readBody(&r)
+            let c = try SigningCommitments<C>.readBody(&r, known: known)
             if let last = list.last, !(last.identifier < c.identifier) {
                 throw .malformed(from: nil, "commitment list not strictly ascending")
             }
