@@ -90,7 +90,7 @@ actor ECDSAAux {
     }
 
     private func ready(_ a: CGGMPOwnAux, how: String) {
-        own = a.withPresignTables() // constant-time power tables of our (s, t) for checking peers' proofs (~16 ms, once)
+        own = a.withPresignTables() // constant-time tables of our (s, t) and Paillier nonces (~30 ms, once)
         status = "ready"
         ctx.log.info("ECDSA aux info ready (\(profile)), \(how)")
     }

@@ -10,8 +10,8 @@ internal import CGMP
 /// its value; with `signedExponents`, the sign costs no branch (e + 2^(64·L) in two's complement, times the
 /// precomputed base^(-2^(64·L))). Building the table reads only base and modulus; with `signedExponents`
 /// it inverts base powers with `mpz_invert` (variable time), so base and modulus must then be public
-/// (a peer's ring-Pedersen s, t, N̂). Memory: ⌈maxBits/w⌉ · 2^w · |m| bytes (3 MB for 1857 bits mod a
-/// 2048-bit m at w = 5), wiped on release.
+/// (a peer's ring-Pedersen s, t, N̂). Memory: ⌈maxBits/w⌉ · 2^w · |m| bytes (1.9 MB for 1857 bits mod a
+/// 2048-bit m at w = 4), wiped on release.
 public final class ConstantTimeFixedBase: @unchecked Sendable {
     // Owned and never mutated after init (hence @unchecked Sendable); exponentiations use their own scratch.
     private let table: UnsafeMutablePointer<cgmp_fb>
@@ -19,7 +19,7 @@ public final class ConstantTimeFixedBase: @unchecked Sendable {
     /// Exponent bits covered (after the offset for signed exponents).
     public let maxBits: Int
     public let signedExponents: Bool
-    public static let defaultWindow = 5
+    public static let defaultWindow = 4
 
     /// Precondition-free: nil when modulus is even or ≤ 1, base ∉ [0, modulus), or (signed) base is not a unit.
     public init?(base: BigNum, modulus: BigNum, maxBits: Int, window: Int = ConstantTimeFixedBase.defaultWindow,

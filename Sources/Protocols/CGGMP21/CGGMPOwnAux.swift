@@ -31,10 +31,11 @@ public struct CGGMPOwnAux: Sendable {
     }
 
     /// The same material whose ring-Pedersen parameters carry the verifier tables (s, t mod p̂, q̂; see
-    /// `RingPedersenTables`): build once when the material is loaded, keep it for every presignature.
+    /// `RingPedersenTables`) and whose Paillier key carries its nonce tables (`PaillierNonceGenerator`): build
+    /// once when the material is loaded, keep it for every presignature.
     public func withPresignTables() -> CGGMPOwnAux {
         let rp = ringPedersen
-        return CGGMPOwnAux(profile: profile, paillier: paillier,
+        return CGGMPOwnAux(profile: profile, paillier: paillier.withNonceTables(),
                            ringPedersen: RingPedersenSecret(parameters: rp.parameters.withVerifierTables(), lambda: rp.lambda,
                                                             p: rp.p, q: rp.q, phi: rp.phi))
     }

@@ -177,3 +177,45 @@ struct CGGMPPresignTablesTests {
         #expect(CGGMPHarness.verify(sig, digest: digest, publicKey: keys.publicKey))
     }
 }
+
+/// Own-key Paillier nonces through generators of Z*_p, Z*_q (`PaillierNonceGenerator`), with and without tables,
+/// against GMP's plain mpz_powm: ρ^N mod N² is right, ρ ∈ Z*_N, the generators have full order, and the tables
+/// change nothing but the speed.
+@Suite("CGGMP21 Paillier nonce generator")
+struct CGGMPPaillierNonceTests {
+    @Test func noncesMatchPowmWithAndWithoutTables() throws {
+        let sk = try CGGMPFixtures.paillierKey(.bits2048, 2)
+        let tabled = sk.withNonceTables()
+        let g = try #require(sk.publicKey.accelerator?.nonces)
+        #expect(g.tables == nil && tabled.publicKey.accelerator?.nonces?.tables != nil)
+        // g_p generates Z*_p: g^((p−1)/2) = −1 (a non-residue; p−1 = 2p' with p' prime), likewise g_q.
+        for (gen, p) in [(g.gp, sk.p), (g.gq, sk.q)] {
+            #expect(gen.pow(p.shiftedRight(1), modulus: p) == p - .one)
+        }
+        let n = sk.publicKey.n, n2 = sk.publicKey.nSquared
+        var a = SeededRandom(seed: 61), b = SeededRandom(seed: 61)
+        var seen = Set<String>()
+        for _ in 0..<6 {
+            let plain = sk.publicKey.randomNonce(using: &a), fast = tabled.publicKey.randomNonce(using: &b)
+            #expect(plain.rho == fast.rho && plain.power == fast.power)
+            #expect(fast.rho.isUnit(modulo: n))
+            #expect(fast.power == fast.rho.pow(n, modulus: n2))
+            seen.insert(fast.rho.hexString)
+        }
+        #expect(seen.count == 6)
+        // Encryption with such a nonce decrypts, also under the table-carrying key.
+        var r = SeededRandom(seed: 62)
+        let m = BigNum(123456789)
+        let (c, rho) = tabled.encrypt(m, using: &r)
+        #expect(try sk.decrypt(c) == m)
+        #expect(try sk.encrypt(m, nonce: rho) == c)
+    }
+
+    @Test func onlySafePrimesGetAGenerator() throws {
+        let p = CGGMPFixtures.primes(.bits2048)[0]
+        #expect(PaillierNonceGenerator.generator(p) != nil)
+        // 2^127 − 1 is prime but (p−1)/2 = 2^126 − 1 is not: no generator (nonces fall back to rejection sampling).
+        #expect(PaillierNonceGenerator.generator(.powerOfTwo(127) - .one) == nil)
+        #expect(PaillierNonceGenerator.generator(BigNum(23)) == BigNum(5)) // 23 = 2·11 + 1: 2, 3, 4 are squares mod 23
+    }
+}
