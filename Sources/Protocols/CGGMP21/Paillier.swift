@@ -42,7 +42,7 @@ public struct PaillierPublicKey: Sendable, Equatable {
     /// primes being secret) when this is our own key.
     func unitPow(_ base: BigNum, _ e: BigNum) -> BigNum? {
         guard let acc = accelerator else { return base.pow(e, modulus: nSquared) }
-        return acc.crt.pow(base, ep: e.mod(acc.orderP), eq: e.mod(acc.orderQ))
+        return acc.crt.powPublic(base, e, orderP: acc.orderP, orderQ: acc.orderQ)
     }
 
     /// base^N mod N² for a base in Z*_N (Paillier nonces, and z^N in the verifiers' equations).

@@ -33,7 +33,7 @@ public struct RingPedersenParameters: Sendable, Equatable {
     /// parameters this runs by CRT; the halves use powm_sec because p̂, q̂ are secret.
     func verifierPow(_ base: BigNum, _ e: BigNum) -> BigNum? {
         guard let crt = accelerator else { return base.pow(e, modulus: n) }
-        return crt.pow(base, ep: e.mod(crt.p - .one), eq: e.mod(crt.q - .one))
+        return crt.powPublic(base, e, orderP: crt.p - .one, orderQ: crt.q - .one)
     }
 
     /// x ∈ Z*_N̂ and x ∉ {1, N̂-1}.

@@ -219,3 +219,29 @@ struct CGGMPPaillierNonceTests {
         #expect(PaillierNonceGenerator.generator(BigNum(23)) == BigNum(5)) // 23 = 2·11 + 1: 2, 3, 4 are squares mod 23
     }
 }
+
+/// The verifier's public-exponent powers under our own key / parameters (CRT, `CRTModulus.powPublic`): a short
+/// exponent is not reduced modulo the secret orders (a negative one goes through the inverse of the result),
+/// a long one is; both equal GMP's plain mpz_powm modulo N² / N̂.
+@Suite("CGGMP21 BigNum public powers by CRT")
+struct CGGMPBigNumPublicPowTests {
+    @Test func ownKeyAndOwnParametersMatchPowm() throws {
+        var rng = SeededRandom(seed: 71)
+        let sk = try CGGMPFixtures.paillierKey(.bits2048, 1)
+        let rp = try CGGMPFixtures.ringPedersen(.bits2048, 1).parameters
+        let n2 = sk.publicKey.nSquared, nHat = rp.n
+        var exponents: [BigNum] = [.zero, .one, BigNum(-1), CGGMPProfile.curveOrder, CGGMPProfile.curveOrder.negated(),
+                                   .powerOfTwo(1023), BigNum.powerOfTwo(1023).negated(), .powerOfTwo(1100), BigNum.powerOfTwo(1100).negated(),
+                                   .powerOfTwo(2047), BigNum.powerOfTwo(2047).negated(), .powerOfTwo(3000), BigNum.powerOfTwo(3000).negated()]
+        for bits in [256, 768, 1792, 2816] {
+            exponents.append(.randomSigned(magnitude: .powerOfTwo(bits), using: &rng))
+        }
+        let c = sk.publicKey.encrypt(BigNum(42), using: &rng).ciphertext
+        let base = BigNum.randomUnit(modulo: nHat, using: &rng)
+        for e in exponents {
+            #expect(sk.publicKey.unitPow(c, e) == c.pow(e, modulus: n2), "N²: \(e.sign < 0 ? "-" : "+")\(e.bitLength) bits")
+            #expect(rp.verifierPow(base, e) == base.pow(e, modulus: nHat), "N̂: \(e.sign < 0 ? "-" : "+")\(e.bitLength) bits")
+        }
+        #expect(sk.publicKey.accelerator != nil && rp.accelerator != nil)
+    }
+}
