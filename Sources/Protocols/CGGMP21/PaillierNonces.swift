@@ -2,7 +2,9 @@
 ///
 /// The protocol needs ρ uniform in Z*_N together with ρ^N mod N². With p, q safe primes, Z*_p is cyclic of order
 /// p−1 with a known generator g_p (a quadratic non-residue), so ρ_p = g_p^a for a uniform a ∈ [0, p−1) is uniform
-/// in Z*_p, and ρ = CRT(ρ_p, ρ_q) is uniform in Z*_N: exactly the distribution of `BigNum.randomUnit`. And because
+/// in Z*_p, and ρ = CRT(ρ_p, ρ_q) is uniform in Z*_N: the distribution of `BigNum.randomUnit`. (a is drawn as a
+/// (|p|+128)-bit number reduced mod p−1, within 2^-128 of uniform: rejection sampling against the secret p−1 would
+/// let the number of draws tell how close p is to a power of two.) And because
 /// x^p mod p² depends only on x mod p, ρ^N ≡ (g_p^N)^a (mod p²): with the constant h_p = g_p^N mod p², the N-th
 /// power is one more fixed-base exponentiation. So with tables (`withTables`, constant time in a, b: secret
 /// exponents) a nonce costs four fixed-base exponentiations with 1024-bit exponents instead of the CRT N-th power's
@@ -52,9 +54,14 @@ struct PaillierNonceGenerator: Sendable {
         return PaillierNonceGenerator(self, tables: Tables(gp: tgp, gq: tgq, hp: thp, hq: thq, crt2: crt2))
     }
 
+    /// Within 2^-128 of uniform in [0, bound) with a fixed number of random bytes (bound secret: no rejection).
+    static func exponent<R: RandomSource>(below bound: BigNum, using rng: inout R) -> BigNum {
+        BigNum.random(below: .powerOfTwo(bound.bitLength + 128), using: &rng).mod(bound)
+    }
+
     /// ρ uniform in Z*_N and ρ^N mod N² (`nthPower` computes the latter when there are no tables).
     func draw<R: RandomSource>(using rng: inout R, nthPower: (BigNum) -> BigNum?) -> (rho: BigNum, power: BigNum) {
-        let a = BigNum.random(below: pm1, using: &rng), b = BigNum.random(below: qm1, using: &rng)
+        let a = Self.exponent(below: pm1, using: &rng), b = Self.exponent(below: qm1, using: &rng)
         if let t = tables, let rp = t.gp.pow(a), let rq = t.gq.pow(b), let hp = t.hp.pow(a), let hq = t.hq.pow(b) {
             return (crtN.crt(rp, rq), t.crt2.crt(hp, hq))
         }
