@@ -203,7 +203,7 @@ public struct PaillierSecretKey: Sendable {
         publicKey.encrypt(m, using: &rng)
     }
 
-    /// The same key with constant-time tables for its fresh nonces (`PaillierNonceGenerator`; ≈ 1.5 MB at 2048
+    /// The same key with constant-time tables for its fresh nonces (`PaillierNonceGenerator`; ≈ 3 MB at 2048
     /// bits): build once, keep it for every presignature. Unchanged when p, q are not safe primes.
     public func withNonceTables() -> PaillierSecretKey {
         guard var acc = publicKey.accelerator, let g = acc.nonces?.withTables(crt2: acc.crt, n: publicKey.n) else { return self }

@@ -42,7 +42,7 @@ struct PaillierNonceGenerator: Sendable {
         return BigNum(g)
     }
 
-    /// Adds the constant-time tables (g_p, g_q, h_p, h_q; ≈ 1.5 MB at 2048 bits). nil if a table cannot be built.
+    /// Adds the constant-time tables (g_p, g_q, h_p, h_q; ≈ 3 MB at 2048 bits). nil if a table cannot be built.
     func withTables(crt2: CRTModulus, n: BigNum) -> PaillierNonceGenerator? {
         let p = crtN.p, q = crtN.q
         guard let hp = gp.powSecret(n, modulus: crt2.p), let hq = gq.powSecret(n, modulus: crt2.q),

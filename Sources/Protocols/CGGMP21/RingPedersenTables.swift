@@ -27,7 +27,7 @@ public final class RingPedersenTables: Sendable {
 
 extension RingPedersenParameters {
     /// A copy whose commitments with secret exponents (`commit`) use constant-time fixed-base tables of s, t mod
-    /// N̂: for a peer's parameters, kept for every presignature with that peer. About 8 MB at 2048 bits.
+    /// N̂: for a peer's parameters, kept for every presignature with that peer. About 4.9 MB at 2048 bits.
     public func withProverTables(profile: CGGMPProfile) -> RingPedersenParameters {
         let bits = RingPedersenTables.proverBits(profile: profile)
         guard let ts = ConstantTimeFixedBase(base: s, modulus: n, maxBits: bits.s, signedExponents: true),

@@ -3,7 +3,7 @@
 /// and of our own (s, t) mod p̂, q̂ (the verifier's s^{z1} t^{z3}), see `RingPedersenTables`; and the tables of
 /// our Paillier key's fresh nonces (`PaillierNonceGenerator`).
 extension VerifiedPeerAuxInfo {
-    /// The same verified aux info carrying prover tables for its ring-Pedersen parameters (≈ 8 MB at 2048 bits).
+    /// The same verified aux info carrying prover tables for its ring-Pedersen parameters (≈ 4.9 MB at 2048 bits).
     public func withProverTables(profile: CGGMPProfile) -> VerifiedPeerAuxInfo {
         VerifiedPeerAuxInfo(verified: paillier, ringPedersen: ringPedersen.withProverTables(profile: profile))
     }
