@@ -94,3 +94,6 @@ static inline int cgmp_cmp_si(mpz_srcptr a, long b) { return mpz_cmp_si(a, b); }
 static inline int cgmp_cmpabs(mpz_srcptr a, mpz_srcptr b) { return mpz_cmpabs(a, b); }
 /// mpz_set_str / parsing from a NUL-terminated string in `base`; returns 0 on success.
 static inline int cgmp_set_str(mpz_ptr r, const char *s, int base) { return mpz_set_str(r, s, base); }
+
+// Constant-time fixed-base exponentiation (cgmp_fb_*): see fixed_base.h.
+#include "fixed_base.h"

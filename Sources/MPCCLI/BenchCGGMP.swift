@@ -29,6 +29,8 @@ struct CGGMPBench: ParsableCommand {
     /// and checks, the repetitions of Π^mod / Π^prm): on 2 cores that packs better than 3 or 5 parties side by side.
     @Flag(help: "Run the parties of a round side by side on the cores instead of one after another.")
     var concurrentParties = false
+    /// A/B switch: presign without the per-peer constant-time ring-Pedersen tables (`CGGMPAuxInfo.withPresignTables`).
+    @Flag(help: "Presign without the precomputed ring-Pedersen power tables (A/B).") var noTables = false
 
     func validate() throws {
         guard profile == 2048 || profile == 3072 else { throw ValidationError("--profile: 2048 or 3072") }
@@ -77,11 +79,22 @@ struct CGGMPBench: ParsableCommand {
         row("  per party", [(tAux.0 / Double(parties), tAux.1 / Double(parties))])
         row("keygen incl. aux (all \(parties))", [(tKeygen.0 + tAux.0, tKeygen.1 + tAux.1)])
 
-        // Presign + sign, t signers.
+        // Presign + sign, t signers. Each signer first builds its presign tables (once per aux info, as a node does
+        // when it accepts a peer's aux info), timed apart.
         let signers = Array(refreshed.keys.sorted().prefix(threshold))
+        var keys = refreshed
+        if !noTables {
+            let (tabled, tTables) = timedProcess { () -> [CGGMPPartyId: (share: CGGMPKeyShare, aux: CGGMPAuxInfo)] in
+                var out = refreshed
+                for i in signers { if let k = refreshed[i] { out[i] = (k.share, k.aux.withPresignTables(profile: prof)) } }
+                return out
+            }
+            keys = tabled
+            row("presign tables (all \(threshold) signers, once)", [tTables])
+        }
         var tPresign: [(Double, Double)] = [], tSign: [(Double, Double)] = []
         for it in 0..<iterations {
-            let ((pres, pub), tp) = try timedProcess { try presign(refreshed, signers: signers, session: "bench-\(it)", profile: prof, rng: &rng) }
+            let ((pres, pub), tp) = try timedProcess { try presign(keys, signers: signers, session: "bench-\(it)", profile: prof, rng: &rng) }
             tPresign.append(tp)
             let digest = rng.bytes(32)
             var sigShares: [CGGMPSignatureShare] = []

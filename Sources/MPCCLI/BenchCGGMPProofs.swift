@@ -59,6 +59,7 @@ struct CGGMPProofBreakdown {
         let (F, r) = skA.encrypt(y, using: &rng)
         let X = Secp256k1Group.multiplyGenerator(x)
         let stProver = PiAffG<Secp256k1Group>.Statement(pk0: pkB, pk1: skA.publicKey, C: KB, D: D, Y: F, X: X, g: .generator)
+        let stProverT = PiAffG<Secp256k1Group>.Statement(pk0: pkB, pk1: skA.withNonceTables().publicKey, C: KB, D: D, Y: F, X: X, g: .generator)
         let stVerifier = PiAffG<Secp256k1Group>.Statement(pk0: skB.publicKey, pk1: pkA, C: KB, D: D, Y: F, X: X, g: .generator)
         var aff: PiAffG<Secp256k1Group>?
         try time("Π^aff-g prove (A, B's N0, N̂)") {
@@ -74,6 +75,28 @@ struct CGGMPProofBreakdown {
         try time("Π^log* verify (B)") {
             try log?.verify(pk: pkA, C: K, X: Xk, g: .generator, ownAux: rpB.parameters, profile: profile, context: ctx)
         }
+
+        // The same with the presign tables (`withProverTables` on B's parameters at A, `withVerifierTables` at B).
+        var tablesB = auxB, ownB = rpB.parameters
+        time("tables: B's (s, t) mod N̂ at A (prover)") { tablesB = auxB.withProverTables(profile: profile) }
+        time("tables: own (s, t) mod p̂, q̂ at B") { ownB = rpB.parameters.withVerifierTables() }
+        var skAT = skA
+        time("tables: own Paillier nonces at A") { skAT = skA.withNonceTables() }
+        time("Paillier encrypt, own key, tables") { _ = skAT.encrypt(k, using: &rng) }
+        let alpha = BigNum.randomSigned(magnitude: .powerOfTwo(profile.ell + profile.epsilon), using: &rng)
+        let gamma = BigNum.randomSigned(magnitude: BigNum.powerOfTwo(profile.ell + profile.epsilon) * auxB.n, using: &rng)
+        time("commit s^α t^γ, powm_sec") { _ = auxB.commit(alpha, gamma) }
+        time("commit s^α t^γ, tables") { _ = tablesB.commit(alpha, gamma) }
+        time("verifier s^z1 t^z3, CRT powm_sec") { _ = rpB.parameters.commitPublic(alpha, gamma) }
+        time("verifier s^z1 t^z3, CRT tables") { _ = ownB.commitPublic(alpha, gamma) }
+        try time("Π^enc prove, tables") {
+            enc = try PiEnc.prove(pk: skAT.publicKey, K: K, k: k, rho: rho, verifierAux: tablesB, profile: profile, context: ctx, using: &rng)
+        }
+        try time("Π^enc verify, tables") { try enc?.verify(pk: pkA, K: K, ownAux: ownB, profile: profile, context: ctx) }
+        try time("Π^aff-g prove, tables") {
+            aff = try PiAffG.prove(stProverT, x: x, y: y, rho: s, rhoY: r, verifierAux: tablesB, profile: profile, context: ctx, using: &rng)
+        }
+        try time("Π^aff-g verify, tables") { try aff?.verify(stVerifier, ownAux: ownB, profile: profile, context: ctx) }
 
         print("CGGMP21 \(profile.name) single proofs, median of \(iterations) (process CPU time counts every core)")
         print("proof".padding(toLength: 36, withPad: " ", startingAt: 0) + "wall median   CPU median")

@@ -90,7 +90,7 @@ actor ECDSAAux {
     }
 
     private func ready(_ a: CGGMPOwnAux, how: String) {
-        own = a
+        own = a.withPresignTables() // constant-time tables of our (s, t) and Paillier nonces (~30 ms, once)
         status = "ready"
         ctx.log.info("ECDSA aux info ready (\(profile)), \(how)")
     }
@@ -176,7 +176,8 @@ actor ECDSAAux {
         let mine = own.ringPedersen.parameters
         return await Offload.run {
             guard let proofs = try? CGGMPAuxProofs(encoded: bytes, profile: profile) else { return nil }
-            return try? proofs.verify(ownAux: mine, profile: profile, context: ctxProof)
+            // Kept with the prover tables of the peer's (s, t) that every presignature with it uses (~75 ms, once).
+            return (try? proofs.verify(ownAux: mine, profile: profile, context: ctxProof))?.withProverTables(profile: profile)
         }
     }
 

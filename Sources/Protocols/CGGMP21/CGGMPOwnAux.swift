@@ -30,6 +30,16 @@ public struct CGGMPOwnAux: Sendable {
         try CGGMPAuxInfo(id: id, paillier: paillier, ringPedersen: ringPedersen, peers: peers)
     }
 
+    /// The same material whose ring-Pedersen parameters carry the verifier tables (s, t mod p̂, q̂; see
+    /// `RingPedersenTables`) and whose Paillier key carries its nonce tables (`PaillierNonceGenerator`): build
+    /// once when the material is loaded, keep it for every presignature.
+    public func withPresignTables() -> CGGMPOwnAux {
+        let rp = ringPedersen
+        return CGGMPOwnAux(profile: profile, paillier: paillier.withNonceTables(),
+                           ringPedersen: RingPedersenSecret(parameters: rp.parameters.withVerifierTables(), lambda: rp.lambda,
+                                                            p: rp.p, q: rp.q, phi: rp.phi))
+    }
+
     // MARK: sealed-storage encoding: version, modulus bits u16, p, q, s, t, λ (fixed widths)
 
     public func encoded() throws(CGGMPError) -> [UInt8] {

@@ -29,6 +29,17 @@ struct CRTModulus: Sendable {
         pow(x, ep: e.mod(p - .one), eq: e.mod(q - .one))
     }
 
+    /// x^e mod N for a PUBLIC exponent e of any sign and a PUBLIC base x ∈ Z*_N (verifier equations), given the
+    /// orders of the halves' groups (p−1, q−1 mod pq; p(p−1), q(q−1) mod p²q²). An exponent shorter than those
+    /// orders is used as it is, a negative one through the inverse of the (public) result mod N: reducing it
+    /// modulo the orders would make a negative challenge e ∈ ±q as long as the orders, 4-8× the work.
+    func powPublic(_ x: BigNum, _ e: BigNum, orderP: BigNum, orderQ: BigNum) -> BigNum? {
+        let m = e.magnitude()
+        guard m.bitLength < min(orderP.bitLength, orderQ.bitLength) else { return pow(x, ep: e.mod(orderP), eq: e.mod(orderQ)) }
+        guard let r = pow(x, ep: m, eq: m) else { return nil }
+        return e.isNegative ? r.inverse(modulus: n) : r
+    }
+
     /// The unique x mod N with x ≡ a (mod p), x ≡ b (mod q).
     func crt(_ a: BigNum, _ b: BigNum) -> BigNum {
         let t = b.subtracting(a).mulMod(pInvModQ, q)

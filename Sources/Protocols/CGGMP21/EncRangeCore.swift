@@ -15,11 +15,11 @@ struct EncRangeCore: Sendable, Equatable {
                                         profile: CGGMPProfile, using rng: inout R) throws(CGGMPError)
         -> (masks: Masks, S: BigNum, A: BigNum, C: BigNum) {
         let twoL = BigNum.powerOfTwo(profile.ell), twoLE = BigNum.powerOfTwo(profile.ell + profile.epsilon)
-        let m = Masks(alpha: .randomSigned(magnitude: twoLE, using: &rng),
-                      mu: .randomSigned(magnitude: twoL * aux.n, using: &rng),
-                      r: .randomUnit(modulo: pk.n, using: &rng),
-                      gamma: .randomSigned(magnitude: twoLE * aux.n, using: &rng))
-        return (m, aux.commit(x, m.mu), try pk.encrypt(m.alpha, nonce: m.r), aux.commit(m.alpha, m.gamma))
+        let alpha = BigNum.randomSigned(magnitude: twoLE, using: &rng)
+        let mu = BigNum.randomSigned(magnitude: twoL * aux.n, using: &rng)
+        let r = pk.randomNonce(using: &rng)
+        let m = Masks(alpha: alpha, mu: mu, r: r.rho, gamma: .randomSigned(magnitude: twoLE * aux.n, using: &rng))
+        return (m, aux.commit(x, m.mu), pk.encrypt(m.alpha, nonce: r), aux.commit(m.alpha, m.gamma))
     }
 
     /// Step 3 (e is public, so ρ^e uses the variable-time exponentiation).

@@ -18,6 +18,8 @@ public struct PaillierPublicKey: Sendable, Equatable {
         let p: BigNum, q: BigNum
         let qModPm1: BigNum      // q mod (p-1)
         let pModQm1: BigNum      // p mod (q-1)
+        /// Fresh nonces through generators of Z*_p, Z*_q (nil unless p, q are safe primes).
+        var nonces: PaillierNonceGenerator?
     }
 
     public init(n: BigNum, profile: CGGMPProfile) throws(CGGMPError) {
@@ -40,7 +42,7 @@ public struct PaillierPublicKey: Sendable, Equatable {
     /// primes being secret) when this is our own key.
     func unitPow(_ base: BigNum, _ e: BigNum) -> BigNum? {
         guard let acc = accelerator else { return base.pow(e, modulus: nSquared) }
-        return acc.crt.pow(base, ep: e.mod(acc.orderP), eq: e.mod(acc.orderQ))
+        return acc.crt.powPublic(base, e, orderP: acc.orderP, orderQ: acc.orderQ)
     }
 
     /// base^N mod N² for a base in Z*_N (Paillier nonces, and z^N in the verifiers' equations).
@@ -89,9 +91,22 @@ public struct PaillierPublicKey: Sendable, Equatable {
 
     /// Encrypts with a fresh nonce; returns the ciphertext and the nonce.
     public func encrypt<R: RandomSource>(_ m: BigNum, using rng: inout R) -> (ciphertext: BigNum, nonce: BigNum) {
+        let nonce = randomNonce(using: &rng)
+        return (encrypt(m, nonce: nonce), nonce.rho)
+    }
+
+    /// A fresh nonce ρ, uniform in Z*_N, with ρ^N mod N². Our own key (safe primes) draws it through generators
+    /// of Z*_p, Z*_q (`PaillierNonceGenerator`: the same distribution, faster with tables); a peer's key draws
+    /// ρ by rejection sampling and raises it to N with `mpz_powm` (public exponent).
+    func randomNonce<R: RandomSource>(using rng: inout R) -> (rho: BigNum, power: BigNum) {
+        if let g = accelerator?.nonces { return g.draw(using: &rng, nthPower: nthPower) }
         let rho = BigNum.randomUnit(modulo: n, using: &rng)
-        let rn = nthPower(rho) ?? .one // ρ is a unit, pow with e > 0 never fails
-        return (gToThe(m).mulMod(rn, nSquared), rho)
+        return (rho, nthPower(rho) ?? .one) // ρ is a unit, pow with e > 0 never fails
+    }
+
+    /// enc(m; ρ) from a nonce of `randomNonce` (its N-th power already computed).
+    func encrypt(_ m: BigNum, nonce: (rho: BigNum, power: BigNum)) -> BigNum {
+        gToThe(m).mulMod(nonce.power, nSquared)
     }
 
     // MARK: Homomorphic operations
@@ -119,7 +134,7 @@ public struct PaillierPublicKey: Sendable, Equatable {
 /// A Paillier secret key: the safe primes p, q of N. Decryption by CRT with secret exponents
 /// through `mpz_powm_sec`. Values are wiped on release (see `BigNum`).
 public struct PaillierSecretKey: Sendable {
-    public let publicKey: PaillierPublicKey
+    public private(set) var publicKey: PaillierPublicKey
     let p: BigNum
     let q: BigNum
     /// φ(N) = (p-1)(q-1).
@@ -146,8 +161,10 @@ public struct PaillierSecretKey: Sendable {
     init(p: BigNum, q: BigNum, publicKey: PaillierPublicKey) throws(CGGMPError) {
         let p2 = p * p, q2 = q * q
         guard let crt2 = CRTModulus(p: p2, q: q2) else { throw .invalidInput("p, q not coprime") }
+        guard let crtN = CRTModulus(p: p, q: q) else { throw .invalidInput("p, q not coprime") }
         self.publicKey = PaillierPublicKey(uncheckedN: publicKey.n, accelerator:
-            .init(crt: crt2, orderP: p2 - p, orderQ: q2 - q, p: p, q: q, qModPm1: q.mod(p - .one), pModQm1: p.mod(q - .one)))
+            .init(crt: crt2, orderP: p2 - p, orderQ: q2 - q, p: p, q: q, qModPm1: q.mod(p - .one), pModQm1: p.mod(q - .one),
+                  nonces: PaillierNonceGenerator(p: p, q: q, crtN: crtN)))
         self.p = p
         self.q = q
         self.phi = (p - .one) * (q - .one)
@@ -183,10 +200,17 @@ public struct PaillierSecretKey: Sendable {
 
     /// Encrypts under our own key with a fresh nonce; returns the ciphertext and the nonce.
     public func encrypt<R: RandomSource>(_ m: BigNum, using rng: inout R) -> (ciphertext: BigNum, nonce: BigNum) {
-        while true {
-            let rho = BigNum.randomUnit(modulo: publicKey.n, using: &rng)
-            if let c = try? encrypt(m, nonce: rho) { return (c, rho) }
-        }
+        publicKey.encrypt(m, using: &rng)
+    }
+
+    /// The same key with constant-time tables for its fresh nonces (`PaillierNonceGenerator`; ≈ 3 MB at 2048
+    /// bits): build once, keep it for every presignature. Unchanged when p, q are not safe primes.
+    public func withNonceTables() -> PaillierSecretKey {
+        guard var acc = publicKey.accelerator, let g = acc.nonces?.withTables(crt2: acc.crt, n: publicKey.n) else { return self }
+        acc.nonces = g
+        var copy = self
+        copy.publicKey = PaillierPublicKey(uncheckedN: publicKey.n, accelerator: acc)
+        return copy
     }
 
     /// Decrypts to m ∈ [0, N). Checks C ∈ Z*_{N²} first (checklist 9).

@@ -25,6 +25,11 @@ public struct VerifiedPeerAuxInfo: Sendable, Equatable {
         self.ringPedersen = ringPedersen
     }
 
+    /// The same verified values with other (table-carrying) parameters: only from an already verified value.
+    init(verified paillier: PaillierPublicKey, ringPedersen: RingPedersenParameters) {
+        self.init(paillier: paillier, ringPedersen: ringPedersen)
+    }
+
     /// TEST SUPPORT ONLY (internal): skips Π^mod / Π^prm / Π^fac for fixture keys whose proofs are
     /// covered by their own tests, so protocol tests do not pay for them. Never used by protocol code.
     init(unverifiedFixture paillier: PaillierPublicKey, ringPedersen: RingPedersenParameters) {

@@ -58,7 +58,7 @@ public struct PiAffG<G: CGGMPGroup>: Sendable, Equatable {
         let alpha = BigNum.randomSigned(magnitude: twoLE, using: &rng)
         let beta = BigNum.randomSigned(magnitude: twoLPE, using: &rng)
         let r = BigNum.randomUnit(modulo: n0, using: &rng)
-        let ry = BigNum.randomUnit(modulo: n1, using: &rng)
+        let ry = st.pk1.randomNonce(using: &rng) // our own key in presigning: through the nonce generator
         let gamma = BigNum.randomSigned(magnitude: twoLE * nHat, using: &rng)
         let m = BigNum.randomSigned(magnitude: twoL * nHat, using: &rng)
         let delta = BigNum.randomSigned(magnitude: twoLE * nHat, using: &rng)
@@ -67,7 +67,7 @@ public struct PiAffG<G: CGGMPGroup>: Sendable, Equatable {
         guard let cAlpha = st.C.powSecret(alpha, modulus: st.pk0.nSquared) else { throw .invalidCiphertext }
         let A = cAlpha.mulMod(try st.pk0.encrypt(beta, nonce: r), st.pk0.nSquared)
         let Bx = G.multiply(st.g, by: alpha)
-        let By = try st.pk1.encrypt(beta, nonce: ry)
+        let By = st.pk1.encrypt(beta, nonce: ry)
         let E = aux.commit(alpha, gamma)
         let S = aux.commit(x, m)
         let F = aux.commit(beta, delta)
@@ -77,7 +77,7 @@ public struct PiAffG<G: CGGMPGroup>: Sendable, Equatable {
         guard let rhoE = rho.pow(e, modulus: n0), let rhoYE = rhoY.pow(e, modulus: n1) else { throw .invalidNonce }
         return PiAffG(A: A, Bx: Bx, By: By, E: E, S: S, F: F, T: T,
                       z1: alpha + e * x, z2: beta + e * y, z3: gamma + e * m, z4: delta + e * mu,
-                      w: r.mulMod(rhoE, n0), wy: ry.mulMod(rhoYE, n1))
+                      w: r.mulMod(rhoE, n0), wy: ry.rho.mulMod(rhoYE, n1))
     }
 
     public func verify(_ st: Statement, ownAux aux: RingPedersenParameters, profile: CGGMPProfile,

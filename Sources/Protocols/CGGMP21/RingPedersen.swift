@@ -11,16 +11,18 @@ public struct RingPedersenParameters: Sendable, Equatable {
     /// Present only on our OWN parameters (from `RingPedersenSecret`): lets the verifier of proofs
     /// made against them exponentiate mod N̂ by CRT (about 3x faster). Not part of equality.
     let accelerator: CRTModulus?
+    /// Optional precomputed power tables (`withProverTables`, `withVerifierTables`). Not part of equality.
+    let tables: RingPedersenTables?
 
     public init(n: BigNum, s: BigNum, t: BigNum, profile: CGGMPProfile) throws(CGGMPError) {
         try profile.checkModulus(n)
         try Self.checkElement(s, n, "s")
         try Self.checkElement(t, n, "t")
-        self.n = n; self.s = s; self.t = t; self.accelerator = nil
+        self.n = n; self.s = s; self.t = t; self.accelerator = nil; self.tables = nil
     }
 
-    init(unchecked n: BigNum, s: BigNum, t: BigNum, accelerator: CRTModulus? = nil) {
-        self.n = n; self.s = s; self.t = t; self.accelerator = accelerator
+    init(unchecked n: BigNum, s: BigNum, t: BigNum, accelerator: CRTModulus? = nil, tables: RingPedersenTables? = nil) {
+        self.n = n; self.s = s; self.t = t; self.accelerator = accelerator; self.tables = tables
     }
 
     public static func == (a: RingPedersenParameters, b: RingPedersenParameters) -> Bool {
@@ -31,7 +33,7 @@ public struct RingPedersenParameters: Sendable, Equatable {
     /// parameters this runs by CRT; the halves use powm_sec because p̂, q̂ are secret.
     func verifierPow(_ base: BigNum, _ e: BigNum) -> BigNum? {
         guard let crt = accelerator else { return base.pow(e, modulus: n) }
-        return crt.pow(base, ep: e.mod(crt.p - .one), eq: e.mod(crt.q - .one))
+        return crt.powPublic(base, e, orderP: crt.p - .one, orderQ: crt.q - .one)
     }
 
     /// x ∈ Z*_N̂ and x ∉ {1, N̂-1}.
@@ -40,16 +42,20 @@ public struct RingPedersenParameters: Sendable, Equatable {
         guard x != .one, x != n - .one else { throw .invalidRingPedersen("\(name) is ±1") }
     }
 
-    /// s^x t^y mod N̂ for SECRET x, y (any sign): `mpz_powm_sec`.
+    /// s^x t^y mod N̂ for SECRET x, y (any sign): the constant-time prover tables when present, else `mpz_powm_sec`
+    /// (which path runs depends on the exponents' limb counts only).
     public func commit(_ x: BigNum, _ y: BigNum) -> BigNum {
+        if let c = commitWithTables(x, y) { return c }
         // s, t are units (checked on construction), so the inverses for negative exponents exist.
         let sx = s.powSecret(x, modulus: n) ?? .zero
         let ty = t.powSecret(y, modulus: n) ?? .zero
         return sx.mulMod(ty, n)
     }
 
-    /// s^x t^y mod N̂ for PUBLIC x, y (verifier side): `mpz_powm`.
+    /// s^x t^y mod N̂ for PUBLIC x, y (verifier side): with our own parameters by CRT (tables when present),
+    /// else `mpz_powm`.
     public func commitPublic(_ x: BigNum, _ y: BigNum) -> BigNum {
+        if let c = commitPublicWithTables(x, y) { return c }
         let sx = verifierPow(s, x) ?? .zero
         let ty = verifierPow(t, y) ?? .zero
         return sx.mulMod(ty, n)

@@ -54,6 +54,12 @@ public struct CGGMPAuxInfo: Sendable {
         }
         self.id = id; self.paillier = paillier; self.ringPedersen = ringPedersen.parameters; self.peers = peers
     }
+
+    /// The same aux info with other (e.g. table-carrying) parameters of the same values.
+    init(id: CGGMPPartyId, paillier: PaillierSecretKey, ringPedersen: RingPedersenParameters,
+         peers: [CGGMPPartyId: VerifiedPeerAuxInfo]) {
+        self.id = id; self.paillier = paillier; self.ringPedersen = ringPedersen; self.peers = peers
+    }
 }
 
 /// Why a party is blamed (identifiable abort), with the evidence available locally.
