@@ -12,15 +12,22 @@ actor CommitmentPool {
         let node: String
     }
 
+    /// A pooled commitment: its wire bytes and, once validated off the signing path (`validated`), the decoded
+    /// value (a `SigningCommitments<C>` of the wallet's suite).
+    struct Entry: Sendable {
+        let bytes: [UInt8]
+        var decoded: (any Sendable)?
+    }
+
     /// Commitments kept per wallet, generation and node; more are dropped (the node forgets its oldest too).
     let capacity: Int
-    private var queues: [Key: [[UInt8]]] = [:]
+    private var queues: [Key: [Entry]] = [:]
 
     init(capacity: Int = 16) { self.capacity = capacity }
 
     /// One commitment for each of `nodes` that has one (removed from the pool).
-    func take(wallet: String, generation: UInt64, nodes: [String]) -> [String: [UInt8]] {
-        var out: [String: [UInt8]] = [:]
+    func take(wallet: String, generation: UInt64, nodes: [String]) -> [String: Entry] {
+        var out: [String: Entry] = [:]
         for n in nodes {
             let k = Key(wallet: wallet, generation: generation, node: n)
             guard var q = queues[k], !q.isEmpty else { continue }
@@ -34,9 +41,16 @@ actor CommitmentPool {
         guard !commitments.isEmpty else { return }
         let k = Key(wallet: wallet, generation: generation, node: node)
         var q = queues[k, default: []]
-        q.append(contentsOf: commitments)
+        q.append(contentsOf: commitments.map { Entry(bytes: $0, decoded: nil) })
         if q.count > capacity { q.removeFirst(q.count - capacity) }
         queues[k] = q
+    }
+
+    /// Attaches the decoded (validated) value of a pooled commitment, if it is still pooled.
+    func validated(wallet: String, generation: UInt64, node: String, bytes: [UInt8], decoded: any Sendable) {
+        let k = Key(wallet: wallet, generation: generation, node: node)
+        guard let i = queues[k]?.firstIndex(where: { $0.bytes == bytes }) else { return }
+        queues[k]?[i].decoded = decoded
     }
 
     /// How many commitments of `node` are pooled for the wallet and generation.

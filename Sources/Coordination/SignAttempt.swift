@@ -67,18 +67,19 @@ enum SignAttempt<C: FROSTCiphersuite> {
             var rng = SystemRandom()
             let session = SessionID.random(using: &rng)
 
-            // Commitments: pooled, or asked for now.
+            // Commitments: pooled (usually validated already, off the signing path), or asked for now.
             var chosen = await ctx.commitments.take(wallet: walletId, generation: generation, nodes: signers)
             let missing = signers.filter { chosen[$0] == nil }
             if !missing.isEmpty {
                 switch await prepare(missing, session: session) {
                 case .failure(let f): return .failure(f)
-                case .success(let fresh): chosen.merge(fresh) { a, _ in a }
+                case .success(let fresh): chosen.merge(fresh.mapValues { CommitmentPool.Entry(bytes: $0, decoded: nil) }) { a, _ in a }
                 }
             }
             var action: SigningCoordinator<C>.Action = .wait
-            for (node, bytes) in chosen.sorted(by: { $0.key < $1.key }) {
-                guard let c = try? SigningCommitments<C>(wire: bytes), c.identifier == pids[node] else {
+            for (node, entry) in chosen.sorted(by: { $0.key < $1.key }) {
+                guard let c = (entry.decoded as? SigningCommitments<C>) ?? (try? SigningCommitments<C>(wire: entry.bytes)),
+                      c.identifier == pids[node] else {
                     return fail("node_misbehaved", "\(node): invalid commitments", culprits: [node])
                 }
                 do { action = try coordinator.receive(c) } catch { return fail(error.code, "\(node): \(error)", culprits: [node]) }
@@ -149,8 +150,18 @@ enum SignAttempt<C: FROSTCiphersuite> {
             }
         }
 
+        /// Pools a node's fresh commitments at once, and validates them in the background so that the sign that
+        /// takes them does not decode their points on its path (one that is not validated yet is decoded then).
         func pool(_ node: String, _ hex: [String]) async {
-            await ctx.commitments.add(wallet: walletId, generation: generation, node: node, hex.compactMap(Hex.decode))
+            let fresh = hex.compactMap(Hex.decode)
+            let (pool, wallet, generation) = (ctx.commitments, walletId, self.generation)
+            await pool.add(wallet: wallet, generation: generation, node: node, fresh)
+            Task.detached {
+                for bytes in fresh {
+                    guard let c = try? SigningCommitments<C>(wire: bytes) else { continue }   // refused when used
+                    await pool.validated(wallet: wallet, generation: generation, node: node, bytes: bytes, decoded: c)
+                }
+            }
         }
     }
 }
