@@ -171,7 +171,8 @@ def keygen(cluster, curve, wallet):
 
 def results_count(cluster):
     """Requests the coordinator took on: each is claimed durably (its request log) before any work."""
-    return cli(cluster, "status")["requestsClaimed"]
+    _, out, _, _ = cli(cluster, "status")
+    return out["requestsClaimed"]
 
 
 def example(name):

@@ -36,6 +36,9 @@ actor ECDSANode {
 
     func stop() { for t in tasks { t.cancel() } }
 
+    /// Presign sessions admitted and not finished.
+    var running: Int { presigns.count + pending }
+
     /// Keygen of an ECDSA wallet needs this node's aux info (its peers' is fetched at presign time).
     func requireAux() async throws(ClusterError) {
         _ = try await aux.ownAux()

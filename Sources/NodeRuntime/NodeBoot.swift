@@ -41,7 +41,7 @@ public enum NodeBoot {
         try await registration.start()
         ctx.log.info("registered with \(type(of: discovery)) (ttl \(config.ttl))")
         await Shutdown.wait()
-        ctx.log.info("SIGTERM: deregistering, refusing new sessions, \(await service.runningSessions) running")
+        ctx.log.info("SIGTERM: deregistering, refusing new sessions, \(await service.runningSessions()) running")
         await registration.stop()
         let aborted = await service.drain(grace: config.shutdownGrace)
         ctx.log.info(aborted == 0 ? "every session finished" : "aborted \(aborted) sessions after \(config.shutdownGrace)")

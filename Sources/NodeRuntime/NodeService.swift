@@ -70,8 +70,12 @@ public actor NodeService {
 
     var isDraining: Bool { shuttingDown }
 
-    /// Sessions admitted and not finished (keygens, signers waiting for round 2, round 2 running).
-    public var runningSessions: Int { keygens.count + pendingKeygens.count + signers.count + pendingSigners.count + inRound2 }
+    /// Sessions admitted and not finished: keygens, signers waiting for round 2, signings running, resharings and
+    /// threshold ECDSA presign sessions.
+    public func runningSessions() async -> Int {
+        let own = keygens.count + pendingKeygens.count + signers.count + pendingSigners.count + inRound2
+        return own + (await reshares?.running ?? 0) + (await ecdsa?.running ?? 0)
+    }
 
     /// Graceful stop: refuses new plans (`shutting_down`), lets running sessions finish for up to `grace`,
     /// then aborts the rest (a keygen reports `shutting_down` to the coordinator). Returns how many
@@ -79,8 +83,8 @@ public actor NodeService {
     public func drain(grace: Duration) async -> Int {
         shuttingDown = true
         let deadline = ContinuousClock.now + grace
-        while runningSessions > 0, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        let aborted = runningSessions
+        while await runningSessions() > 0, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        let aborted = await runningSessions()
         for runner in keygens.values { await (runner as? any AbortableSession)?.abort("shutting_down", "the node is shutting down") }
         keygens.removeAll()
         signers.removeAll()

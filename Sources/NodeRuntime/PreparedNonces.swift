@@ -13,27 +13,29 @@ actor PreparedNonces {
     }
 
     /// At most this many outstanding commitments per wallet; the oldest are forgotten first. The coordinator
-    /// keeps a few per node and wallet, so a full wallet means commitments it has already given up.
+    /// pools at most 16 per node and wallet, plus what its concurrent signings (64 by default) asked for and have not
+    /// used yet (4 each when its pool is empty): under 300. Bounded so that a hostile coordinator cannot grow a node's
+    /// memory without limit (an entry is about 1 KB).
     let perWallet: Int
     private var entries: [String: [[UInt8]: Entry]] = [:]
     private var order: [String: [[UInt8]]] = [:]
 
-    init(perWallet: Int = 64) { self.perWallet = perWallet }
+    init(perWallet: Int = 1024) { self.perWallet = perWallet }
 
     func add(wallet: String, generation: UInt64, commitment: [UInt8], signer: any Sendable) {
         entries[wallet, default: [:]][commitment] = Entry(generation: generation, signer: signer)
         order[wallet, default: []].append(commitment)
-        while let queue = order[wallet], queue.count > perWallet {
-            entries[wallet]?[queue[0]] = nil
+        // Oldest first; `order` may still list commitments taken since (skipped here, compacted below).
+        while (entries[wallet]?.count ?? 0) > perWallet, let oldest = order[wallet]?.first {
             order[wallet]?.removeFirst()
+            entries[wallet]?[oldest] = nil
         }
+        if let o = order[wallet], o.count > 2 * perWallet, let live = entries[wallet] { order[wallet] = o.filter { live[$0] != nil } }
     }
 
     /// Takes the session of `commitment` out (it can never be taken again), if it is there.
     func take(wallet: String, commitment: [UInt8]) -> Entry? {
-        guard let e = entries[wallet]?.removeValue(forKey: commitment) else { return nil }
-        order[wallet]?.removeAll { $0 == commitment }
-        return e
+        entries[wallet]?.removeValue(forKey: commitment)
     }
 
     /// Forgets every commitment of `wallet` (resharing changed its shares).
