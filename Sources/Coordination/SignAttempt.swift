@@ -86,6 +86,8 @@ enum SignAttempt<C: FROSTCiphersuite> {
             }
             guard case .sendSigningPackage(let package) = action else { return fail("internal_error", "no signing package") }
 
+            // The package-only part of aggregation (binding factors, R, challenge) while the signers work.
+            let aggregation = Task.detached { try? FROSTSigning<C>.prepareAggregation(package: package, publicKeyPackage: pkp) }
             // The one round: package to every signer, shares (and a fresh commitment each) back.
             var plan = SessionPlanBody(kind: .signPrepared, walletId: walletId, curve: entry.curve, participants: signers,
                                        threshold: pkp.minSigners, digest: Hex.encode(digest), clientRequest: Hex.encode(clientRequest))
@@ -111,6 +113,7 @@ enum SignAttempt<C: FROSTCiphersuite> {
                 shares.append(s)
             }
             guard culprits.isEmpty else { return fail("invalid_share", "malformed signature share from \(culprits.joined(separator: ","))", culprits: culprits) }
+            if let prepared = await aggregation.value { coordinator.use(prepared) }
             for s in shares {
                 do { action = try coordinator.receive(s) } catch {
                     let blamed = error.culprits.compactMap { p in pids.first { $0.value == p }?.key }

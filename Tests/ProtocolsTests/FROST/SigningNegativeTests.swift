@@ -268,3 +268,43 @@ import Testing
         }
     }
 }
+
+/// Aggregation with its package-only part computed beforehand (`prepareAggregation`, as the cluster's coordinator
+/// does while the signers work) gives the same signature, still names every cheater, and is ignored when it was
+/// prepared for another package.
+@Suite struct PreparedAggregationTests {
+    typealias Setup = SigningNegativeTests.Setup
+
+    @Test(arguments: SigningSuite.allCases)
+    func preparedAggregationMatchesAndStillNamesCheaters(suite: SigningSuite) throws {
+        switch suite {
+        case .ed25519: try Self.check(FROSTEd25519.self)
+        case .secp256k1: try Self.check(FROSTSecp256k1.self)
+        case .taproot: try Self.check(FROSTSecp256k1Taproot.self)
+        }
+    }
+
+    static func check<C: FROSTCiphersuite>(_: C.Type) throws {
+        var rng = SeededRandom(seed: 91)
+        let s = try Setup<C>(rng: &rng)
+        let shares = try s.package.participants.map { try s.sessions[$0]!.round2(s.package) }
+        let prepared = try FROSTSigning<C>.prepareAggregation(package: s.package, publicKeyPackage: s.keys.publicKeyPackage)
+        let direct = try FROSTSigning<C>.aggregate(package: s.package, shares: shares, publicKeyPackage: s.keys.publicKeyPackage)
+        #expect(try FROSTSigning<C>.aggregate(shares: shares, prepared: prepared) == direct)
+        var tampered = shares
+        tampered[1] = SignatureShare(identifier: tampered[1].identifier, share: tampered[1].share + .one)
+        #expect(throws: FROSTError.self) { try FROSTSigning<C>.aggregate(shares: tampered, prepared: prepared) }
+        do { _ = try FROSTSigning<C>.aggregate(shares: tampered, prepared: prepared) } catch {
+            #expect(error.culprits == [tampered[1].identifier])
+        }
+        // Through the coordinator: the prepared part is used for its own package only.
+        var other = SeededRandom(seed: 92)
+        let unrelated = try Setup<C>(rng: &other)
+        let foreign = try FROSTSigning<C>.prepareAggregation(package: unrelated.package, publicKeyPackage: unrelated.keys.publicKeyPackage)
+        s.coordinator.use(foreign)
+        var action: SigningCoordinator<C>.Action = .wait
+        for share in shares { action = try s.coordinator.receive(share) }
+        guard case .finished(let signature) = action else { Issue.record("no signature"); return }
+        #expect(signature == direct)
+    }
+}

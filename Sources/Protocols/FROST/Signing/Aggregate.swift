@@ -30,6 +30,14 @@ extension FROSTSigning {
     // `shares` must come from exactly the signers the package names.
     public static func aggregate(package: SigningPackage<C>, shares: [SignatureShare<C>],
                                  publicKeyPackage: PublicKeyPackage<C>) throws(FROSTError) -> Signature<C> {
+        try aggregate(shares: shares, prepared: prepareAggregation(package: package, publicKeyPackage: publicKeyPackage))
+    }
+
+    /// What aggregation computes from the package and the key alone — the effective group key, the binding factors,
+    /// the group commitment R and the challenge (RFC 9591 §4.4-4.6) — so that a coordinator can compute it while
+    /// the signers work, then pass it to `aggregate(shares:prepared:)`.
+    public static func prepareAggregation(package: SigningPackage<C>,
+                                          publicKeyPackage: PublicKeyPackage<C>) throws(FROSTError) -> PreparedAggregation<C> {
         // Validate before any arithmetic.
         let key = try GroupKey(publicKeyPackage, tweak: package.tweak)
         let signers = package.participants
@@ -42,6 +50,14 @@ extension FROSTSigning {
         for id in signers where key.verifyingShares[id] == nil {
             throw .invalidParameters("\(id) is not a participant of this key")
         }
+        let ctx = try Context(package: package, groupPublicKey: key.groupPublicKey)
+        return PreparedAggregation(package: package, key: key, context: ctx)
+    }
+
+    /// `aggregate(package:shares:publicKeyPackage:)` with the package-only part computed already.
+    public static func aggregate(shares: [SignatureShare<C>], prepared: PreparedAggregation<C>) throws(FROSTError) -> Signature<C> {
+        let (package, key, ctx) = (prepared.package, prepared.key, prepared.context)
+        let signers = package.participants
         var byID = [ParticipantID: SignatureShare<C>](minimumCapacity: shares.count)
         for s in shares {
             guard package.commitment(of: s.identifier) != nil else {
@@ -56,7 +72,6 @@ extension FROSTSigning {
             throw .invalidParameters("missing signature shares from \(missing.map(\.description).joined(separator: ", "))")
         }
 
-        let ctx = try Context(package: package, groupPublicKey: key.groupPublicKey)
         var z = Scalar.zero
         for id in signers { if let s = byID[id] { z = z + s.share } }
         let R = try ctx.groupCommitment()
@@ -96,4 +111,12 @@ extension FROSTSigning {
     public static func verifyingKey(publicKeyPackage: PublicKeyPackage<C>, tweak: TaprootTweak) throws(FROSTError) -> Element {
         try GroupKey(publicKeyPackage, tweak: tweak).groupPublicKey
     }
+}
+
+/// The package-only part of aggregation (`FROSTSigning.prepareAggregation`): a pure value, computable on another
+/// thread while the signers compute their shares.
+public struct PreparedAggregation<C: FROSTCiphersuite>: Sendable {
+    public let package: SigningPackage<C>
+    let key: GroupKey<C>
+    let context: FROSTSigning<C>.Context
 }

@@ -24,6 +24,12 @@ public final class SigningCoordinator<C: FROSTCiphersuite> {
     private var shares: [ParticipantID: SignatureShare<C>] = [:]
     private var package: SigningPackage<C>?
     private var done = false
+    /// The package-only part of aggregation, if the caller computed it meanwhile (`use(_:)`).
+    private var prepared: PreparedAggregation<C>?
+
+    /// Hands over `FROSTSigning.prepareAggregation` of this coordinator's signing package, computed elsewhere while
+    /// the signers worked; ignored unless it is for exactly that package.
+    public func use(_ p: PreparedAggregation<C>) { prepared = p }
 
     /// Validates the threshold bounds: t ≤ |signers| ≤ n, every signer a participant of the key, no duplicates.
     public init(publicKeyPackage: PublicKeyPackage<C>, signers: [ParticipantID], message: [UInt8],
@@ -72,8 +78,13 @@ public final class SigningCoordinator<C: FROSTCiphersuite> {
         shares[s.identifier] = s
         guard shares.count == signers.count else { return .wait }
         done = true   // terminal either way: a failed aggregation is an abort naming the culprits
-        let signature = try FROSTSigning<C>.aggregate(package: p, shares: signers.compactMap { shares[$0] },
-                                                      publicKeyPackage: publicKeyPackage)
+        let ordered = signers.compactMap { shares[$0] }
+        let signature: Signature<C>
+        if let prepared, prepared.package == p {
+            signature = try FROSTSigning<C>.aggregate(shares: ordered, prepared: prepared)
+        } else {
+            signature = try FROSTSigning<C>.aggregate(package: p, shares: ordered, publicKeyPackage: publicKeyPackage)
+        }
         return .finished(signature)
     }
 

@@ -86,7 +86,7 @@ public enum FROSTSigning<C: FROSTCiphersuite> {
     }
 
     /// Everything public that round 2, share verification and aggregation share for one signing package.
-    struct Context {
+    struct Context: Sendable {
         let bindingFactors: [ParticipantID: Scalar]
         /// SerializeElement(R) of the group commitment (never the identity).
         let encodedR: [UInt8]

@@ -31,7 +31,7 @@ struct SignerKey<C: FROSTCiphersuite> {
 }
 
 /// The public side of the same transformation (the coordinator's view).
-struct GroupKey<C: FROSTCiphersuite> {
+struct GroupKey<C: FROSTCiphersuite>: Sendable {
     let verifyingShares: [ParticipantID: C.Element]
     let groupPublicKey: C.Element
     let minSigners: Int
