@@ -53,11 +53,6 @@ actor CommitmentPool {
         queues[k]?[i].decoded = decoded
     }
 
-    /// How many commitments of `node` are pooled for the wallet and generation.
-    func count(wallet: String, generation: UInt64, node: String) -> Int {
-        queues[Key(wallet: wallet, generation: generation, node: node)]?.count ?? 0
-    }
-
     /// Forgets everything `node` prepared (it answered `nonce_unknown`: it restarted and lost its nonces).
     func forget(node: String) {
         for k in queues.keys where k.node == node { queues[k] = nil }

@@ -59,8 +59,9 @@ actor ECDSAPool {
     /// Removes and returns one presignature for exactly `signers`: one already marked reserved on disk, else
     /// one marked now (written before it is returned). Then marks more in the background (`reserve`).
     func take(_ wallet: String, signers: [String]) -> PooledPresignature? {
-        defer { Task { self.reserve(wallet, signers: signers) } }
         let list = byWallet[wallet] ?? []
+        guard list.contains(where: { $0.signers == signers }) else { return nil }
+        defer { Task { self.reserve(wallet, signers: signers) } }
         if let i = list.firstIndex(where: { $0.signers == signers && $0.reserved == true }) { return byWallet[wallet]?.remove(at: i) }
         guard let i = list.firstIndex(where: { $0.signers == signers }) else { return nil }
         byWallet[wallet]?[i].reserved = true

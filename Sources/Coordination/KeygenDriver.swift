@@ -32,26 +32,15 @@ enum KeygenDriver {
         defer { results.unsubscribe() }
         let plan = SessionPlanBody(kind: .keygen, walletId: body.walletId, curve: body.curve, participants: nodes,
                                    threshold: ctx.manifest.threshold, digest: nil, clientRequest: Hex.encode(clientRequest))
-        let acks = await withTaskGroup(of: (String, Result<[UInt8], ClusterError>).self) { group in
-            for n in nodes {
-                group.addTask {
-                    (n, await ctx.ask(n, subject: ClusterSubjects.nodePlan(n), type: .sessionPlan, session: session,
-                                      payload: WireJSON.encode(plan), timeout: .seconds(5)))
-                }
-            }
-            var out: [(String, Result<[UInt8], ClusterError>)] = []
-            for await r in group { out.append(r) }
-            return out
-        }
+        let acks = await AskNodes.all(ctx, nodes, subject: ClusterSubjects.nodePlan, type: .sessionPlan, session: session,
+                                      payload: WireJSON.encode(plan))
         // Nodes that accepted hold a keygen slot until their timeout unless told to let go.
         func abandon() {
             if let abort = ctx.identity.envelope(.roundMessage, session: session, payload: [3]) {
                 try? ctx.connection.publish(abort, subject: Subjects.sessionBroadcast(session))
             }
         }
-        for (n, r) in acks {
-            if case .failure(let e) = r { abandon(); return .failure(ClusterError(e.code, "plan refused by \(n): \(e.message)")) }
-        }
+        if case .failure(let f) = acks { abandon(); return .failure(ClusterError(f.error.code, "plan refused: \(f.error.message)")) }
         log.info("keygen plan accepted by \(nodes.count) nodes, starting", session: session.hex)
         guard let start = ctx.identity.envelope(.roundMessage, session: session, payload: [0]) else {
             return .failure(ClusterError("internal_error", "cannot sign"))

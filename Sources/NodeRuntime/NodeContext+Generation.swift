@@ -31,6 +31,16 @@ extension NodeContext {
         return wallet
     }
 
+    /// What every FROST signing plan must pass before a nonce is drawn or used: its digest (hex, and allowed for the
+    /// curve), a signer count equal to the wallet's threshold, and the wallet's curve. Returns the digest.
+    func checkSigningPlan(_ plan: SessionPlanBody, wallet: WalletRecord) throws(ClusterError) -> [UInt8] {
+        let digest = try WireJSON.hex(plan.digest, "digest")
+        if let refused = SignMessageRule.check(curve: plan.curve, message: digest) { throw refused }
+        guard plan.participants.count == signingThreshold(wallet) else { throw ClusterError("plan_mismatch", "signer count differs from the threshold") }
+        guard wallet.curve == plan.curve else { throw ClusterError("plan_mismatch", "wallet curve is \(wallet.curve.rawValue)") }
+        return digest
+    }
+
     /// How many signers the wallet needs: what its last resharing set, else the configured threshold.
     func signingThreshold(_ wallet: WalletRecord) -> Int { wallet.threshold ?? config.threshold ?? manifest.threshold }
 

@@ -213,14 +213,10 @@ public actor NodeService {
         guard signers[session] == nil, !pendingSigners.contains(session) else { throw ClusterError("duplicate_session", "session already running") }
         pendingSigners.insert(session)
         defer { pendingSigners.remove(session) }
-        let digest = try WireJSON.hex(plan.digest, "digest")
-        if let refused = SignMessageRule.check(curve: plan.curve, message: digest) { throw refused }
         let current = try await ctx.currentShare(walletId: plan.walletId, planGeneration: plan.generation)
         var share = current.share
-        let wallet = current.wallet
         defer { zeroize(&share) }
-        guard plan.participants.count == ctx.signingThreshold(wallet) else { throw ClusterError("plan_mismatch", "signer count differs from the threshold") }
-        guard wallet.curve == plan.curve else { throw ClusterError("plan_mismatch", "wallet curve is \(wallet.curve.rawValue)") }
+        let digest = try ctx.checkSigningPlan(plan, wallet: current.wallet)
         let set = ids.values.sorted()
         let (box, commitments): (any SignerHandle, [UInt8])
         switch plan.curve {

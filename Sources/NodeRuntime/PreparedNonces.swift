@@ -37,12 +37,4 @@ actor PreparedNonces {
     func take(wallet: String, commitment: [UInt8]) -> Entry? {
         entries[wallet]?.removeValue(forKey: commitment)
     }
-
-    /// Forgets every commitment of `wallet` (resharing changed its shares).
-    func forget(wallet: String) {
-        entries[wallet] = nil
-        order[wallet] = nil
-    }
-
-    func count(wallet: String) -> Int { entries[wallet]?.count ?? 0 }
 }

@@ -33,11 +33,8 @@ struct PreparedSigning: Sendable {
     /// The share for the plan's signing package, and `plan.count` fresh commitments (at most `maxCount`).
     /// `ids` are the plan's participants (this node among them); the client's request was checked by the caller.
     func sign(_ plan: SessionPlanBody, ids: [String: ParticipantID]) async throws(ClusterError) -> (share: [UInt8], fresh: [String]) {
-        let digest = try WireJSON.hex(plan.digest, "digest")
-        if let refused = SignMessageRule.check(curve: plan.curve, message: digest) { throw refused }
         let wallet = try await ctx.currentWallet(walletId: plan.walletId, planGeneration: plan.generation)
-        guard plan.participants.count == ctx.signingThreshold(wallet) else { throw ClusterError("plan_mismatch", "signer count differs from the threshold") }
-        guard wallet.curve == plan.curve else { throw ClusterError("plan_mismatch", "wallet curve is \(wallet.curve.rawValue)") }
+        let digest = try ctx.checkSigningPlan(plan, wallet: wallet)
         guard let me = ids[ctx.identity.id] else { throw ClusterError("not_participant", "this node is not in the plan") }
         let package = try WireJSON.hex(plan.package, "package")
         let refill = min(max(plan.count ?? 0, 0), Self.maxCount)

@@ -134,5 +134,8 @@ struct PreparedSigningTests {
             #expect(r.ok, "\(r.code ?? "") \(r.message ?? "")")
             #expect(Independent.ed25519(hex(r.signature), hex(k.publicKey), d3))
         }
+        // ... and it did so through the recovery path, not because it happened to hold no node-1 commitment.
+        let log = (try? String(contentsOfFile: layout.path("logs/coordinator.log"), encoding: .utf8)) ?? ""
+        #expect(log.contains("node-1 no longer holds its prepared nonces; preparing afresh"))
     }
 }
