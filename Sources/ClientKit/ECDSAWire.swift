@@ -15,9 +15,13 @@ public struct ECDSANodeRequest: Codable, Sendable, Equatable {
     /// Sign only: the 32-byte digest (hex) and the client's signed request that authorizes it (hex).
     public var digest: String?
     public var clientRequest: String?
-    public init(op: Op, walletId: String, presignId: String, signers: [String], digest: String? = nil, clientRequest: String? = nil) {
+    /// Sign only: presignature ids (hex) the coordinator will hand out next for this signer set; each signer
+    /// takes them out of its store ahead of use (`ArmedPresignatures`), so the next signs touch no disk.
+    public var armNext: [String]?
+    public init(op: Op, walletId: String, presignId: String, signers: [String], digest: String? = nil, clientRequest: String? = nil,
+                armNext: [String]? = nil) {
         self.op = op; self.walletId = walletId; self.presignId = presignId; self.signers = signers
-        self.digest = digest; self.clientRequest = clientRequest
+        self.digest = digest; self.clientRequest = clientRequest; self.armNext = armNext
     }
 }
 

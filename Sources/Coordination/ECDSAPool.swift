@@ -25,7 +25,12 @@ actor ECDSAPool {
     let path: String
     let target: Int
     /// Entries per signer set marked `reserved` ahead of use.
-    let reserveTarget = 2
+    let reserveTarget = 4
+    /// Presigning yields to signing: a refill waits until no presignature of the wallet was taken for this long,
+    /// unless a signer set is down to `lowWatermark` entries (presigning is the heavy part; see BENCHMARKS.md).
+    let quiet: Duration = .milliseconds(50)
+    var lowWatermark: Int { max(1, target / 4) }
+    private var lastTake: [String: ContinuousClock.Instant] = [:]
     private var byWallet: [String: [PooledPresignature]]
     private var filling: Set<String> = []
     /// Signers a presign session named as culprits, per wallet: kept out of the pool's signer sets and out of
@@ -58,15 +63,25 @@ actor ECDSAPool {
 
     /// Removes and returns one presignature for exactly `signers`: one already marked reserved on disk, else
     /// one marked now (written before it is returned). Then marks more in the background (`reserve`).
-    func take(_ wallet: String, signers: [String]) -> PooledPresignature? {
+    /// Also returns the ids of the next entries for the same set (reserved ones first), which the signers take
+    /// out of their stores ahead of use (`ECDSANodeRequest.armNext`).
+    func take(_ wallet: String, signers: [String]) -> (presignature: PooledPresignature, next: [String])? {
         let list = byWallet[wallet] ?? []
         guard list.contains(where: { $0.signers == signers }) else { return nil }
+        lastTake[wallet] = .now
         defer { Task { self.reserve(wallet, signers: signers) } }
-        if let i = list.firstIndex(where: { $0.signers == signers && $0.reserved == true }) { return byWallet[wallet]?.remove(at: i) }
-        guard let i = list.firstIndex(where: { $0.signers == signers }) else { return nil }
-        byWallet[wallet]?[i].reserved = true
-        save()
-        return byWallet[wallet]?.remove(at: i)
+        let taken: PooledPresignature?
+        if let i = list.firstIndex(where: { $0.signers == signers && $0.reserved == true }) {
+            taken = byWallet[wallet]?.remove(at: i)
+        } else if let i = list.firstIndex(where: { $0.signers == signers }) {
+            byWallet[wallet]?[i].reserved = true
+            save()
+            taken = byWallet[wallet]?.remove(at: i)
+        } else { taken = nil }
+        guard let taken else { return nil }
+        let rest = (byWallet[wallet] ?? []).filter { $0.signers == signers }
+        let next = (rest.filter { $0.reserved == true } + rest.filter { $0.reserved != true }).prefix(reserveTarget).map(\.presignId)
+        return (taken, Array(next))
     }
 
     /// Marks up to `reserveTarget` entries for `signers` reserved and writes the pool (also dropping the entries
@@ -133,6 +148,7 @@ actor ECDSAPool {
             guard set.count == t else { return }
             var named = false
             while count(wallet, signers: set) < target, !named {
+                await yieldToSigning(wallet, signers: set)
                 switch await ECDSAPresignDriver.run(ctx: ctx, walletId: wallet, signers: set) {
                 case .success(let p):
                     // A resharing committed meanwhile: the set and threshold may be stale (the presignature is dropped).
@@ -149,6 +165,14 @@ actor ECDSAPool {
                 }
             }
             if !named { return }
+        }
+    }
+
+    /// Waits while presignatures of the wallet are being taken (a sign in the last `quiet`), as long as the set
+    /// keeps more than `lowWatermark` of them.
+    private func yieldToSigning(_ wallet: String, signers: [String]) async {
+        while count(wallet, signers: signers) > lowWatermark, let last = lastTake[wallet], last + quiet > .now {
+            try? await Task.sleep(until: last + quiet)
         }
     }
 

@@ -16,9 +16,10 @@ enum ECDSASignAttempt {
             return .failure(AttemptFailure(error: ClusterError("internal_error", "stored ECDSA key is not 33 bytes")))
         }
         defer { ctx.presignPool.refill(ctx, wallet: walletId) }
-        if let pooled = await ctx.presignPool.take(walletId, signers: signers) {
+        if let (pooled, next) = await ctx.presignPool.take(walletId, signers: signers) {
             ctx.log.info("signing wallet \(walletId) with pooled presignature \(pooled.presignId) (\(signers.joined(separator: ",")))")
-            let r = await sign(ctx: ctx, presignature: pooled, walletId: walletId, publicKey: publicKey, digest: digest, clientRequest: clientRequest)
+            let r = await sign(ctx: ctx, presignature: pooled, walletId: walletId, publicKey: publicKey, digest: digest,
+                               clientRequest: clientRequest, armNext: next)
             // A pooled presignature some signer no longer holds (e.g. its store was reset): presign afresh.
             guard case .failure(let f) = r, f.error.code == "presignature_unknown" else { return r }
             ctx.log.warn("pooled presignature \(pooled.presignId) unusable (\(f.error)); presigning afresh")
@@ -33,7 +34,7 @@ enum ECDSASignAttempt {
     }
 
     static func sign(ctx: CoordinatorContext, presignature p: PooledPresignature, walletId: String, publicKey: [UInt8], digest: [UInt8],
-                     clientRequest: [UInt8]) async -> Outcome {
+                     clientRequest: [UInt8], armNext: [String]? = nil) async -> Outcome {
         func fail(_ code: String, _ msg: String, culprits: [String] = []) -> Outcome {
             .failure(AttemptFailure(error: ClusterError(code, msg), culprits: culprits))
         }
@@ -48,7 +49,8 @@ enum ECDSASignAttempt {
             pids[s] = pid.value
         }
         let request = ECDSANodeRequest(op: .sign, walletId: walletId, presignId: p.presignId, signers: p.signers,
-                                       digest: Hex.encode(digest), clientRequest: Hex.encode(clientRequest))
+                                       digest: Hex.encode(digest), clientRequest: Hex.encode(clientRequest),
+                                       armNext: armNext)
         let answers = await AskNodes.all(ctx, p.signers, subject: ECDSASubjects.node, type: .sessionPlan,
                                                           session: session, payload: WireJSON.encode(request), addressedToAll: true)
         let replies: [String: NodeAnswer]

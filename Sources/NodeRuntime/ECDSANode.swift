@@ -10,6 +10,8 @@ import Storage
 actor ECDSANode {
     let ctx: NodeContext
     let aux: ECDSAAux
+    /// Presignatures the coordinator will use next, consumed from the store ahead of use.
+    let armed: ArmedPresignatures
     /// Checks that the client's own signed request authorizes exactly this signing (NodeService's check).
     let checkClientRequest: @Sendable (SessionPlanBody) async throws(ClusterError) -> Void
     private var presigns: [SessionID: ECDSAPresignRunner] = [:]
@@ -19,6 +21,7 @@ actor ECDSANode {
     init(ctx: NodeContext, checkClientRequest: @escaping @Sendable (SessionPlanBody) async throws(ClusterError) -> Void) {
         self.ctx = ctx
         aux = ECDSAAux(ctx: ctx)
+        armed = ArmedPresignatures(store: ctx.store)
         self.checkClientRequest = checkClientRequest
     }
 
@@ -54,13 +57,13 @@ actor ECDSANode {
             }
             let req = try WireJSON.decode(ECDSANodeRequest.self, v.envelope.payload)
             guard Hex.decode(req.presignId) == session.bytes else { throw ClusterError("plan_mismatch", "presignId is not the session id") }
-            let ids = try signerIDs(req, threshold: await ctx.walletThreshold(req.walletId))
             switch req.op {
             case .presign:
+                let ids = try signerIDs(req, threshold: await ctx.walletThreshold(req.walletId))
                 try await startPresign(req, session: session, ids: ids)
                 ctx.reply(to: m, session: session, body: NodeReplyBody())
             case .sign:
-                let sigma = try await sign(req, ids: ids)
+                let sigma = try await sign(req)
                 ctx.log.info("ECDSA signature share sent (presignature \(req.presignId))", session: session.hex)
                 ctx.reply(to: m, session: session, body: NodeReplyBody(data: Hex.encode(sigma)))
             }
@@ -119,30 +122,41 @@ actor ECDSANode {
 
     func endPresign(_ s: SessionID) { presigns[s] = nil }
 
-    /// Fig. 8: consumes the presignature (deleted from the store in the same write transaction that reads it,
-    /// before anything is computed, so it can never sign twice, also not after a crash), then σ_i.
-    private func sign(_ req: ECDSANodeRequest, ids: [String: CGGMPPartyId]) async throws(ClusterError) -> [UInt8] {
+    /// Fig. 8: consumes the presignature (gone from the store before anything is computed, so it can never sign
+    /// twice, also not after a crash: taken now in a durable write transaction, or earlier when the coordinator
+    /// named it in `armNext`, see `ArmedPresignatures`), then σ_i.
+    private func sign(_ req: ECDSANodeRequest) async throws(ClusterError) -> [UInt8] {
         guard let digestHex = req.digest, let clientRequest = req.clientRequest else {
             throw ClusterError("malformed_payload", "sign needs digest and clientRequest")
         }
         let digest = try WireJSON.hex(digestHex, "digest")
         guard digest.count == 32 else { throw ClusterError("invalid_digest", "digest must be 32 bytes") }
+        // The wallet's record gives the signing threshold, the share generation and the public key (the secret
+        // share is not needed to sign from a presignature).
+        let wallet = try await ctx.currentWallet(walletId: req.walletId, planGeneration: nil)
+        let ids = try signerIDs(req, threshold: ctx.signingThreshold(wallet))
         try await checkClientRequest(SessionPlanBody(kind: .sign, walletId: req.walletId, curve: .secp256k1, participants: req.signers,
                                                      threshold: ctx.manifest.threshold, digest: digestHex, clientRequest: clientRequest))
-        // The wallet's public key from its record (the secret share is not needed to sign from a presignature).
-        let wallet = try await ctx.currentWallet(walletId: req.walletId, planGeneration: nil)
         guard wallet.curve == .secp256k1, let walletKey = Hex.decode(wallet.groupPublicKey).flatMap({ try? Secp256k1Point(serialized: $0) }) else {
             throw ClusterError("plan_mismatch", "wallet \(req.walletId) is not a threshold ECDSA wallet")
         }
+        let generation = wallet.generation ?? 0
         let key = try ECDSAPresignKey.key(wallet: req.walletId, presignId: req.presignId)
-        let consumed: [UInt8]?
-        do { consumed = try await ctx.store.consumePresignature(id: key) }
+        var consumed: (secret: [UInt8], armed: Bool)?
+        do { consumed = try await armed.take(key, generation: generation) }
         catch { throw ClusterError("storage_error", "presignature: \(error)") }
-        guard var secret = consumed else {
+        let wasArmed = consumed?.armed == true
+        guard var secret = consumed?.secret else {
             throw ClusterError("presignature_unknown", "no presignature \(req.presignId) for \(req.walletId) (never made, or already used)")
         }
+        consumed = nil   // `secret` holds the only reference: zeroize wipes it in place
         defer { zeroize(&secret) }
-        ctx.log.info("presignature \(req.presignId) consumed")
+        ctx.log.info("presignature \(req.presignId) consumed" + (wasArmed ? " (taken from the store ahead of use)" : ""))
+        if let next = req.armNext, !next.isEmpty {
+            var keys: [[UInt8]] = []
+            for id in next.prefix(armed.limitPerWallet) { keys.append(try ECDSAPresignKey.key(wallet: req.walletId, presignId: id)) }
+            await armed.arm(keys, wallet: req.walletId, generation: generation)
+        }
         if let pause = ctx.config.ecdsa?.testPauseAfterConsumeMillis, pause > 0 { try? await Task.sleep(for: .milliseconds(pause)) }
         do {
             let p = try CGGMPPresignature(encodedSecret: secret)

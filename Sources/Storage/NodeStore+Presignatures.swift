@@ -10,11 +10,21 @@ extension NodeStore {
     /// Reads and deletes the presignature in one transaction; nil if it does not exist (or was consumed).
     /// A presignature that fails to open throws `corrupted` and stays on disk for inspection.
     public func consumePresignature(id: some StorageKey) throws(StorageError) -> [UInt8]? {
-        let key = try validKey(id.storageKeyBytes)
-        return try env.write { txn throws(StorageError) -> [UInt8]? in
-            guard let value = try getSealed(txn, .presignatures, key) else { return nil }
-            guard try txn.delete(db(.presignatures), key) else { return nil }
-            return value
+        try consumePresignatures(ids: [id.storageKeyBytes])[id.storageKeyBytes]
+    }
+
+    /// Reads and deletes several presignatures in one durable transaction (one commit for all); the ones that
+    /// do not exist are absent from the answer. Any that fails to open throws `corrupted` and none is deleted.
+    public func consumePresignatures(ids: [[UInt8]]) throws(StorageError) -> [[UInt8]: [UInt8]] {
+        var keys: [[UInt8]] = []
+        for id in ids { keys.append(try validKey(id)) }
+        return try env.write { txn throws(StorageError) -> [[UInt8]: [UInt8]] in
+            var out: [[UInt8]: [UInt8]] = [:]
+            for key in keys where out[key] == nil {
+                guard let value = try getSealed(txn, .presignatures, key), try txn.delete(db(.presignatures), key) else { continue }
+                out[key] = value
+            }
+            return out
         }
     }
 

@@ -185,6 +185,9 @@ struct ECDSAClusterTests {
         let p = try #require(c.pooledIds("e").first)
         let first = try await fake.sign("node-1", client: client, wallet: "e", presignId: p, signers: ["node-1", "node-2", "node-3"], digest: randomDigest())
         #expect(first.code == nil && hex(first.data).count == 32, "\(first)")
+        // p was the pool's other entry when the coordinator signed d2, so it named p in `armNext`: node-1 had
+        // already taken it out of its store and signed from memory, without a disk write on the signing path
+        #expect(c.log("node-1").contains("presignature \(p) consumed (taken from the store ahead of use)"), "\(c.log("node-1"))")
         let second = try await fake.sign("node-1", client: client, wallet: "e", presignId: p, signers: ["node-1", "node-2", "node-3"], digest: randomDigest())
         #expect(second.code == "presignature_unknown")
 
