@@ -67,8 +67,13 @@ public struct ClusterClient: Sendable {
         let body = SignRequestBody(walletId: walletId, digest: Hex.encode(digest), signers: signers)
         let (_, bytes) = try makeRequest(.signRequest, payload: WireJSON.encode(body))
         let r = try await send(subject: Subjects.signRequest, bytes: bytes)
+        // The signers' envelopes (one Ed25519 verification each) are checked on another thread meanwhile.
+        let manifest = self.manifest
+        let evidence = Task.detached { () -> ClusterError? in
+            do throws(ClusterError) { try Self.checkEvidence(r, manifest: manifest); return nil } catch { return error }
+        }
         try Self.checkSignature(r, digest: digest)
-        try Self.checkEvidence(r, manifest: manifest)
+        if let refused = await evidence.value { throw refused }
         return r
     }
 

@@ -75,9 +75,8 @@ enum ECDSASignAttempt {
             }
             return fail("ECDSA_INVALID_SIGNATURE", "combine: \(error)")
         }
-        // Independent check with libsecp256k1 (low-S enforced there) and recovery to the wallet key.
-        guard ECDSAVerify.verify(publicKey: publicKey, digest: digest, compact: signature.compact),
-              ECDSAVerify.recover(digest: digest, compact: signature.compact, recoveryId: Int(signature.v)) == publicKey else {
+        // `combine` checked that recovery with v gives the wallet key; verification proper (low-S enforced) too.
+        guard ECDSAVerify.verify(publicKey: publicKey, digest: digest, compact: signature.compact) else {
             return fail("ECDSA_INVALID_SIGNATURE", "the combined signature does not verify")
         }
         return .success((signature.compact + [signature.v], replies.sorted { $0.key < $1.key }.map { Hex.encode($0.value.envelope) }))

@@ -70,14 +70,13 @@ extension CGGMPPresignaturePublic {
         }
         guard culprits.isEmpty else { throw .culprits(culprits) }
         sigma = sigma.mod(q)
-        // Verify: s^{-1}(m·G + r·X) has x ≡ r.
-        if let sInv = sigma.inverse(modulus: q) {
-            let P = Secp256k1Group.multiplyGenerator(m * sInv) + Secp256k1Group.multiplyPublic(publicKey, by: r * sInv)
-            if P == R {
-                var s = sigma, v = v0
-                // Low-S: s > q/2 → q − s, flipping the y parity bit of the recovery id.
-                if s > q.shiftedRight(1) { s = q - s; v ^= 1 }
-                guard let rb = r.bytes(width: 32), let sb = s.bytes(width: 32) else { throw .signatureInvalid }
+        // Verify R = s^{-1}(m·G + r·X): with v from R, libsecp256k1's recovery from (r, s, v) gives X exactly then
+        // (it rebuilds R from r and v and returns r^{-1}(s·R − m·G)). Low-S: s > q/2 → q − s, flipping y's parity in v.
+        if !sigma.isZero, let X = try? publicKey.serialized() {
+            var s = sigma, v = v0
+            if s > q.shiftedRight(1) { s = q - s; v ^= 1 }
+            guard let rb = r.bytes(width: 32), let sb = s.bytes(width: 32) else { throw .signatureInvalid }
+            if ECDSAVerify.recover(digest: digest, compact: rb + sb, recoveryId: Int(v)) == X {
                 return CGGMPSignature(r: rb, s: sb, v: v)
             }
         }
