@@ -173,5 +173,27 @@ extension Ed25519Vartime {
             let (t, _) = pow2250m1()
             return t.squared(times: 2) * self
         }
+
+        /// Where z stands among the squares, from one exponentiation: for p ≡ 5 (mod 8), c = z^((p+3)/8) has
+        /// c² ∈ {z, −z, √−1·z, −√−1·z} (c⁴ = z²·z^((p−1)/2) = ±z²). A square (0 included) gives its root;
+        /// a non-square z gives c with c² = √−1·z (`timesSqrtM1`) or c² = −√−1·z (`timesMinusSqrtM1`).
+        func squareRoot() -> SquareRoot {
+            let c = self * pow22523()
+            let cc = c.squared()
+            if cc == self { return .root(c) }
+            if cc == -self { return .root(c * Ed25519Vartime.sqrtM1) }
+            let iz = self * Ed25519Vartime.sqrtM1
+            return cc == iz ? .timesSqrtM1(c) : .timesMinusSqrtM1(c)
+        }
+    }
+
+    /// The outcome of `FE.squareRoot()`.
+    enum SquareRoot {
+        /// c² = z.
+        case root(FE)
+        /// z is not a square; c² = √−1·z.
+        case timesSqrtM1(FE)
+        /// z is not a square; c² = −√−1·z.
+        case timesMinusSqrtM1(FE)
     }
 }

@@ -34,9 +34,10 @@ public struct Ed25519Point: GroupElement {
     public static let generator = Ed25519Point.baseMultiply(.one)
 
     /// DeserializeElement (RFC 9591 §6.1): rejects non-canonical encodings and points off the curve (the
-    /// decoding), the identity, and every point outside the prime-order subgroup ([ℓ]P ≠ O), small-order
-    /// points among them; the same set libsodium's `is_valid_point` accepts (tested against it), without
-    /// decoding twice. Variable time: the encoding is public.
+    /// decoding), the identity, and every point outside the prime-order subgroup, small-order points among
+    /// them (by point halving, `Ed25519Vartime.isTorsionFree`: the same points as [ℓ]P = O); the same set
+    /// libsodium's `is_valid_point` accepts (tested against it), without decoding twice. Variable time: the
+    /// encoding is public.
     public init(serialized bytes: [UInt8]) throws(CurveError) {
         guard bytes.count == 32 else { throw .invalidPoint }
         if bytes == Self.identity.encoding { throw .identityElement }

@@ -32,8 +32,9 @@ enum Ed25519Vartime {
 
     /// Whether [ℓ]P = O, i.e. P lies in the prime-order subgroup: with P = P_ℓ + T (T in the 8-torsion),
     /// [ℓ]P = [ℓ]T = [5]T (ℓ ≡ 5 mod 8), which is O only for T = O. One width-5 NAF chain of ℓ (253 doublings,
-    /// about 20 additions: bits 125-251 of ℓ are zero).
-    static func isTorsionFree(_ p: Point) -> Bool {
+    /// about 20 additions: bits 125-251 of ℓ are zero). The reference for the faster `isTorsionFree`
+    /// (Ed25519Subgroup.swift), which accepts the same points; kept for the tests and `mpc bench subgroup`.
+    static func isTorsionFreeByOrder(_ p: Point) -> Bool {
         multiscalar(scalars: [groupOrderBytes], points: [p]).isIdentity
     }
 

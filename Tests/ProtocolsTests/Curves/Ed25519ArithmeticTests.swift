@@ -135,7 +135,7 @@ import CSodium
         #expect(throws: CurveError.invalidPoint) { try Ed25519Point(serialized: mixed) }
     }
 
-    /// The subgroup check ([ℓ]P = O in Swift) against libsodium's `is_valid_point` on P + T for each of the eight
+    /// The subgroup check (point halving in Swift, Ed25519Subgroup.swift) against libsodium's `is_valid_point` on P + T for each of the eight
     /// 8-torsion points T (multiples of one of order 8), and on the torsion points alone.
     @Test func subgroupCheckAgreesWithLibsodiumOnEveryTorsionOffset() throws {
         let t8 = try #require(V.Point(encoding: Hex.decode("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05") ?? []))

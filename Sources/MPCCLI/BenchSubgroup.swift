@@ -1,0 +1,67 @@
+import ArgumentParser
+import Protocols
+
+/// `mpc bench subgroup --points K --runs R`: per-call time of the edwards25519 prime-order-subgroup check, by
+/// point halving (`Ed25519SubgroupProbe.byHalving`, what deserialisation uses) and by [ℓ]P = O (`byOrder`), on
+/// K random subgroup points (the case every honest commitment takes) and on the same points plus the order-2
+/// point (rejected). Each run times K calls of each check in turn; the medians over R runs are printed.
+struct SubgroupBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "subgroup",
+                                                    abstract: "Time the Ed25519 subgroup check: halving against [ℓ]P.")
+
+    @Option(help: "Points per run.") var points: Int = 1000
+    @Option(help: "Runs to take the median over.") var runs: Int = 7
+    @Option(help: "Seed for the deterministic random stream.") var seed: UInt64 = 1
+
+    func validate() throws {
+        guard points >= 1, runs >= 1 else { throw ValidationError("need at least one point and one run") }
+    }
+
+    func run() throws {
+        var rng = SeededRandom(seed: seed)
+        let inGroup = (0..<points).map { _ in Ed25519Point.baseMultiply(.random(using: &rng)).encoding }
+        let members = try inGroup.map { try Ed25519SubgroupProbe.decodeOrThrow($0) }
+        let outsiders = try inGroup.map { try Ed25519SubgroupProbe.decodeOrThrow(Ed25519SubgroupProbe.addingOrderTwo($0)) }
+        print("Ed25519 subgroup check, \(points) points × \(runs) runs, median per call (wall / this thread's CPU)")
+        for (label, set, expected) in [("in the subgroup", members, true), ("P + (0, −1), rejected", outsiders, false)] {
+            var rows: [(String, Samples, Samples)] = []
+            for (name, check) in [("halving", \Ed25519SubgroupProbe.byHalving), ("[ℓ]P", \Ed25519SubgroupProbe.byOrder)] {
+                var wall = Samples(), cpu = Samples()
+                for _ in 0..<runs {
+                    let (accepted, (w, c)) = timed { set.reduce(0) { $0 + ($1[keyPath: check] ? 1 : 0) } }
+                    guard accepted == (expected ? set.count : 0) else {
+                        throw ValidationError("\(name) accepted \(accepted) of \(set.count) (\(label))")
+                    }
+                    wall.values.append(w / Double(set.count)); cpu.values.append(c / Double(set.count))
+                }
+                rows.append((name, wall, cpu))
+            }
+            for (name, wall, cpu) in rows {
+                print("  \(label), \(name):".padding(toLength: 40, withPad: " ", startingAt: 0)
+                      + benchFormat(wall.median) + " / " + benchFormat(cpu.median))
+            }
+        }
+    }
+}
+
+extension Ed25519SubgroupProbe {
+    static func decodeOrThrow(_ enc: [UInt8]) throws -> Ed25519SubgroupProbe {
+        guard let p = Ed25519SubgroupProbe(encoding: enc) else { throw ValidationError("a point did not decode") }
+        return p
+    }
+
+    /// The encoding of P + (0, −1) = (−x, −y): y ↦ p − y, the sign bit flipped (x ≠ 0 for a subgroup point ≠ O).
+    static func addingOrderTwo(_ enc: [UInt8]) -> [UInt8] {
+        var y = enc; y[31] &= 0x7f
+        // p − y over 32 little-endian bytes, p = 2^255 − 19.
+        var pBytes = [UInt8](repeating: 0xff, count: 32); pBytes[0] = 0xed; pBytes[31] = 0x7f
+        var out = [UInt8](repeating: 0, count: 32)
+        var borrow = 0
+        for i in 0..<32 {
+            let v = Int(pBytes[i]) - Int(y[i]) - borrow
+            out[i] = UInt8(truncatingIfNeeded: v); borrow = v < 0 ? 1 : 0
+        }
+        out[31] |= (enc[31] & 0x80) ^ 0x80
+        return out
+    }
+}
