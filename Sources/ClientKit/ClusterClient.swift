@@ -67,13 +67,19 @@ public struct ClusterClient: Sendable {
         let body = SignRequestBody(walletId: walletId, digest: Hex.encode(digest), signers: signers)
         let (_, bytes) = try makeRequest(.signRequest, payload: WireJSON.encode(body))
         let r = try await send(subject: Subjects.signRequest, bytes: bytes)
-        // The signers' envelopes (one Ed25519 verification each) are checked on another thread meanwhile.
+        // The signature and each signer's envelope (one Ed25519 verification each) are checked on both cores.
         let manifest = self.manifest
-        let evidence = Task.detached { () -> ClusterError? in
-            do throws(ClusterError) { try Self.checkEvidence(r, manifest: manifest); return nil } catch { return error }
+        let refused = await withTaskGroup(of: ClusterError?.self) { group in
+            for h in r.evidence ?? [] {
+                group.addTask { do throws(ClusterError) { try Self.checkEvidenceEnvelope(h, signers: r.signers ?? [], manifest: manifest); return nil } catch { return error } }
+            }
+            group.addTask { do throws(ClusterError) { try Self.checkSignature(r, digest: digest); return nil } catch { return error } }
+            var first: ClusterError?
+            for await e in group where first == nil { first = e }
+            return first
         }
-        try Self.checkSignature(r, digest: digest)
-        if let refused = await evidence.value { throw refused }
+        if let refused { throw refused }
+        try Self.checkEvidenceCovers(r)
         return r
     }
 
@@ -89,18 +95,26 @@ public struct ClusterClient: Sendable {
     /// Every named signer must have signed its own share envelope with its manifest key.
     public static func checkEvidence(_ r: ClientResultBody, manifest: ClusterManifest) throws(ClusterError) {
         guard r.ok else { return }
-        let signers = r.signers ?? []
-        var seen = Set<String>()
-        for h in r.evidence ?? [] {
-            guard let bytes = Hex.decode(h), let s = try? EnvelopeCodec.decode(bytes), let key = manifest.node(s.envelope.sender)?.signingKey,
-                  let message = try? EnvelopeCodec.signingMessage(s.envelope),
-                  Identity.verify(signature: s.signature, message: message, publicKey: key),
-                  s.envelope.type == .partialSignature, signers.contains(s.envelope.sender) else {
-                throw ClusterError("bad_evidence", "a signer's share envelope does not verify")
-            }
-            seen.insert(s.envelope.sender)
+        for h in r.evidence ?? [] { try checkEvidenceEnvelope(h, signers: r.signers ?? [], manifest: manifest) }
+        try checkEvidenceCovers(r)
+    }
+
+    /// One evidence entry: a share envelope signed by one of `signers` with its manifest key.
+    static func checkEvidenceEnvelope(_ h: String, signers: [String], manifest: ClusterManifest) throws(ClusterError) {
+        guard let bytes = Hex.decode(h), let s = try? EnvelopeCodec.decode(bytes), let key = manifest.node(s.envelope.sender)?.signingKey,
+              let message = try? EnvelopeCodec.signingMessage(s.envelope),
+              Identity.verify(signature: s.signature, message: message, publicKey: key),
+              s.envelope.type == .partialSignature, signers.contains(s.envelope.sender) else {
+            throw ClusterError("bad_evidence", "a signer's share envelope does not verify")
         }
-        guard seen == Set(signers), !signers.isEmpty else { throw ClusterError("bad_evidence", "missing share envelopes for some signers") }
+    }
+
+    /// The evidence names exactly the signers (one envelope each); the envelopes themselves are checked apart.
+    static func checkEvidenceCovers(_ r: ClientResultBody) throws(ClusterError) {
+        guard r.ok else { return }
+        let signers = r.signers ?? []
+        let senders = (r.evidence ?? []).compactMap { Hex.decode($0).flatMap { try? EnvelopeCodec.decode($0) }?.envelope.sender }
+        guard Set(senders) == Set(signers), !signers.isEmpty else { throw ClusterError("bad_evidence", "missing share envelopes for some signers") }
     }
 
     public func pubkey(walletId: String) async throws(ClusterError) -> ClientResultBody {

@@ -23,21 +23,25 @@ enum AskNodes {
     static func all(_ ctx: CoordinatorContext, _ nodes: [String], subject: @escaping @Sendable (String) -> String, type: MessageType,
                     session: SessionID, payload: [UInt8], addressedToAll: Bool = false,
                     timeout: Duration = .seconds(5)) async -> Result<[String: NodeAnswer], AttemptFailure> {
-        var signedOnce: [UInt8]?
+        // Every envelope first (one signed once for all, or one per node), then all published back to back.
+        var envelopes: [[UInt8]] = []
         if addressedToAll {
             guard let env = ctx.identity.envelope(type, session: session, to: .broadcast, payload: payload), let bytes = try? env.encoded() else {
                 return .failure(AttemptFailure(error: ClusterError("internal_error", "cannot sign")))
             }
-            signedOnce = bytes
-        }
-        let shared = signedOnce
-        let replies = await withTaskGroup(of: (String, Result<NodeAnswer, ClusterError>).self) { group in
+            envelopes = Array(repeating: bytes, count: nodes.count)
+        } else {
             for n in nodes {
-                group.addTask {
-                    if let shared { return (n, await ctx.ask(n, subject: subject(n), envelope: shared, session: session, timeout: timeout)) }
-                    return (n, await ctx.askSigned(n, subject: subject(n), type: type, session: session, payload: payload, timeout: timeout))
+                guard let env = ctx.identity.envelope(type, session: session, to: .party(n), payload: payload), let bytes = try? env.encoded() else {
+                    return .failure(AttemptFailure(error: ClusterError("internal_error", "cannot sign")))
                 }
+                envelopes.append(bytes)
             }
+        }
+        let arrivals = ctx.connection.requestEach(nodes.indices.map { (subject(nodes[$0]), envelopes[$0]) }, timeout: timeout)
+        // Each reply is checked as it arrives, on its own task: replies that come together are verified on both cores.
+        let replies = await withTaskGroup(of: (String, Result<NodeAnswer, ClusterError>).self) { group in
+            for await (i, reply) in arrivals { group.addTask { (nodes[i], await ctx.answer(from: nodes[i], reply, session: session)) } }
             var out: [(String, Result<NodeAnswer, ClusterError>)] = []
             for await r in group { out.append(r) }
             return out

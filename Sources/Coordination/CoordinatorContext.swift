@@ -52,10 +52,20 @@ public struct CoordinatorContext: Sendable {
 
     /// Sends an already signed envelope (e.g. one addressed to several nodes) and verifies the reply.
     func ask(_ node: String, subject: String, envelope bytes: [UInt8], session: SessionID, timeout: Duration) async -> Result<NodeAnswer, ClusterError> {
-        let reply: NatsMessage
-        do { reply = try await connection.request(subject: subject, payload: bytes, timeout: timeout) }
-        catch { return .failure(ClusterError("node_unavailable", "\(node): \(error)")) }
-        switch await nodeVerifier.verify(reply.data) {
+        let reply: Result<NatsMessage, MessagingError>
+        do { reply = .success(try await connection.request(subject: subject, payload: bytes, timeout: timeout)) }
+        catch { reply = .failure(error) }
+        return await answer(from: node, reply, session: session)
+    }
+
+    /// A node's reply to a request, verified: its signed envelope from that node, for `session`, not an error.
+    func answer(from node: String, _ reply: Result<NatsMessage, MessagingError>, session: SessionID) async -> Result<NodeAnswer, ClusterError> {
+        let message: NatsMessage
+        switch reply {
+        case .success(let m): message = m
+        case .failure(let error): return .failure(ClusterError("node_unavailable", "\(node): \(error)"))
+        }
+        switch await nodeVerifier.verify(message.data) {
         case .failure(let r): return .failure(ClusterError("node_misbehaved", "\(node) reply refused: \(r.code)"))
         case .success(let v):
             guard v.envelope.sender == node else { return .failure(ClusterError("node_misbehaved", "\(node): reply from \(v.envelope.sender)")) }
@@ -65,7 +75,7 @@ public struct CoordinatorContext: Sendable {
             if let code = body.code { return .failure(ClusterError(code, "\(node): \(body.message ?? "")")) }
             guard v.envelope.sessionId == session else { return .failure(ClusterError("node_misbehaved", "\(node): wrong session")) }
             return .success(NodeAnswer(data: (try? WireJSON.hex(body.data ?? "", "data")) ?? [], commitments: body.commitments ?? [],
-                                       envelope: reply.data))
+                                       envelope: message.data))
         }
     }
 

@@ -2,6 +2,7 @@ import ClientKit
 import Foundation
 import Messaging
 import Protocols
+import Storage
 
 /// One presignature ready to sign with: its id (= the presign session id), its signer set and its public
 /// part (R, Γ, Δ_j, S_j). The secret parts (k_i, χ_i) are sealed in each signer's store.
@@ -31,6 +32,9 @@ actor ECDSAPool {
     let quiet: Duration = .milliseconds(50)
     var lowWatermark: Int { max(1, target / 4) }
     private var lastTake: [String: ContinuousClock.Instant] = [:]
+    /// Presignature ids whose `reserved` mark is on disk: only these are handed out without a write first.
+    private var onDisk: Set<String> = []
+    private let disk = DiskThread(name: "presign-pool")
     private var byWallet: [String: [PooledPresignature]]
     private var filling: Set<String> = []
     /// Signers a presign session named as culprits, per wallet: kept out of the pool's signer sets and out of
@@ -50,8 +54,16 @@ actor ECDSAPool {
         culprits = ((try? JSONFile.read(culpritsPath) as [String: [String]]) ?? [:]).mapValues { Set($0) }
     }
 
-    private func save() {
-        do { try JSONFile.write(byWallet, to: path, mode: 0o600) } catch { Log("coordinator").error("presign pool: \(error)") }
+    /// Writes the pool (fsync'd) on the disk thread, not on Swift's cooperative pool; afterwards the entries
+    /// marked `reserved` in what was written count as reserved on disk (`onDisk`). Writes land in call order.
+    private func save() async {
+        let snapshot = byWallet, path = self.path
+        let marked = snapshot.values.flatMap { $0 }.filter { $0.reserved == true }.map(\.presignId)
+        let written = await disk.run { () -> Bool in
+            do { try JSONFile.write(snapshot, to: path, mode: 0o600); return true }
+            catch { Log("coordinator").error("presign pool: \(error)"); return false }
+        }
+        if written { onDisk.formUnion(marked) }
     }
 
     func count(_ wallet: String, signers: [String]) -> Int { byWallet[wallet]?.filter { $0.signers == signers }.count ?? 0 }
@@ -61,24 +73,25 @@ actor ECDSAPool {
         byWallet[wallet]?.first { Set($0.signers).isSubset(of: candidates) }?.signers
     }
 
-    /// Removes and returns one presignature for exactly `signers`: one already marked reserved on disk, else
-    /// one marked now (written before it is returned). Then marks more in the background (`reserve`).
+    /// Removes and returns one presignature for exactly `signers`: one whose `reserved` mark is on disk already,
+    /// else any, after writing the pool without it. Then marks more in the background (`reserve`).
     /// Also returns the ids of the next entries for the same set (reserved ones first), which the signers take
     /// out of their stores ahead of use (`ECDSANodeRequest.armNext`).
-    func take(_ wallet: String, signers: [String]) -> (presignature: PooledPresignature, next: [String])? {
+    func take(_ wallet: String, signers: [String]) async -> (presignature: PooledPresignature, next: [String])? {
         let list = byWallet[wallet] ?? []
-        guard list.contains(where: { $0.signers == signers }) else { return nil }
+        guard let any = list.firstIndex(where: { $0.signers == signers }) else { return nil }
         lastTake[wallet] = .now
-        defer { Task { self.reserve(wallet, signers: signers) } }
-        let taken: PooledPresignature?
-        if let i = list.firstIndex(where: { $0.signers == signers && $0.reserved == true }) {
-            taken = byWallet[wallet]?.remove(at: i)
-        } else if let i = list.firstIndex(where: { $0.signers == signers }) {
-            byWallet[wallet]?[i].reserved = true
-            save()
-            taken = byWallet[wallet]?.remove(at: i)
-        } else { taken = nil }
-        guard let taken else { return nil }
+        let taken: PooledPresignature
+        if let i = list.firstIndex(where: { $0.signers == signers && $0.reserved == true && onDisk.contains($0.presignId) }) {
+            taken = list[i]
+            byWallet[wallet]?.remove(at: i)
+        } else {
+            taken = list[any]
+            byWallet[wallet]?.remove(at: any)   // before the write: nothing else can take it meanwhile
+            await save()
+        }
+        onDisk.remove(taken.presignId)
+        Task { await self.reserve(wallet, signers: signers) }
         let rest = (byWallet[wallet] ?? []).filter { $0.signers == signers }
         let next = (rest.filter { $0.reserved == true } + rest.filter { $0.reserved != true }).prefix(reserveTarget).map(\.presignId)
         return (taken, Array(next))
@@ -86,38 +99,38 @@ actor ECDSAPool {
 
     /// Marks up to `reserveTarget` entries for `signers` reserved and writes the pool (also dropping the entries
     /// handed out since the last write).
-    private func reserve(_ wallet: String, signers: [String]) {
+    private func reserve(_ wallet: String, signers: [String]) async {
         var marked = 0
         for i in (byWallet[wallet] ?? []).indices where byWallet[wallet]?[i].signers == signers {
             if byWallet[wallet]?[i].reserved != true, marked < reserveTarget { byWallet[wallet]?[i].reserved = true }
             if byWallet[wallet]?[i].reserved == true { marked += 1 }
         }
-        save()
+        await save()
     }
 
-    func add(_ wallet: String, _ p: PooledPresignature) {
+    func add(_ wallet: String, _ p: PooledPresignature) async {
         byWallet[wallet, default: []].append(p)
-        save()
+        await save()
     }
 
     /// Drops every pooled presignature that involves `node` (it cheated: its parts cannot be trusted).
-    func drop(_ wallet: String, involving node: String) {
+    func drop(_ wallet: String, involving node: String) async {
         byWallet[wallet]?.removeAll { $0.signers.contains(node) }
-        save()
+        await save()
     }
 
     /// Drops every pooled presignature of the wallet (resharing: they were made with the old shares).
-    func dropAll(_ wallet: String) {
+    func dropAll(_ wallet: String) async {
         byWallet[wallet] = nil
-        save()
+        await save()
     }
 
     /// Records presign culprits of a wallet: drops their pooled presignatures and keeps them out of the pool's
     /// signer sets. Returns the metric `presign_culprits_total`.
-    func exclude(_ wallet: String, culprits named: [String]) -> Int {
+    func exclude(_ wallet: String, culprits named: [String]) async -> Int {
         for n in named {
             culprits[wallet, default: []].insert(n)
-            drop(wallet, involving: n)
+            await drop(wallet, involving: n)
         }
         culpritsTotal += named.count
         do { try JSONFile.write(culprits.mapValues { $0.sorted() }, to: culpritsPath, mode: 0o600) }
@@ -156,7 +169,7 @@ actor ECDSAPool {
                         ctx.log.info("presign pool of \(wallet): reshared while presigning, presignature \(p.presignId) not pooled")
                         return
                     }
-                    add(wallet, p)
+                    await add(wallet, p)
                     ctx.log.info("presign pool of \(wallet) for \(set.joined(separator: ",")): \(count(wallet, signers: set))/\(target)")
                 case .failure(let f):
                     ctx.log.warn("presign pool of \(wallet): \(f.error); culprits \(f.culprits.joined(separator: ","))")

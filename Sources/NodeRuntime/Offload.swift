@@ -3,14 +3,42 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs long CPU work (Paillier, zero-knowledge proofs, safe primes) on dispatch threads instead of Swift's
-/// cooperative pool: on a 2-core machine two proofs on the pool would stall every other task of the node
-/// (health answers, envelope handling) for seconds.
+/// Runs long CPU work (Paillier, zero-knowledge proofs, safe primes) on threads of its own. Not on Swift's
+/// cooperative pool, and not on libdispatch's global queues either: on Linux the cooperative executor runs on
+/// libdispatch's worker pool (one thread per core), so a presign proof there held up a node's signing handler
+/// for 100 ms and more. The protocol's own fan-out (`CGGMPConcurrent`) creates its threads from the calling
+/// one, so they inherit its CPU priority.
 enum Offload {
-    static let queue = DispatchQueue(label: "mpc.node.compute", attributes: .concurrent)
-
+    /// Work a request waits for (aux info loading and checks): normal priority.
     static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { c in queue.async { c.resume(returning: work()) } }
+        await onThread(nice: 0, work)
+    }
+
+    /// Presign rounds: they fill the presignature pool in the background, so at the lowest CPU priority (nice
+    /// 19): a signing request preempts them instead of queueing behind them. With nothing else to run they go at
+    /// full speed, also when a sign waits for one (no pooled presignature).
+    static func runPresign<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await onThread(nice: 19, work)
+    }
+
+    /// Runs minutes-long background work (safe-prime generation) at the lowest CPU priority (nice 19), so a node
+    /// generating its aux info does not slow down anything else.
+    static func runNiced<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await onThread(nice: 19, work)
+    }
+
+    /// `work` on a new thread whose nice value is `nice` (Linux: per thread; `who` = 0 is the calling thread;
+    /// a new thread starts with its creator's, 0 for the node's threads).
+    private static func onThread<T: Sendable>(nice: Int32, _ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { c in
+            let t = Thread {
+                #if canImport(Glibc)
+                if nice != 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice) }
+                #endif
+                c.resume(returning: work())
+            }
+            t.start()
+        }
     }
 }
 
@@ -18,20 +46,4 @@ enum Offload {
 final class StateBox<T: ~Copyable & Sendable>: @unchecked Sendable {
     var value: T?
     init() { value = nil }
-}
-
-extension Offload {
-    /// Runs minutes-long background work (safe-prime generation) on its own thread at the lowest CPU priority
-    /// (nice 19 for that thread only), so a node generating its aux info does not slow down anything else.
-    static func runNiced<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { c in
-            let t = Thread {
-                #if canImport(Glibc)
-                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)   // Linux: who = 0 is the calling thread
-                #endif
-                c.resume(returning: work())
-            }
-            t.start()
-        }
-    }
 }

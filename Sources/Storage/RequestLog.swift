@@ -36,6 +36,11 @@ public actor RequestLog {
     private var failedClaims: [String: String] = [:]
     private var flushScheduled = false
     private var lazyFlushScheduled = false
+    /// A commit is under way on `disk` (one at a time); `flushAgain`: someone asked for another meanwhile.
+    private var flushing = false
+    private var flushAgain = false
+    /// The durable commits (fdatasync) run here, not on Swift's cooperative pool.
+    private let disk = DiskThread(name: "request-log")
     /// How long a result may wait in memory for the next claim's commit.
     let resultDelay: Duration
     /// Durable commits so far (each covers a batch).
@@ -54,8 +59,10 @@ public actor RequestLog {
     }
 
     /// Commits what is waiting, then closes.
-    public func close() {
-        if !unwritten.isEmpty || !pendingClaims.isEmpty { flush() }
+    public func close() async {
+        while flushing { try? await Task.sleep(for: .milliseconds(1)) }
+        if !unwritten.isEmpty || !pendingClaims.isEmpty { await flush() }
+        disk.stop()
         env.close()
         answered.close()
     }
@@ -103,19 +110,19 @@ public actor RequestLog {
     /// `resultDelay` later when no claim comes: a result needs no commit of its own before it is answered.
     public func finish(_ id: String, _ bytes: [UInt8]) {
         unwritten[id] = bytes
-        do { try answered.put(Array(id.utf8), bytes) } catch { flush() }   // cannot keep it in the page cache: commit now
+        do { try answered.put(Array(id.utf8), bytes) } catch { scheduleFlush() }   // cannot keep it in the page cache: commit now
         guard !lazyFlushScheduled else { return }
         lazyFlushScheduled = true
         let delay = resultDelay
         Task {
             try? await Task.sleep(for: delay)
-            self.lazyFlush()
+            await self.lazyFlush()
         }
     }
 
-    private func lazyFlush() {
+    private func lazyFlush() async {
         lazyFlushScheduled = false
-        if !unwritten.isEmpty { flush() }
+        if !unwritten.isEmpty { await flush() }
     }
 
     /// How many request ids were ever claimed (committed).
@@ -130,36 +137,54 @@ public actor RequestLog {
         guard !flushScheduled else { return }
         flushScheduled = true
         // Runs after the calls already queued on this actor, so that they join the batch.
-        Task { self.flush() }
+        Task { await self.flush() }
     }
 
-    /// One durable commit for every claim and result waiting.
-    private func flush() {
+    /// One durable commit for every claim and result waiting, on the disk thread; claims that arrive while it runs
+    /// form the next batch, committed right after it (group commit).
+    private func flush() async {
         flushScheduled = false
-        let batch = pendingClaims
-        let done = unwritten
-        pendingClaims = []
-        guard !batch.isEmpty || !done.isEmpty else { return }
-        let outcome: Claim
-        do {
-            try env.write { txn throws(StorageError) in
-                for id in batch { _ = try txn.put(claims, Array(id.utf8), [1]) }
-                for (id, bytes) in done { _ = try txn.put(results, Array(id.utf8), bytes) }
+        guard !flushing else { flushAgain = true; return }
+        flushing = true
+        defer { flushing = false }
+        repeat {
+            flushAgain = false
+            let batch = pendingClaims
+            let done = unwritten
+            pendingClaims = []
+            guard !batch.isEmpty || !done.isEmpty else { return }
+            let files = Files(env: env, claims: claims, results: results, answered: answered)
+            let outcome: Claim = await disk.run { () -> Claim in
+                do {
+                    try files.env.write { txn throws(StorageError) in
+                        for id in batch { _ = try txn.put(files.claims, Array(id.utf8), [1]) }
+                        for (id, bytes) in done { _ = try txn.put(files.results, Array(id.utf8), bytes) }
+                    }
+                } catch { return .failed("\(error)") }
+                try? files.answered.delete(done.keys.map { Array($0.utf8) })
+                return .claimed
             }
-            outcome = .claimed
-            commits += 1
-            for id in done.keys { unwritten[id] = nil; running.remove(id) }
-            try? answered.delete(done.keys.map { Array($0.utf8) })
-        } catch {
-            outcome = .failed(error.description)
-            // Results stay in memory (answered already) and are written with the next batch.
-        }
-        for id in batch {
-            uncommitted.remove(id)
-            if case .failed = outcome { running.remove(id) }
-            let waiters = claimWaiters.removeValue(forKey: id) ?? []
-            if waiters.isEmpty, case .failed(let why) = outcome { failedClaims[id] = why }
-            for w in waiters { w.resume(returning: outcome) }
-        }
+            if outcome == .claimed {
+                commits += 1
+                for id in done.keys { unwritten[id] = nil; running.remove(id) }
+            }
+            // On failure the results stay in memory (answered already) and are written with the next batch.
+            for id in batch {
+                uncommitted.remove(id)
+                if case .failed = outcome { running.remove(id) }
+                let waiters = claimWaiters.removeValue(forKey: id) ?? []
+                if waiters.isEmpty, case .failed(let why) = outcome { failedClaims[id] = why }
+                for w in waiters { w.resume(returning: outcome) }
+            }
+        } while flushAgain || !pendingClaims.isEmpty
+    }
+
+    /// The log's files, handed to the disk thread: LMDB allows a write transaction on any one thread at a time
+    /// (it serialises writers itself) and concurrent readers on others.
+    private struct Files: @unchecked Sendable {
+        let env: LMDBEnvironment
+        let claims: LMDBDatabase
+        let results: LMDBDatabase
+        let answered: BootScopedTable
     }
 }

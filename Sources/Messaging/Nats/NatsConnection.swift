@@ -130,6 +130,17 @@ public final class NatsConnection: @unchecked Sendable {
         return try await mux.request(self, subject: subj, payload: payload, headers: headers, timeout: timeout)
     }
 
+    /// Several requests at once, published back to back; each reply (or `.timeout` / `.noResponders`) comes out
+    /// of the stream with the index of its request, in arrival order. A subject that is not valid fails its index.
+    public func requestEach(_ requests: [(subject: String, payload: [UInt8])], timeout: Duration)
+        -> AsyncStream<(Int, Result<NatsMessage, MessagingError>)> {
+        let checked = requests.map { r -> (subject: String, payload: [UInt8], refused: MessagingError?) in
+            do throws(MessagingError) { return (try CString.validated(r.subject, what: "subject"), r.payload, nil) }
+            catch { return (r.subject, r.payload, error) }
+        }
+        return mux.requestEach(self, checked, timeout: timeout)
+    }
+
     /// Closes the connection (idempotent). Subscriptions end; `events` report `.closed`.
     public func close() { natsConnection_Close(handle) }
 

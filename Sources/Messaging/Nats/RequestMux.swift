@@ -37,7 +37,7 @@ final class RequestMux: Sendable {
         let result: Result<NatsMessage, MessagingError> = await withCheckedContinuation { waiter in
             // The table's one reaper thread times it out (not Task.sleep: it fires even while the cooperative pool
             // is busy; not a dispatch timer per request: each fired timer could cost a new worker thread).
-            table.add(token, waiter, deadline: deadline, operation: "request \(subject)")
+            table.add(token, { waiter.resume(returning: $0) }, deadline: deadline, operation: "request \(subject)")
             do throws(MessagingError) {
                 try connection.publish(subject: subject, payload: payload, reply: reply, headers: headers)
             } catch {
@@ -49,6 +49,44 @@ final class RequestMux: Sendable {
         case .success(let m): return m
         case .failure(let e): throw e
         }
+    }
+
+    /// Several requests published back to back from the calling thread (none waits for a task to be scheduled
+    /// first); their replies (or timeouts) arrive on the stream as (index, result) in arrival order, and the
+    /// stream ends after the last one.
+    /// A request whose `refused` is set is not sent: it fails with that error.
+    func requestEach(_ connection: NatsConnection, _ requests: [(subject: String, payload: [UInt8], refused: MessagingError?)],
+                     timeout: Duration) -> AsyncStream<(Int, Result<NatsMessage, MessagingError>)> {
+        let (stream, out) = AsyncStream.makeStream(of: (Int, Result<NatsMessage, MessagingError>).self)
+        let remaining = Atomic<Int>(requests.count)
+        let deliver: @Sendable (Int, Result<NatsMessage, MessagingError>) -> Void = { i, r in
+            let result: Result<NatsMessage, MessagingError>
+            if case .success(let m) = r, m.isNoResponders { result = .failure(.noResponders(subject: requests[i].subject)) } else { result = r }
+            out.yield((i, result))
+            if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { out.finish() }
+        }
+        if requests.isEmpty { out.finish(); return stream }
+        do throws(MessagingError) { try ensureSubscribed(connection) }
+        catch {
+            for i in requests.indices { deliver(i, .failure(error)) }
+            return stream
+        }
+        let deadline = ContinuousClock.now + timeout
+        var tokens: [UInt64] = []
+        for (i, r) in requests.enumerated() {
+            let token = next.add(1, ordering: .relaxed).newValue
+            tokens.append(token)
+            table.add(token, { deliver(i, $0) }, deadline: deadline, operation: "request \(r.subject)")
+        }
+        for (i, r) in requests.enumerated() {
+            if let refused = r.refused { table.finish(tokens[i], .failure(refused)); continue }
+            do throws(MessagingError) {
+                try connection.publish(subject: r.subject, payload: r.payload, reply: prefix + String(tokens[i]), headers: nil)
+            } catch {
+                table.finish(tokens[i], .failure(error))
+            }
+        }
+        return stream
     }
 
     private func ensureSubscribed(_ connection: NatsConnection) throws(MessagingError) {
@@ -74,7 +112,8 @@ final class RequestMux: Sendable {
 /// Timeouts: one reaper thread per table, started with the first request, scans every `tick` for waiters
 /// past their deadline (a request's timeout is seconds; being up to one tick late does not matter).
 final class WaiterTable: Sendable {
-    typealias Waiter = CheckedContinuation<Result<NatsMessage, MessagingError>, Never>
+    /// Called exactly once with the reply, the timeout or the publish failure.
+    typealias Waiter = @Sendable (Result<NatsMessage, MessagingError>) -> Void
     struct Entry {
         let waiter: Waiter
         let deadline: ContinuousClock.Instant
@@ -84,7 +123,7 @@ final class WaiterTable: Sendable {
     private let reaperStarted = Atomic<Bool>(false)
     static let tick: Duration = .milliseconds(20)
 
-    func add(_ token: UInt64, _ w: Waiter, deadline: ContinuousClock.Instant, operation: String) {
+    func add(_ token: UInt64, _ w: @escaping Waiter, deadline: ContinuousClock.Instant, operation: String) {
         entries.withLock { $0[token] = Entry(waiter: w, deadline: deadline, operation: operation) }
         if !reaperStarted.load(ordering: .relaxed), reaperStarted.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged {
             Blocking.detached { [weak self] in
@@ -97,7 +136,7 @@ final class WaiterTable: Sendable {
     }
 
     func finish(_ token: UInt64, _ result: Result<NatsMessage, MessagingError>) {
-        entries.withLock { $0.removeValue(forKey: token) }?.waiter.resume(returning: result)
+        entries.withLock { $0.removeValue(forKey: token) }?.waiter(result)
     }
 
     /// Resumes every waiter whose deadline passed with `.timeout`.
@@ -106,7 +145,7 @@ final class WaiterTable: Sendable {
             let keys = table.filter { $0.value.deadline <= now }.map(\.key)
             return keys.compactMap { table.removeValue(forKey: $0) }
         }
-        for e in due { e.waiter.resume(returning: .failure(.timeout(operation: e.operation))) }
+        for e in due { e.waiter(.failure(.timeout(operation: e.operation))) }
     }
 }
 

@@ -4,12 +4,12 @@ import Dispatch
 /// order. The protocol types stay pure: no I/O, no clocks, and randomness still comes from the
 /// caller (each task gets a `ForkedRandom` drawn from it in index order before any task starts).
 ///
-/// Why Dispatch's `concurrentPerform` and not a task group: the round functions are synchronous
-/// (the nodes call them from actors and the bench from a plain thread). Blocking a caller on child
-/// tasks of Swift's cooperative pool could starve that pool (two threads on this machine) or
-/// deadlock it; `concurrentPerform` runs the iterations on the calling thread plus libdispatch's
-/// own workers, at most one per active core, and returns when all are done (which orders every
-/// write of the workers before the caller's reads).
+/// Why threads and not a task group: the round functions are synchronous (the nodes call them from
+/// their own compute threads and the bench from a plain thread). Blocking a caller on child tasks of
+/// Swift's cooperative pool could starve that pool (two threads on this machine) or deadlock it;
+/// `ThreadFanOut` runs the iterations on the calling thread plus threads it creates (not libdispatch's
+/// workers, which Swift's executor shares on Linux), at most one per core, and returns when all are
+/// done (which orders every write of the workers before the caller's reads).
 public enum CGGMPConcurrent {
     /// `body(i)` for i in 0..<count, concurrently; results in index order. Rethrows the error of the
     /// lowest failing index (every task still runs to completion, so which error is reported does
@@ -18,7 +18,7 @@ public enum CGGMPConcurrent {
         if count == 0 { return [] }
         if count == 1 { return [try body(0)] }
         let slots = Slots<Result<T, E>>(count)
-        DispatchQueue.concurrentPerform(iterations: count) { i in
+        ThreadFanOut.run(count) { i in
             slots.set(i, Result { () throws(E) -> T in try body(i) })
         }
         var out = [T]()
@@ -40,7 +40,7 @@ public enum CGGMPConcurrent {
 }
 
 /// Write-once result slots, one per task index: each index is written by exactly one iteration and
-/// read only after `concurrentPerform` has returned, hence the unchecked Sendable.
+/// read only after `ThreadFanOut.run` has returned, hence the unchecked Sendable.
 private final class Slots<T>: @unchecked Sendable {
     private let buffer: UnsafeMutableBufferPointer<T?>
 
