@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Threshold ECDSA (CGGMP21) signing end to end over NATS, 3-of-5, release build: with a pooled presignature
 # (one signing round) vs. without (presign + sign per request). Nodes import the test fixture primes
-# (tests/dev only). Usage: bash scripts/bench-ecdsa.sh [COUNT]   (prints both bench reports, JSON)
+# (tests/dev only). Usage: bash scripts/bench-ecdsa.sh [COUNT] [INTERVAL_MS] [POOL_TARGET]   (prints both bench reports, JSON)
+# Defaults 9, 4000, 4: the pool refills between two requests. INTERVAL_MS 1000 with POOL_TARGET 16 signs while the
+# background refill (one presign after every sign) is running; a 4th argument START below POOL_TARGET starts signing
+# once START are pooled, while presigning runs back to back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${1:-9}
+INTERVAL=${2:-4000}
+POOL=${3:-4}
+START=${4:-$POOL}   # pooled presignatures to wait for before the first request (below POOL: the refill is still running)
 for p in mpc mpc-node mpc-coordinator; do swift build -c release --product "$p" 2>&1 | tail -1; done
 B=.build/release
 run() {  # $1 = mode (pooled | fresh), $2 = pool target
@@ -23,13 +29,12 @@ PY
   # every node has verified every peer's aux info (Π^mod, Π^prm, Π^fac; started by the keygen): 5 × 4 exchanges
   for _ in $(seq 600); do [ "$(cat "$DIR"/logs/node-*.log | grep -c 'aux info of .* verified')" -ge 20 ] && break; sleep 0.5; done
   if [ "$1" = pooled ]; then
-    for _ in $(seq 600); do python3 -c "import json,sys; sys.exit(0 if len(json.load(open('$DIR/coordinator/data/presign-pool.json')).get('bench',[]))>=$2 else 1)" 2>/dev/null && break; sleep 0.5; done
-    # one request every 4 s: the pool refills in the background between requests
-    $B/mpc --cluster "$DIR" bench sign --wallet bench --count "$COUNT" --warmup 0 --interval-ms 4000 --json
+    for _ in $(seq 600); do python3 -c "import json,sys; sys.exit(0 if len(json.load(open('$DIR/coordinator/data/presign-pool.json')).get('bench',[]))>=$START else 1)" 2>/dev/null && break; sleep 0.5; done
+    $B/mpc --cluster "$DIR" bench sign --wallet bench --count "$COUNT" --warmup 0 --interval-ms "$INTERVAL" --json
   else
     $B/mpc --cluster "$DIR" bench sign --wallet bench --count "$COUNT" --warmup 1 --interval-ms 1000 --json
   fi
   echo "$1: $(grep -c 'with pooled presignature' "$DIR/logs/coordinator.log" || true) signatures from the pool, $(grep -c 'presign and sign' "$DIR/logs/coordinator.log" || true) with presign + sign"
 }
-echo "== with a pooled presignature (presignPoolTarget 4)"; run pooled 4
+echo "== with a pooled presignature (presignPoolTarget $POOL, one request every $INTERVAL ms)"; run pooled "$POOL"
 echo "== without (presignPoolTarget 0: presign + sign per request)"; run fresh 0
