@@ -104,6 +104,12 @@ public struct CoordinatorContext: Sendable {
         return await healthProbe.recent { await ctx.lookUpHealth() }.nodes
     }
 
+    /// As `healthyNodes`, from a lookup that started after this call (no cached or joined older view).
+    func freshHealthyNodes() async -> Set<String> {
+        let ctx = self
+        return await healthProbe.fresh { await ctx.lookUpHealth() }.nodes
+    }
+
     func healthView() async -> HealthView {
         let ctx = self
         return await healthProbe.run { await ctx.lookUpHealth() }
@@ -181,6 +187,14 @@ actor HealthProbe {
         guard let last, ContinuousClock.now - last.at < maxStale else { return await run(probe) }
         if ContinuousClock.now - last.at >= maxAge { _ = refresh(probe) }
         return last.nodes
+    }
+
+    /// A lookup that started after this call (joining one in flight only if it did).
+    func fresh(_ probe: @escaping @Sendable () async -> HealthView) async -> HealthView {
+        let asked = ContinuousClock.now
+        let r = await refresh(probe).value
+        if let last, last.at >= asked { return r }
+        return await refresh(probe).value
     }
 
     /// The lookup in flight, or a new one.

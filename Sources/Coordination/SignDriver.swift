@@ -24,8 +24,13 @@ enum SignDriver {
                 guard attempt == 1 else { return .failure(lastError) }   // a forced set is never replaced
                 signers = forced
             } else {
-                let healthy = await ctx.signableNodes()
-                let candidates = ctx.manifest.nodes.map(\.id).filter { holders.contains($0) && healthy.contains($0) && !excluded.contains($0) }
+                func candidatesAmong(_ healthy: Set<String>) -> [String] {
+                    ctx.manifest.nodes.map(\.id).filter { holders.contains($0) && healthy.contains($0) && !excluded.contains($0) }
+                }
+                var candidates = candidatesAmong(await ctx.signableNodes())
+                // The cached view may predate nodes that came back (e.g. re-registered after a discovery restart):
+                // too few in it is checked against a fresh lookup before the request is refused.
+                if candidates.count < t { candidates = candidatesAmong(await ctx.freshHealthyNodes()) }
                 guard candidates.count >= t else {
                     return .failure(ClusterError("not_enough_signers", "\(candidates.count) healthy holders, threshold \(t); last error: \(lastError)"))
                 }

@@ -113,7 +113,7 @@ struct DiscoveryClusterTests {
         #expect(try await waitFor(3) { try await client.status().discovery == "consul" } != nil)
         let d = randomDigest()
         let s = try await client.sign(walletId: "c", digest: d)
-        #expect(s.ok && Independent.bip340(hex(s.signature), xOnly: hex(k.publicKey), d))
+        #expect(s.ok && Independent.bip340(hex(s.signature), xOnly: hex(k.publicKey), d), "\(s.code ?? "") \(s.message ?? "")")
     }
 }
 
