@@ -25,19 +25,13 @@ enum AskNodes {
                     timeout: Duration = .seconds(5)) async -> Result<[String: NodeAnswer], AttemptFailure> {
         // Every envelope first (one signed once for all, or one per node), then all published back to back.
         var envelopes: [[UInt8]] = []
-        if addressedToAll {
-            guard let env = ctx.identity.envelope(type, session: session, to: .broadcast, payload: payload), let bytes = try? env.encoded() else {
-                return .failure(AttemptFailure(error: ClusterError("internal_error", "cannot sign")))
-            }
-            envelopes = Array(repeating: bytes, count: nodes.count)
-        } else {
-            for n in nodes {
-                guard let env = ctx.identity.envelope(type, session: session, to: .party(n), payload: payload), let bytes = try? env.encoded() else {
-                    return .failure(AttemptFailure(error: ClusterError("internal_error", "cannot sign")))
-                }
-                envelopes.append(bytes)
+        for recipient in addressedToAll ? [Recipient.broadcast] : nodes.map({ Recipient.party($0) }) {
+            switch ctx.signedEnvelope(type, session: session, to: recipient, payload: payload) {
+            case .failure(let e): return .failure(AttemptFailure(error: e))
+            case .success(let bytes): envelopes.append(bytes)
             }
         }
+        if addressedToAll, let once = envelopes.first { envelopes = Array(repeating: once, count: nodes.count) }
         let arrivals = ctx.connection.requestEach(nodes.indices.map { (subject(nodes[$0]), envelopes[$0]) }, timeout: timeout)
         // Each reply is checked as it arrives, on its own task: replies that come together are verified on both cores.
         let replies = await withTaskGroup(of: (String, Result<NodeAnswer, ClusterError>).self) { group in

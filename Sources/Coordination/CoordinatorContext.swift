@@ -45,9 +45,18 @@ public struct CoordinatorContext: Sendable {
     /// preprocessed commitments it sent.
     func askSigned(_ node: String, subject: String, type: MessageType, session: SessionID, payload: [UInt8],
                    timeout: Duration) async -> Result<NodeAnswer, ClusterError> {
-        guard let env = identity.envelope(type, session: session, to: .party(node), payload: payload),
-              let bytes = try? env.encoded() else { return .failure(ClusterError("internal_error", "cannot sign")) }
-        return await ask(node, subject: subject, envelope: bytes, session: session, timeout: timeout)
+        switch signedEnvelope(type, session: session, to: .party(node), payload: payload) {
+        case .failure(let e): return .failure(e)
+        case .success(let bytes): return await ask(node, subject: subject, envelope: bytes, session: session, timeout: timeout)
+        }
+    }
+
+    /// The coordinator's signed envelope, encoded.
+    func signedEnvelope(_ type: MessageType, session: SessionID, to recipient: Recipient, payload: [UInt8]) -> Result<[UInt8], ClusterError> {
+        guard let env = identity.envelope(type, session: session, to: recipient, payload: payload), let bytes = try? env.encoded() else {
+            return .failure(ClusterError("internal_error", "cannot sign"))
+        }
+        return .success(bytes)
     }
 
     /// Sends an already signed envelope (e.g. one addressed to several nodes) and verifies the reply.
@@ -69,11 +78,12 @@ public struct CoordinatorContext: Sendable {
         case .failure(let r): return .failure(ClusterError("node_misbehaved", "\(node) reply refused: \(r.code)"))
         case .success(let v):
             guard v.envelope.sender == node else { return .failure(ClusterError("node_misbehaved", "\(node): reply from \(v.envelope.sender)")) }
+            // The session first: an error code is believed only from a reply to this request.
+            guard v.envelope.sessionId == session else { return .failure(ClusterError("node_misbehaved", "\(node): wrong session")) }
             guard let body = try? WireJSON.decode(NodeReplyBody.self, v.envelope.payload) else {
                 return .failure(ClusterError("node_misbehaved", "\(node): malformed reply"))
             }
             if let code = body.code { return .failure(ClusterError(code, "\(node): \(body.message ?? "")")) }
-            guard v.envelope.sessionId == session else { return .failure(ClusterError("node_misbehaved", "\(node): wrong session")) }
             return .success(NodeAnswer(data: (try? WireJSON.hex(body.data ?? "", "data")) ?? [], commitments: body.commitments ?? [],
                                        envelope: message.data))
         }

@@ -32,7 +32,8 @@ actor ECDSAPool {
     let quiet: Duration = .milliseconds(50)
     var lowWatermark: Int { max(1, target / 4) }
     private var lastTake: [String: ContinuousClock.Instant] = [:]
-    /// Presignature ids whose `reserved` mark is on disk: only these are handed out without a write first.
+    /// Presignature ids whose `reserved` mark is on disk (a subset of those marked in memory): only these are handed
+    /// out without a write first.
     private var onDisk: Set<String> = []
     private let disk = DiskThread(name: "presign-pool")
     private var byWallet: [String: [PooledPresignature]]
@@ -82,7 +83,7 @@ actor ECDSAPool {
         guard let any = list.firstIndex(where: { $0.signers == signers }) else { return nil }
         lastTake[wallet] = .now
         let taken: PooledPresignature
-        if let i = list.firstIndex(where: { $0.signers == signers && $0.reserved == true && onDisk.contains($0.presignId) }) {
+        if let i = list.firstIndex(where: { $0.signers == signers && onDisk.contains($0.presignId) }) {
             taken = list[i]
             byWallet[wallet]?.remove(at: i)
         } else {
@@ -133,8 +134,10 @@ actor ECDSAPool {
             await drop(wallet, involving: n)
         }
         culpritsTotal += named.count
-        do { try JSONFile.write(culprits.mapValues { $0.sorted() }, to: culpritsPath, mode: 0o600) }
-        catch { Log("coordinator").error("presign culprits: \(error)") }
+        let snapshot = culprits.mapValues { $0.sorted() }, path = culpritsPath
+        await disk.run {
+            do { try JSONFile.write(snapshot, to: path, mode: 0o600) } catch { Log("coordinator").error("presign culprits: \(error)") }
+        }
         return culpritsTotal
     }
 

@@ -142,6 +142,10 @@ actor ECDSANode {
         }
         let generation = wallet.generation ?? 0
         let key = try ECDSAPresignKey.key(wallet: req.walletId, presignId: req.presignId)
+        // Validated before anything is consumed: a malformed id refuses the request with its presignature intact.
+        let armKeys = try (req.armNext ?? []).prefix(armed.limitPerWallet).map { (id) throws(ClusterError) in
+            try ECDSAPresignKey.key(wallet: req.walletId, presignId: id)
+        }
         var consumed: (secret: [UInt8], armed: Bool)?
         do { consumed = try await armed.take(key, generation: generation) }
         catch { throw ClusterError("storage_error", "presignature: \(error)") }
@@ -152,11 +156,7 @@ actor ECDSANode {
         consumed = nil   // `secret` holds the only reference: zeroize wipes it in place
         defer { zeroize(&secret) }
         ctx.log.info("presignature \(req.presignId) consumed" + (wasArmed ? " (taken from the store ahead of use)" : ""))
-        if let next = req.armNext, !next.isEmpty {
-            var keys: [[UInt8]] = []
-            for id in next.prefix(armed.limitPerWallet) { keys.append(try ECDSAPresignKey.key(wallet: req.walletId, presignId: id)) }
-            await armed.arm(keys, wallet: req.walletId, generation: generation)
-        }
+        if !armKeys.isEmpty { await armed.arm(armKeys, wallet: req.walletId, generation: generation) }
         if let pause = ctx.config.ecdsa?.testPauseAfterConsumeMillis, pause > 0 { try? await Task.sleep(for: .milliseconds(pause)) }
         do {
             let p = try CGGMPPresignature(encodedSecret: secret)

@@ -8,6 +8,13 @@ import Testing
 @Suite struct ArmedPresignaturesTests {
     private func key(_ s: String) -> [UInt8] { Array("w\0\(s)".utf8) }
 
+    /// Stores presignatures p0 … p(n−1) of wallet "w", the i-th with value [i]; their keys.
+    private func stored(_ store: NodeStore, _ n: Int) async throws -> [[UInt8]] {
+        let ids = (0..<n).map { key("p\($0)") }
+        for (i, id) in ids.enumerated() { try await store.putPresignature(id: id, value: [UInt8(i)]) }
+        return ids
+    }
+
     /// Waits until the background consumption of `keys` has emptied them from the store.
     private func waitGone(_ store: NodeStore, _ keys: [[UInt8]]) async throws {
         for _ in 0..<200 {
@@ -67,8 +74,7 @@ import Testing
     @Test func takeDuringArmingGetsItOnce() async throws {
         try await withTemporaryDirectory { dir in
             let store = try openStore(dir)
-            let ids = (0..<8).map { key("p\($0)") }
-            for (i, id) in ids.enumerated() { try await store.putPresignature(id: id, value: [UInt8(i)]) }
+            let ids = try await stored(store, 8)
             let armed = ArmedPresignatures(store: store)
             await armed.arm(ids, wallet: "w", generation: 0)
             let got = try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
@@ -86,8 +92,7 @@ import Testing
     @Test func heldPerWalletAreBounded() async throws {
         try await withTemporaryDirectory { dir in
             let store = try openStore(dir)
-            let ids = (0..<6).map { key("p\($0)") }
-            for (i, id) in ids.enumerated() { try await store.putPresignature(id: id, value: [UInt8(i)]) }
+            let ids = try await stored(store, 6)
             let armed = ArmedPresignatures(store: store, limitPerWallet: 4)
             await armed.arm(Array(ids[0..<3]), wallet: "w", generation: 0)
             try await waitGone(store, Array(ids[0..<3]))

@@ -30,25 +30,11 @@ final class RequestMux: Sendable {
     func request(_ connection: NatsConnection, subject: String, payload: [UInt8], headers: [String: String]? = nil,
                  timeout: Duration) async throws(MessagingError) -> NatsMessage {
         try ensureSubscribed(connection)
-        let token = next.add(1, ordering: .relaxed).newValue
-        let reply = prefix + String(token)
-        let table = self.table
         let deadline = ContinuousClock.now + timeout
         let result: Result<NatsMessage, MessagingError> = await withCheckedContinuation { waiter in
-            // The table's one reaper thread times it out (not Task.sleep: it fires even while the cooperative pool
-            // is busy; not a dispatch timer per request: each fired timer could cost a new worker thread).
-            table.add(token, { waiter.resume(returning: $0) }, deadline: deadline, operation: "request \(subject)")
-            do throws(MessagingError) {
-                try connection.publish(subject: subject, payload: payload, reply: reply, headers: headers)
-            } catch {
-                table.finish(token, .failure(error))
-            }
+            send(connection, subject: subject, payload: payload, headers: headers, deadline: deadline) { waiter.resume(returning: $0) }
         }
-        switch result {
-        case .success(let m) where m.isNoResponders: throw .noResponders(subject: subject)
-        case .success(let m): return m
-        case .failure(let e): throw e
-        }
+        return try result.get()
     }
 
     /// Several requests published back to back from the calling thread (none waits for a task to be scheduled
@@ -60,33 +46,35 @@ final class RequestMux: Sendable {
         let (stream, out) = AsyncStream.makeStream(of: (Int, Result<NatsMessage, MessagingError>).self)
         let remaining = Atomic<Int>(requests.count)
         let deliver: @Sendable (Int, Result<NatsMessage, MessagingError>) -> Void = { i, r in
-            let result: Result<NatsMessage, MessagingError>
-            if case .success(let m) = r, m.isNoResponders { result = .failure(.noResponders(subject: requests[i].subject)) } else { result = r }
-            out.yield((i, result))
+            out.yield((i, r))
             if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { out.finish() }
         }
         if requests.isEmpty { out.finish(); return stream }
-        do throws(MessagingError) { try ensureSubscribed(connection) }
-        catch {
-            for i in requests.indices { deliver(i, .failure(error)) }
-            return stream
-        }
+        var subscribed: MessagingError?
+        do throws(MessagingError) { try ensureSubscribed(connection) } catch { subscribed = error }
         let deadline = ContinuousClock.now + timeout
-        var tokens: [UInt64] = []
         for (i, r) in requests.enumerated() {
-            let token = next.add(1, ordering: .relaxed).newValue
-            tokens.append(token)
-            table.add(token, { deliver(i, $0) }, deadline: deadline, operation: "request \(r.subject)")
-        }
-        for (i, r) in requests.enumerated() {
-            if let refused = r.refused { table.finish(tokens[i], .failure(refused)); continue }
-            do throws(MessagingError) {
-                try connection.publish(subject: r.subject, payload: r.payload, reply: prefix + String(tokens[i]), headers: nil)
-            } catch {
-                table.finish(tokens[i], .failure(error))
-            }
+            if let refused = r.refused ?? subscribed { deliver(i, .failure(refused)); continue }
+            send(connection, subject: r.subject, payload: r.payload, headers: nil, deadline: deadline) { deliver(i, $0) }
         }
         return stream
+    }
+
+    /// Registers `done` under a new token, then publishes with that token's reply subject. `done` runs exactly once:
+    /// with the reply, `.noResponders`, the publish failure, or `.timeout` from the table's one reaper thread (not
+    /// Task.sleep: it fires even while the cooperative pool is busy; not a dispatch timer per request: each fired
+    /// timer could cost a new worker thread).
+    private func send(_ connection: NatsConnection, subject: String, payload: [UInt8], headers: [String: String]?,
+                      deadline: ContinuousClock.Instant, _ done: @escaping @Sendable (Result<NatsMessage, MessagingError>) -> Void) {
+        let token = next.add(1, ordering: .relaxed).newValue
+        table.add(token, { r in
+            if case .success(let m) = r, m.isNoResponders { done(.failure(.noResponders(subject: subject))) } else { done(r) }
+        }, deadline: deadline, operation: "request \(subject)")
+        do throws(MessagingError) {
+            try connection.publish(subject: subject, payload: payload, reply: prefix + String(token), headers: headers)
+        } catch {
+            table.finish(token, .failure(error))
+        }
     }
 
     private func ensureSubscribed(_ connection: NatsConnection) throws(MessagingError) {
