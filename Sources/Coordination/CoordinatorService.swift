@@ -11,6 +11,7 @@ public actor CoordinatorService {
     let registry: WalletRegistry
     let results: ResultStore
     private var tasks: [Task<Void, Never>] = []
+    private var subscriptions: [NatsHandlerSubscription] = []
 
     public init(context: CoordinatorContext, requests: RequestLog) {
         ctx = context
@@ -25,16 +26,11 @@ public actor CoordinatorService {
         } catch { throw ClusterError("transport_error", "results stream: \(error)") }
         let c = ctx.connection
         do {
-            let keygen = try c.subscribe(subject: Subjects.keygenRequest)
-            let sign = try c.subscribe(subject: Subjects.signRequest)
-            let reshare = try c.subscribe(subject: Subjects.reshareRequest)
-            let pubkey = try c.subscribe(subject: ClusterSubjects.pubkeyRequest)
-            let status = try c.subscribe(subject: ClusterSubjects.statusRequest)
-            tasks.append(Task { for await m in keygen { Task { await self.handleRequest(m) } } })
-            tasks.append(Task { for await m in sign { Task { await self.handleRequest(m) } } })
-            tasks.append(Task { for await m in reshare { Task { await self.handleRequest(m) } } })
-            tasks.append(Task { for await m in pubkey { Task { await self.handlePubkey(m) } } })
-            tasks.append(Task { for await m in status { Task { await self.handleStatus(m) } } })
+            for subject in [Subjects.keygenRequest, Subjects.signRequest, Subjects.reshareRequest] {
+                subscriptions.append(try c.subscribe(subject: subject) { [weak self] m in await self?.handleRequest(m) })
+            }
+            subscriptions.append(try c.subscribe(subject: ClusterSubjects.pubkeyRequest) { [weak self] m in await self?.handlePubkey(m) })
+            subscriptions.append(try c.subscribe(subject: ClusterSubjects.statusRequest) { [weak self] m in await self?.handleStatus(m) })
             // Keeps the health view fresh, so that a sign request after a quiet spell does not wait for discovery
             // either (`signableNodes` answers from a view up to 2 s old).
             let ctx = self.ctx
@@ -48,7 +44,10 @@ public actor CoordinatorService {
         ctx.log.info("coordinator ready (\(ctx.manifest.nodes.count) nodes, threshold \(ctx.manifest.threshold))")
     }
 
-    public func stop() { for t in tasks { t.cancel() } }
+    public func stop() {
+        for t in tasks { t.cancel() }
+        for s in subscriptions { s.unsubscribe() }
+    }
 
     func handleRequest(_ m: NatsMessage) async {
         let v: VerifiedEnvelope

@@ -17,6 +17,7 @@ actor ECDSANode {
     private var presigns: [SessionID: ECDSAPresignRunner] = [:]
     private var pending = 0
     private var tasks: [Task<Void, Never>] = []
+    private var subscriptions: [NatsHandlerSubscription] = []
 
     init(ctx: NodeContext, checkClientRequest: @escaping @Sendable (SessionPlanBody) async throws(ClusterError) -> Void) {
         self.ctx = ctx
@@ -27,17 +28,18 @@ actor ECDSANode {
 
     func start() throws(ClusterError) {
         let me = ctx.identity.id
-        do {
-            let requests = try ctx.connection.subscribe(subject: ECDSASubjects.node(me))
-            let auxRequests = try ctx.connection.subscribe(subject: ECDSASubjects.aux(me))
-            tasks.append(Task { for await m in requests { Task { await self.handle(m) } } })
-            tasks.append(Task { for await m in auxRequests { Task { await self.aux.answer(m) } } })
-        } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
         let aux = self.aux
+        do {
+            subscriptions.append(try ctx.connection.subscribe(subject: ECDSASubjects.node(me)) { [weak self] m in await self?.handle(m) })
+            subscriptions.append(try ctx.connection.subscribe(subject: ECDSASubjects.aux(me)) { m in await aux.answer(m) })
+        } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
         tasks.append(Task { await aux.start() })
     }
 
-    func stop() { for t in tasks { t.cancel() } }
+    func stop() {
+        for t in tasks { t.cancel() }
+        for s in subscriptions { s.unsubscribe() }
+    }
 
     /// Presign sessions admitted and not finished.
     var running: Int { presigns.count + pending }

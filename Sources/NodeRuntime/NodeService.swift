@@ -14,6 +14,7 @@ public actor NodeService {
     private var pendingKeygens: Set<SessionID> = []
     private var pendingSigners: Set<SessionID> = []
     private var tasks: [Task<Void, Never>] = []
+    private var subscriptions: [NatsHandlerSubscription] = []
     /// Threshold ECDSA wallets (CGGMP21): aux info, presigning, signing.
     private var ecdsa: ECDSANode?
     /// Resharing (prepare / commit / abort plans).
@@ -35,12 +36,9 @@ public actor NodeService {
         let c = ctx.connection
         let me = ctx.identity.id
         do {
-            let plans = try c.subscribe(subject: ClusterSubjects.nodePlan(me))
-            let rounds = try c.subscribe(subject: ClusterSubjects.nodeRound(me))
-            let health = try c.subscribe(subject: ClusterSubjects.health(me))
-            tasks.append(Task { for await m in plans { Task { await self.handlePlan(m) } } })
-            tasks.append(Task { for await m in rounds { Task { await self.handleRound(m) } } })
-            tasks.append(Task { for await m in health { self.handleHealth(m) } })
+            subscriptions.append(try c.subscribe(subject: ClusterSubjects.nodePlan(me)) { [weak self] m in await self?.handlePlan(m) })
+            subscriptions.append(try c.subscribe(subject: ClusterSubjects.nodeRound(me)) { [weak self] m in await self?.handleRound(m) })
+            subscriptions.append(try c.subscribe(subject: ClusterSubjects.health(me), maxInFlight: 64) { [weak self] m in await self?.handleHealth(m) })
             // The replay cache forgets what has expired anyway (the verifier refuses expired envelopes).
             let replay = ctx.replayCache
             tasks.append(Task.detached {
@@ -64,6 +62,7 @@ public actor NodeService {
 
     public func stop() async {
         for t in tasks { t.cancel() }
+        for s in subscriptions { s.unsubscribe() }
         await ecdsa?.stop()
         await reshares?.stop()
     }
@@ -127,6 +126,7 @@ public actor NodeService {
                 let r = try await prepared.sign(plan, ids: ids)
                 ctx.log.info("signature share sent for wallet \(plan.walletId) (preprocessed commitment)", session: session.hex)
                 ctx.reply(to: m, session: session, body: NodeReplyBody(data: Hex.encode(r.share), commitments: r.fresh))
+                await r.restock()
             }
         } catch {
             ctx.log.warn("plan refused: \(error)", session: session.hex)

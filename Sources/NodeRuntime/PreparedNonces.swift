@@ -37,4 +37,32 @@ actor PreparedNonces {
     func take(wallet: String, commitment: [UInt8]) -> Entry? {
         entries[wallet]?.removeValue(forKey: commitment)
     }
+
+    // MARK: stock
+
+    /// Nonces made after a reply went out and not announced yet, so that the next signing hands their commitments
+    /// out instead of making fresh ones on its path. At most `stockLimit` per wallet; memory only, like the rest.
+    let stockLimit = 4
+    private var stock: [String: [(generation: UInt64, commitment: [UInt8], signer: any Sendable)]] = [:]
+
+    /// Up to `count` stocked commitments of `generation`, now announced (added as entries); stock of another
+    /// generation is dropped (a resharing made it useless).
+    func announceStocked(wallet: String, generation: UInt64, count: Int) -> [[UInt8]] {
+        guard count > 0, var s = stock[wallet] else { return [] }
+        s.removeAll { $0.generation != generation }
+        let taken = s.prefix(count)
+        stock[wallet] = Array(s.dropFirst(taken.count))
+        for t in taken { add(wallet: wallet, generation: generation, commitment: t.commitment, signer: t.signer) }
+        return taken.map(\.commitment)
+    }
+
+    /// How many more the wallet's stock takes to hold `target` (never more than `stockLimit`).
+    func stockShortfall(wallet: String, target: Int) -> Int {
+        max(0, min(target, stockLimit) - (stock[wallet]?.count ?? 0))
+    }
+
+    func addStock(wallet: String, generation: UInt64, commitment: [UInt8], signer: any Sendable) {
+        guard (stock[wallet]?.count ?? 0) < stockLimit else { return }
+        stock[wallet, default: []].append((generation, commitment, signer))
+    }
 }

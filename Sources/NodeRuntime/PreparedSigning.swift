@@ -30,9 +30,18 @@ struct PreparedSigning: Sendable {
         }
     }
 
-    /// The share for the plan's signing package, and `plan.count` fresh commitments (at most `maxCount`).
+    /// What a signing answers: the share, `plan.count` fresh commitments, and `restock`, which the caller runs once
+    /// the reply is out: it makes the nonces the next signing of the wallet hands out (off that signing's path).
+    struct Signed: Sendable {
+        let share: [UInt8]
+        let fresh: [String]
+        let restock: @Sendable () async -> Void
+    }
+
+    /// The share for the plan's signing package, and `plan.count` fresh commitments (at most `maxCount`), taken
+    /// from the stock made after an earlier reply when there is one.
     /// `ids` are the plan's participants (this node among them); the client's request was checked by the caller.
-    func sign(_ plan: SessionPlanBody, ids: [String: ParticipantID]) async throws(ClusterError) -> (share: [UInt8], fresh: [String]) {
+    func sign(_ plan: SessionPlanBody, ids: [String: ParticipantID]) async throws(ClusterError) -> Signed {
         let wallet = try await ctx.currentWallet(walletId: plan.walletId, planGeneration: plan.generation)
         let digest = try ctx.checkSigningPlan(plan, wallet: wallet)
         guard let me = ids[ctx.identity.id] else { throw ClusterError("not_participant", "this node is not in the plan") }
@@ -52,7 +61,7 @@ struct PreparedSigning: Sendable {
         let package: [UInt8], message: [UInt8], signers: [ParticipantID], me: ParticipantID, walletId: String, generation: UInt64, refill: Int
     }
 
-    private func sign<C: FROSTCiphersuite>(_ r: Request, as: C.Type) async throws(ClusterError) -> (share: [UInt8], fresh: [String]) {
+    private func sign<C: FROSTCiphersuite>(_ r: Request, as: C.Type) async throws(ClusterError) -> Signed {
         guard let own = SigningPackage<C>.encodedCommitments(of: r.me, inWire: r.package) else {
             throw ClusterError("plan_mismatch", "the signing package has no commitment of this node")
         }
@@ -67,8 +76,16 @@ struct PreparedSigning: Sendable {
         let package: SigningPackage<C>
         do { package = try SigningPackage<C>(wire: r.package, known: box.commitments) } catch { throw ClusterError(error.code, "signing package: \(error)") }
         let share = try await box.sign(package, message: r.message, signers: r.signers)
-        let fresh = r.refill > 0 ? try await prepare(await box.keyPackage, r.refill, r.walletId, r.generation) : []
-        return (share, fresh)
+        let keyPackage = await box.keyPackage
+        var fresh = await nonces.announceStocked(wallet: r.walletId, generation: r.generation, count: r.refill).map(Hex.encode)
+        if fresh.count < r.refill { fresh += try await prepare(keyPackage, r.refill - fresh.count, r.walletId, r.generation) }
+        let (nonces, walletId, generation, target) = (self.nonces, r.walletId, r.generation, max(r.refill, 1))
+        return Signed(share: share, fresh: fresh) {
+            for _ in 0..<(await nonces.stockShortfall(wallet: walletId, target: target)) {
+                guard let (box, commitments) = try? SignerBox<C>.prepare(keyPackage) else { return }
+                await nonces.addStock(wallet: walletId, generation: generation, commitment: commitments.serialize(), signer: box)
+            }
+        }
     }
 
     private func decoded<C: FROSTCiphersuite>(_ share: [UInt8], as: C.Type) throws(ClusterError) -> KeyPackage<C> {

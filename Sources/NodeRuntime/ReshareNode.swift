@@ -14,7 +14,7 @@ actor ReshareNode {
     /// Set while the node drains: new prepares are refused.
     let isShuttingDown: @Sendable () async -> Bool
     private var runners: [String: any AbortableSession] = [:]   // by wallet: one resharing per wallet at a time
-    private var tasks: [Task<Void, Never>] = []
+    private var subscription: NatsHandlerSubscription?
 
     init(ctx: NodeContext, isShuttingDown: @escaping @Sendable () async -> Bool) {
         self.ctx = ctx
@@ -23,12 +23,11 @@ actor ReshareNode {
 
     func start() throws(ClusterError) {
         do {
-            let plans = try ctx.connection.subscribe(subject: ClusterSubjects.nodeReshare(ctx.identity.id))
-            tasks.append(Task { for await m in plans { Task { await self.handle(m) } } })
+            subscription = try ctx.connection.subscribe(subject: ClusterSubjects.nodeReshare(ctx.identity.id)) { [weak self] m in await self?.handle(m) }
         } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
     }
 
-    func stop() { for t in tasks { t.cancel() } }
+    func stop() { subscription?.unsubscribe() }
 
     var running: Int { runners.count }
 

@@ -79,14 +79,36 @@ struct PreparedSigningTests {
         for n in signers { _ = try coordinator.receive(pooled[n]![0]) }
         let plan = try c.signPlan(signers, digest: d, package: try package(0, message: d))
         var action: SigningCoordinator<FROSTEd25519>.Action = .wait
+        var fresh: [String: SigningCommitments<FROSTEd25519>] = [:]
         for n in signers {
             let r = try await c.ask(n, plan)
             #expect(r.code == nil, "\(n): \(r.code ?? "") \(r.message ?? "")")
             #expect(r.commitments?.count == 1)
+            fresh[n] = try SigningCommitments<FROSTEd25519>(wire: hex(try #require(r.commitments?.first)))
             action = try coordinator.receive(try SignatureShare<FROSTEd25519>(wire: hex(r.data)))
         }
         guard case .finished(let signature) = action else { Issue.record("no signature"); return }
         #expect(Independent.ed25519(try signature.bytes(), hex(k.publicKey), d))
+
+        // The fresh commitment a reply carries signs the next time, once: the first ones were made on the signing's
+        // path (the stock was empty), the next ones come from the nonces a node stocks after replying.
+        for _ in 0..<2 {
+            let dn = randomDigest()
+            let next = try SigningCoordinator<FROSTEd25519>(publicKeyPackage: pkp, signers: participants, message: dn)
+            for n in signers { _ = try next.receive(try #require(fresh[n])) }
+            let p = try c.signPlan(signers, digest: dn, package: try SigningPackage(commitments: signers.map { try #require(fresh[$0]) }, message: dn))
+            var done: SigningCoordinator<FROSTEd25519>.Action = .wait
+            for n in signers {
+                let r = try await c.ask(n, p)
+                #expect(r.code == nil, "\(n): \(r.code ?? "") \(r.message ?? "")")
+                fresh[n] = try SigningCommitments<FROSTEd25519>(wire: hex(try #require(r.commitments?.first)))
+                done = try next.receive(try SignatureShare<FROSTEd25519>(wire: hex(r.data)))
+            }
+            guard case .finished(let s) = done else { Issue.record("no signature from handed-out commitments"); return }
+            #expect(Independent.ed25519(try s.bytes(), hex(k.publicKey), dn))
+            let reused = try await c.ask("node-2", p)
+            #expect(reused.code == "nonce_unknown", "\(reused.code ?? "accepted")")
+        }
 
         // The same commitments again (a new envelope, so not a replay): the nonces are gone.
         let again = try await c.ask("node-1", plan)

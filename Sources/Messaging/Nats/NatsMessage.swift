@@ -19,7 +19,7 @@ public struct NatsMessage: Sendable, Equatable {
         reply = natsMsg_GetReply(msg).flatMap { $0.pointee == 0 ? nil : String(cString: $0) }
         let len = Int(natsMsg_GetDataLength(msg))
         if len > 0, let p = natsMsg_GetData(msg) {
-            data = UnsafeRawBufferPointer(start: p, count: len).map { $0 }
+            data = Array(UnsafeRawBufferPointer(start: p, count: len))
         } else {
             data = []
         }
