@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Threshold ECDSA (CGGMP21) signing end to end over NATS, 3-of-5, release build: with a pooled presignature
 # (one signing round) vs. without (presign + sign per request). Nodes import the test fixture primes
-# (tests/dev only). Usage: bash scripts/bench-ecdsa.sh [COUNT] [INTERVAL_MS] [POOL_TARGET]   (prints both bench reports, JSON)
+# (tests/dev only). Usage: [BIN=DIR] [POOLED_ONLY=1] bash scripts/bench-ecdsa.sh [COUNT] [INTERVAL_MS] [POOL_TARGET]   (prints both bench reports, JSON)
 # Defaults 9, 4000, 4: the pool refills between two requests. INTERVAL_MS 1000 with POOL_TARGET 16 signs while the
 # background refill (one presign after every sign) is running; a 4th argument START below POOL_TARGET starts signing
 # once START are pooled, while presigning runs back to back.
@@ -11,8 +11,9 @@ COUNT=${1:-9}
 INTERVAL=${2:-4000}
 POOL=${3:-4}
 START=${4:-$POOL}   # pooled presignatures to wait for before the first request (below POOL: the refill is still running)
-for p in mpc mpc-node mpc-coordinator; do swift build -c release --product "$p" 2>&1 | tail -1; done
-B=.build/release
+# BIN=DIR runs the binaries in DIR (e.g. another build, for an A/B) instead of building this tree's.
+if [ -z "${BIN:-}" ]; then for p in mpc mpc-node mpc-coordinator; do swift build -c release --product "$p" 2>&1 | tail -1; done; fi
+B=${BIN:-.build/release}
 run() {  # $1 = mode (pooled | fresh), $2 = pool target
   local DIR; DIR=$(mktemp -d /tmp/mpc-bench-ecdsa.XXXXXX)
   trap "$B/mpc cluster down --dir $DIR >/dev/null 2>&1 || true; rm -rf $DIR" RETURN
@@ -37,4 +38,5 @@ PY
   echo "$1: $(grep -c 'with pooled presignature' "$DIR/logs/coordinator.log" || true) signatures from the pool, $(grep -c 'presign and sign' "$DIR/logs/coordinator.log" || true) with presign + sign"
 }
 echo "== with a pooled presignature (presignPoolTarget $POOL, one request every $INTERVAL ms)"; run pooled "$POOL"
-echo "== without (presignPoolTarget 0: presign + sign per request)"; run fresh 0
+# POOLED_ONLY=1 skips the run without a pool (e.g. for an A/B of the pooled path).
+if [ -z "${POOLED_ONLY:-}" ]; then echo "== without (presignPoolTarget 0: presign + sign per request)"; run fresh 0; fi
