@@ -124,7 +124,8 @@ final class LMDBEnvironment {
         return false
     }
 
-    private static func syncDirectory(_ path: String) throws(StorageError) {
+    /// fsync of a directory, so that a file just created in it survives a machine crash.
+    static func syncDirectory(_ path: String) throws(StorageError) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw .directoryUnusable(path: path, errno: errno) }
         defer { _ = Glibc.close(fd) }

@@ -1,12 +1,12 @@
 /// The coordinator's record of client requests: which request ids were claimed (work started) and the signed
 /// result of each, in its own LMDB environment with durable commits. So that the same request id never runs
-/// twice, also across a coordinator or machine crash, a claim is on disk before the work starts; claims and
-/// results that arrive together share one commit (one pair of fdatasyncs for a whole batch, not one per
-/// request: group commit).
+/// twice, also across a coordinator or machine crash, a claim is on disk before anything the work produced is
+/// released: claims that arrive together are appended to the claim journal in one write and one fdatasync
+/// (`ClaimJournal`; group commit), and move into the LMDB tables with the next result commit.
 ///
 /// A result is answered as soon as it is in the page cache (`BootScopedTable`, no fdatasync), so a crash of the
-/// coordinator process after answering loses nothing; it reaches the durable log with the next claims' commit,
-/// or within `resultDelay`. If the machine crashes in between, the durable claim makes a repeat of the request
+/// coordinator process after answering loses nothing; it reaches the durable tables within `resultDelay` (or
+/// sooner when many wait). If the machine crashes in between, the durable claim makes a repeat of the request
 /// answer `request_interrupted` (never a second signing).
 public actor RequestLog {
     public enum Claim: Sendable, Equatable {
@@ -21,6 +21,15 @@ public actor RequestLog {
     }
 
     let env: LMDBEnvironment
+    /// Claims not yet in `claims` (durable in the journal); emptied once it holds more than `journalLimit` bytes
+    /// and everything in it is in the tables.
+    let journal: ClaimJournal
+    static let journalLimit = 1 << 20
+    private var journaled: Set<String> = []
+    /// The next commit also writes the tables (results, journaled claims); set by the result delay or a backlog.
+    private var tablesDue = false
+    /// Set by `close`: its table commit also empties the journal.
+    private var closing = false
     let claims: LMDBDatabase
     let results: LMDBDatabase
     /// Results answered and not yet in the durable log (page cache only; survives a process crash).
@@ -41,28 +50,46 @@ public actor RequestLog {
     private var flushAgain = false
     /// The durable commits (fdatasync) run here, not on Swift's cooperative pool.
     private let disk = DiskThread(name: "request-log")
-    /// How long a result may wait in memory for the next claim's commit.
+    /// How long a result may wait in memory for the table commit that writes it.
     let resultDelay: Duration
-    /// Durable commits so far (each covers a batch).
+    /// Durable commits so far (each covers a batch): journal appends and table commits.
     public private(set) var commits = 0
 
     /// Opens (or creates) the log in `directory`.
     public init(directory: String, resultDelay: Duration = .milliseconds(50), bootId: String = ReplayCache.currentBootId()) throws(StorageError) {
         self.resultDelay = resultDelay
         let env = try LMDBEnvironment(directory: directory, options: .init(mapSize: 1 << 32, maxDatabases: 2))
-        answered = try BootScopedTable(directory: directory + "/answered", bootId: bootId)
+        let answered = try BootScopedTable(directory: directory + "/answered", bootId: bootId)
         let dbs = try env.write { txn throws(StorageError) in
             (try txn.openDatabase("claims", create: true), try txn.openDatabase("results", create: true))
         }
         guard let c = dbs.0, let r = dbs.1 else { throw .metadataInvalid("request log tables") }
-        self.env = env; claims = c; results = r
+        // Claims of the last run still in the journal go into the tables (durably) before it is emptied.
+        let journal: ClaimJournal
+        do {
+            journal = try ClaimJournal(directory: directory)
+            if !journal.recovered.isEmpty {
+                try env.write { txn throws(StorageError) in
+                    for id in journal.recovered where !id.isEmpty && id.utf8.count <= env.maxKeySize { _ = try txn.put(c, Array(id.utf8), [1]) }
+                }
+                try journal.reset()
+            }
+        } catch {
+            answered.close()
+            env.close()
+            throw error
+        }
+        self.env = env; self.journal = journal; self.answered = answered; claims = c; results = r
     }
 
-    /// Commits what is waiting, then closes.
+    /// Commits what is waiting (results and journaled claims into the tables), then closes.
     public func close() async {
         while flushing { try? await Task.sleep(for: .milliseconds(1)) }
-        if !unwritten.isEmpty || !pendingClaims.isEmpty { await flush() }
+        tablesDue = true
+        closing = true
+        if !unwritten.isEmpty || !pendingClaims.isEmpty || !journaled.isEmpty { await flush() }
         disk.stop()
+        journal.close()
         env.close()
         answered.close()
     }
@@ -88,7 +115,7 @@ public actor RequestLog {
         let key = Array(id.utf8)
         guard !key.isEmpty, key.count <= env.maxKeySize else { return .failed("request id of \(key.count) bytes") }
         if running.contains(id) { return .running }
-        let seen = (try? env.read { txn throws(StorageError) in try txn.get(claims, key) != nil }) ?? true
+        let seen = journaled.contains(id) || ((try? env.read { txn throws(StorageError) in try txn.get(claims, key) != nil }) ?? true)
         if seen { return .interrupted }
         running.insert(id)
         uncommitted.insert(id)
@@ -106,11 +133,12 @@ public actor RequestLog {
         }
     }
 
-    /// Records the result of a claimed id. It is committed with the next claims (their commit is due anyway), or
-    /// `resultDelay` later when no claim comes: a result needs no commit of its own before it is answered.
+    /// Records the result of a claimed id. It is committed `resultDelay` later together with the results and
+    /// claims that came meanwhile (at once when 256 wait): a result needs no commit of its own before it is answered.
     public func finish(_ id: String, _ bytes: [UInt8]) {
         unwritten[id] = bytes
-        do { try answered.put(Array(id.utf8), bytes) } catch { scheduleFlush() }   // cannot keep it in the page cache: commit now
+        do { try answered.put(Array(id.utf8), bytes) } catch { tablesDue = true; scheduleFlush() }   // not in the page cache: commit now
+        if unwritten.count >= 256 { tablesDue = true; scheduleFlush() }
         guard !lazyFlushScheduled else { return }
         lazyFlushScheduled = true
         let delay = resultDelay
@@ -122,12 +150,14 @@ public actor RequestLog {
 
     private func lazyFlush() async {
         lazyFlushScheduled = false
-        if !unwritten.isEmpty { await flush() }
+        guard !unwritten.isEmpty else { return }
+        tablesDue = true
+        await flush()
     }
 
-    /// How many request ids were ever claimed (committed).
+    /// How many request ids were ever claimed (durably: in the tables or the journal).
     public func claimedCount() -> Int {
-        (try? env.read { txn throws(StorageError) in try txn.count(claims) }) ?? 0
+        ((try? env.read { txn throws(StorageError) in try txn.count(claims) }) ?? 0) + journaled.count
     }
 
     /// Whether `id` runs now.
@@ -140,8 +170,9 @@ public actor RequestLog {
         Task { await self.flush() }
     }
 
-    /// One durable commit for every claim and result waiting, on the disk thread; claims that arrive while it runs
-    /// form the next batch, committed right after it (group commit).
+    /// One journal append (one fdatasync) for every claim waiting, on the disk thread; claims that arrive while it
+    /// runs form the next batch, appended right after it (group commit). When `tablesDue`, also one LMDB commit of
+    /// the results and the journaled claims (the journal is emptied after it once it has grown).
     private func flush() async {
         flushScheduled = false
         guard !flushing else { flushAgain = true; return }
@@ -150,33 +181,58 @@ public actor RequestLog {
         repeat {
             flushAgain = false
             let batch = pendingClaims
-            let done = unwritten
             pendingClaims = []
-            guard !batch.isEmpty || !done.isEmpty else { return }
-            let files = Files(env: env, claims: claims, results: results, answered: answered)
-            let outcome: Claim = await disk.run { () -> Claim in
-                do {
-                    try files.env.write { txn throws(StorageError) in
-                        for id in batch { _ = try txn.put(files.claims, Array(id.utf8), [1]) }
-                        for (id, bytes) in done { _ = try txn.put(files.results, Array(id.utf8), bytes) }
-                    }
-                } catch { return .failed("\(error)") }
-                try? files.answered.delete(done.keys.map { Array($0.utf8) })
-                return .claimed
-            }
-            if outcome == .claimed {
-                commits += 1
-                for id in done.keys { unwritten[id] = nil; running.remove(id) }
-            }
-            // On failure the results stay in memory (answered already) and are written with the next batch.
-            for id in batch {
-                uncommitted.remove(id)
-                if case .failed = outcome { running.remove(id) }
-                let waiters = claimWaiters.removeValue(forKey: id) ?? []
-                if waiters.isEmpty, case .failed(let why) = outcome { failedClaims[id] = why }
-                for w in waiters { w.resume(returning: outcome) }
+            if !batch.isEmpty { await appendClaims(batch) }
+            if tablesDue {
+                tablesDue = false
+                await commitTables()
             }
         } while flushAgain || !pendingClaims.isEmpty
+    }
+
+    private func appendClaims(_ batch: [String]) async {
+        let journal = self.journal
+        let outcome: Claim = await disk.run { () -> Claim in
+            do { try journal.append(batch) } catch { return .failed("\(error)") }
+            return .claimed
+        }
+        if outcome == .claimed {
+            commits += 1
+            journaled.formUnion(batch)
+        }
+        for id in batch {
+            uncommitted.remove(id)
+            if case .failed = outcome { running.remove(id) }
+            let waiters = claimWaiters.removeValue(forKey: id) ?? []
+            if waiters.isEmpty, case .failed(let why) = outcome { failedClaims[id] = why }
+            for w in waiters { w.resume(returning: outcome) }
+        }
+    }
+
+    /// Results and journaled claims into the tables in one LMDB commit; on failure the results stay in memory
+    /// (answered already) and the claims in the journal, for the next one.
+    private func commitTables() async {
+        let done = unwritten
+        let moving = journaled
+        guard !done.isEmpty || !moving.isEmpty else { return }
+        let files = Files(env: env, claims: claims, results: results, answered: answered, journal: journal)
+        let empty = closing
+        let written: Bool = await disk.run { () -> Bool in
+            do {
+                try files.env.write { txn throws(StorageError) in
+                    for id in moving { _ = try txn.put(files.claims, Array(id.utf8), [1]) }
+                    for (id, bytes) in done { _ = try txn.put(files.results, Array(id.utf8), bytes) }
+                }
+            } catch { return false }
+            try? files.answered.delete(done.keys.map { Array($0.utf8) })
+            // Every journaled claim is in the tables now (appends run on this thread too, none came in between).
+            if empty || files.journal.size > RequestLog.journalLimit { try? files.journal.reset() }
+            return true
+        }
+        guard written else { return }
+        commits += 1
+        journaled.subtract(moving)
+        for id in done.keys { unwritten[id] = nil; running.remove(id) }
     }
 
     /// The log's files, handed to the disk thread: LMDB allows a write transaction on any one thread at a time
@@ -186,5 +242,6 @@ public actor RequestLog {
         let claims: LMDBDatabase
         let results: LMDBDatabase
         let answered: BootScopedTable
+        let journal: ClaimJournal
     }
 }

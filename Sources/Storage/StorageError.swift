@@ -43,6 +43,8 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     case passphraseEmpty
     /// The interactive prompt failed (no terminal, read error).
     case passphrasePromptFailed(errno: Int32)
+    /// A read, write, sync or truncate of one of the store's plain files failed.
+    case fileIO(path: String, operation: String, errno: Int32)
 
     /// A stable identifier, e.g. `STORAGE_WRONG_PASSPHRASE`.
     public var code: String {
@@ -67,6 +69,7 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
         case .passphraseEnvironmentMissing: "STORAGE_PASSPHRASE_ENV_MISSING"
         case .passphraseEmpty: "STORAGE_PASSPHRASE_EMPTY"
         case .passphrasePromptFailed: "STORAGE_PASSPHRASE_PROMPT_FAILED"
+        case .fileIO: "STORAGE_FILE_IO"
         }
     }
 
@@ -93,6 +96,7 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .passphraseEnvironmentMissing(name): "\(code): environment variable \(name) is not set"
         case .passphraseEmpty: "\(code): the passphrase is empty"
         case let .passphrasePromptFailed(e): "\(code): reading the passphrase from the terminal failed (errno \(e))"
+        case let .fileIO(path, operation, e): "\(code): \(operation) \(path) failed (errno \(e))"
         }
     }
 

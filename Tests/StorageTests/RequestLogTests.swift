@@ -14,7 +14,9 @@ import Testing
                 #expect(await log.result("a") == nil)
                 await log.finish("a", [1, 2, 3])
                 #expect(await log.result("a") == [1, 2, 3])       // before it is on disk too
-                #expect(await log.claim("b") == .claimed)          // its commit carries a's result
+                #expect(await log.claim("b") == .claimed)
+                // a's result goes into the tables with the next table commit (within the result delay)
+                for _ in 0..<200 where await log.isRunning("a") { try await Task.sleep(for: .milliseconds(5)) }
                 #expect(await log.isRunning("a") == false)
                 await log.close()
             }
@@ -107,6 +109,87 @@ extension RequestLogTests {
             let other = try BootScopedTable(directory: dir, bootId: "boot-b")
             #expect(other.get([2]) == nil)
             other.close()
+        }
+    }
+}
+
+/// The claim journal: one write and one fdatasync per batch of claims; a torn or damaged tail is cut at the
+/// last whole record; the request log moves journaled claims into its tables.
+@Suite struct ClaimJournalTests {
+    @Test func batchesSurviveAReopenInOrder() async throws {
+        try await withTemporaryDirectory { dir in
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            do {
+                let j = try ClaimJournal(directory: dir)
+                #expect(j.recovered.isEmpty && j.size == 0)
+                try j.append(["a", "b"])
+                try j.append(["c"])
+                j.close()
+            }
+            let again = try ClaimJournal(directory: dir)
+            #expect(again.recovered == ["a", "b", "c"])
+            #expect(again.size == ClaimJournal.record(["a", "b"]).count + ClaimJournal.record(["c"]).count)
+        }
+    }
+
+    @Test func aTornOrDamagedTailIsCutAtTheLastWholeRecord() async throws {
+        try await withTemporaryDirectory { dir in
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let path = dir + "/" + ClaimJournal.fileName
+            let whole = ClaimJournal.record(["first"])
+            let second = ClaimJournal.record(["second", "third"])
+            // a whole record, then the first half of another (a write torn by a crash)
+            try Data(whole + second.prefix(second.count / 2)).write(to: URL(fileURLWithPath: path))
+            do {
+                let j = try ClaimJournal(directory: dir)
+                #expect(j.recovered == ["first"] && j.size == whole.count)
+                try j.append(["fourth"])
+                j.close()
+            }
+            #expect(try ClaimJournal(directory: dir).recovered == ["first", "fourth"])
+            // a flipped bit in the last record's body: that record and anything after it are dropped
+            var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            bytes[bytes.count - 1] ^= 0x01
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(try ClaimJournal(directory: dir).recovered == ["first"])
+            // garbage that is not a record at all
+            try Data([UInt8](repeating: 0x41, count: 64)).write(to: URL(fileURLWithPath: path))
+            let junk = try ClaimJournal(directory: dir)
+            #expect(junk.recovered.isEmpty && junk.size == 0)
+        }
+    }
+
+    @Test func theRequestLogTakesJournaledClaimsIntoItsTables() async throws {
+        try await withTemporaryDirectory { dir in
+            // A coordinator that crashed after journaling x and y, before its tables took them.
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            do {
+                let j = try ClaimJournal(directory: dir)
+                try j.append(["x", "y"])
+                j.close()
+            }
+            do {
+                let log = try RequestLog(directory: dir)
+                #expect(await log.claim("x") == .interrupted)
+                #expect(await log.claim("y") == .interrupted)
+                #expect(await log.claim("z") == .claimed)
+                await log.close()
+            }
+            #expect(try ClaimJournal(directory: dir).recovered.isEmpty)   // emptied: all of it is in the tables
+            let reopened = try RequestLog(directory: dir)
+            for id in ["x", "y", "z"] { #expect(await reopened.claim(id) == .interrupted) }
+            await reopened.close()
+        }
+    }
+
+    @Test func aClaimIsInTheJournalBeforeTheTables() async throws {
+        try await withTemporaryDirectory { dir in
+            let log = try RequestLog(directory: dir, resultDelay: .seconds(60))
+            #expect(await log.claim("q") == .claimed)
+            // durable now: in the journal file (the tables take it with the next result commit)
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/" + ClaimJournal.fileName)))
+            #expect(ClaimJournal.parse(bytes).ids == ["q"])
+            await log.close()
         }
     }
 }
