@@ -11,8 +11,9 @@ import Glibc
 /// File `claims.journal`: records back to back, each `"MCJ1"`, the body's length (UInt32, little-endian), a
 /// 16-byte BLAKE2b hash of the body, then the body: the request ids, each UInt16 length + UTF-8 bytes. Opening
 /// reads the records up to the first one that is incomplete or fails its hash (a write torn by a crash: its batch
-/// was never reported durable, so nothing of it was released) and cuts the file there. Not thread-safe: after
-/// `init`, one thread at a time (the request log's disk thread).
+/// was never reported durable, so nothing of it was released) and cuts the file there. Held with an exclusive
+/// `flock` while open: a second process (or open) on the same directory is refused with `alreadyOpen`. Not
+/// thread-safe: after `init`, one thread at a time (the request log's disk thread).
 final class ClaimJournal: @unchecked Sendable {
     static let fileName = "claims.journal"
     static let magic: [UInt8] = Array("MCJ1".utf8)
@@ -31,6 +32,11 @@ final class ClaimJournal: @unchecked Sendable {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .fileIO(path: path, operation: "open", errno: errno) }
         do throws(StorageError) {
+            // One writer: a second coordinator on the same data directory would append over this one's records
+            // (and not see its claims), so it is refused here (the lock goes with the descriptor, also on a crash).
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                throw errno == EWOULDBLOCK ? StorageError.alreadyOpen(path: path) : StorageError.fileIO(path: path, operation: "flock", errno: errno)
+            }
             let bytes = try Self.readAll(fd, path)
             let (ids, good) = Self.parse(bytes)
             recovered = ids

@@ -159,6 +159,16 @@ extension RequestLogTests {
         }
     }
 
+    @Test func oneWriterAtATime() async throws {
+        try await withTemporaryDirectory { dir in
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let first = try ClaimJournal(directory: dir)
+            #expect(throws: StorageError.alreadyOpen(path: dir + "/" + ClaimJournal.fileName)) { _ = try ClaimJournal(directory: dir) }
+            first.close()
+            #expect(try ClaimJournal(directory: dir).recovered.isEmpty)   // free again once closed
+        }
+    }
+
     @Test func theRequestLogTakesJournaledClaimsIntoItsTables() async throws {
         try await withTemporaryDirectory { dir in
             // A coordinator that crashed after journaling x and y, before its tables took them.
