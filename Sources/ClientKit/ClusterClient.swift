@@ -69,17 +69,24 @@ public struct ClusterClient: Sendable {
         let r = try await send(subject: Subjects.signRequest, bytes: bytes)
         // The signature and each signer's envelope (one Ed25519 verification each) are checked on both cores.
         let manifest = self.manifest
-        let refused = await withTaskGroup(of: ClusterError?.self) { group in
+        // Each task gives the evidence envelope's sender (nil for the signature check) or the refusal.
+        let checked = await withTaskGroup(of: Result<String?, ClusterError>.self) { group in
             for h in r.evidence ?? [] {
-                group.addTask { do throws(ClusterError) { try Self.checkEvidenceEnvelope(h, signers: r.signers ?? [], manifest: manifest); return nil } catch { return error } }
+                group.addTask { do throws(ClusterError) { return .success(try Self.checkEvidenceEnvelope(h, signers: r.signers ?? [], manifest: manifest)) } catch { return .failure(error) } }
             }
-            group.addTask { do throws(ClusterError) { try Self.checkSignature(r, digest: digest); return nil } catch { return error } }
-            var first: ClusterError?
-            for await e in group where first == nil { first = e }
-            return first
+            group.addTask { do throws(ClusterError) { try Self.checkSignature(r, digest: digest); return .success(nil) } catch { return .failure(error) } }
+            var out: [Result<String?, ClusterError>] = []
+            for await c in group { out.append(c) }
+            return out
         }
-        if let refused { throw refused }
-        try Self.checkEvidenceCovers(r)
+        var senders: [String] = []
+        for c in checked {
+            switch c {
+            case .failure(let e): throw e
+            case .success(let sender): if let sender { senders.append(sender) }
+            }
+        }
+        try Self.checkEvidenceCovers(r, senders: senders)
         return r
     }
 
@@ -95,25 +102,26 @@ public struct ClusterClient: Sendable {
     /// Every named signer must have signed its own share envelope with its manifest key.
     public static func checkEvidence(_ r: ClientResultBody, manifest: ClusterManifest) throws(ClusterError) {
         guard r.ok else { return }
-        for h in r.evidence ?? [] { try checkEvidenceEnvelope(h, signers: r.signers ?? [], manifest: manifest) }
-        try checkEvidenceCovers(r)
+        var senders: [String] = []
+        for h in r.evidence ?? [] { senders.append(try checkEvidenceEnvelope(h, signers: r.signers ?? [], manifest: manifest)) }
+        try checkEvidenceCovers(r, senders: senders)
     }
 
-    /// One evidence entry: a share envelope signed by one of `signers` with its manifest key.
-    static func checkEvidenceEnvelope(_ h: String, signers: [String], manifest: ClusterManifest) throws(ClusterError) {
+    /// One evidence entry: a share envelope signed by one of `signers` with its manifest key. Returns its sender.
+    static func checkEvidenceEnvelope(_ h: String, signers: [String], manifest: ClusterManifest) throws(ClusterError) -> String {
         guard let bytes = Hex.decode(h), let s = try? EnvelopeCodec.decode(bytes), let key = manifest.node(s.envelope.sender)?.signingKey,
               let message = try? EnvelopeCodec.signingMessage(s.envelope),
               Identity.verify(signature: s.signature, message: message, publicKey: key),
               s.envelope.type == .partialSignature, signers.contains(s.envelope.sender) else {
             throw ClusterError("bad_evidence", "a signer's share envelope does not verify")
         }
+        return s.envelope.sender
     }
 
-    /// The evidence names exactly the signers (one envelope each); the envelopes themselves are checked apart.
-    static func checkEvidenceCovers(_ r: ClientResultBody) throws(ClusterError) {
+    /// The checked evidence envelopes' `senders` are exactly the signers (one envelope each).
+    static func checkEvidenceCovers(_ r: ClientResultBody, senders: [String]) throws(ClusterError) {
         guard r.ok else { return }
         let signers = r.signers ?? []
-        let senders = (r.evidence ?? []).compactMap { Hex.decode($0).flatMap { try? EnvelopeCodec.decode($0) }?.envelope.sender }
         guard Set(senders) == Set(signers), !signers.isEmpty else { throw ClusterError("bad_evidence", "missing share envelopes for some signers") }
     }
 

@@ -105,17 +105,27 @@ public struct CoordinatorContext: Sendable {
     /// started at most 500 ms ago (see `HealthProbe`: under load every sign request would otherwise ask).
     func healthyNodes() async -> Set<String> { await healthView().nodes }
 
+    /// As `healthyNodes`, but a view that is not `enough` for the caller is checked against a lookup that
+    /// started after this call before it is believed: a remembered view may predate nodes that came back (e.g.
+    /// re-registered after a discovery restart), and refusing a request on it would be wrong.
+    func healthyNodes(enough: (Set<String>) -> Bool) async -> Set<String> {
+        let view = await healthyNodes()
+        return enough(view) ? view : await freshHealthyNodes()
+    }
+
     /// For signing: as `healthyNodes`, but a view up to `HealthProbe.maxStale` old is answered at once while a
     /// fresh lookup runs in the background, so that no sign request waits for discovery (a KV lookup is several
     /// round trips to the server). A node that died since is tried once: it fails the attempt at once (no
     /// responders) and the retry excludes it, as with the 500 ms memory.
-    func signableNodes() async -> Set<String> {
+    /// A view that is not `enough` is checked afresh, as in `healthyNodes(enough:)`.
+    func signableNodes(enough: (Set<String>) -> Bool) async -> Set<String> {
         let ctx = self
-        return await healthProbe.recent { await ctx.lookUpHealth() }.nodes
+        let view = await healthProbe.recent { await ctx.lookUpHealth() }.nodes
+        return enough(view) ? view : await freshHealthyNodes()
     }
 
     /// As `healthyNodes`, from a lookup that started after this call (no cached or joined older view).
-    func freshHealthyNodes() async -> Set<String> {
+    private func freshHealthyNodes() async -> Set<String> {
         let ctx = self
         return await healthProbe.fresh { await ctx.lookUpHealth() }.nodes
     }

@@ -64,7 +64,9 @@ actor ECDSAPool {
             do { try JSONFile.write(snapshot, to: path, mode: 0o600); return true }
             catch { Log("coordinator").error("presign pool: \(error)"); return false }
         }
-        if written { onDisk.formUnion(marked) }
+        // Only entries still pooled: one handed out while the write ran must not linger in `onDisk`.
+        let pooled = Set(byWallet.values.flatMap { $0 }.map(\.presignId))
+        if written { onDisk.formUnion(marked.filter(pooled.contains)) }
     }
 
     func count(_ wallet: String, signers: [String]) -> Int { byWallet[wallet]?.filter { $0.signers == signers }.count ?? 0 }
@@ -157,10 +159,9 @@ actor ECDSAPool {
         let holders = Set(WalletHolders.members(entry?.members, manifest: ctx.manifest))
         // A set whose presigning named a culprit is replaced by one without it (a few times at most).
         for _ in 0..<3 {
-            let healthy = await ctx.healthyNodes()
-            let set = Array(ctx.manifest.nodes.map(\.id).filter {
-                holders.contains($0) && healthy.contains($0) && !excluded(wallet).contains($0)
-            }.prefix(t))
+            let usable = holders.subtracting(excluded(wallet))
+            let healthy = await ctx.healthyNodes { h in usable.filter(h.contains).count >= t }
+            let set = Array(ctx.manifest.nodes.map(\.id).filter { usable.contains($0) && healthy.contains($0) }.prefix(t))
             guard set.count == t else { return }
             var named = false
             while count(wallet, signers: set) < target, !named {

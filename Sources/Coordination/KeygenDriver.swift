@@ -20,7 +20,7 @@ enum KeygenDriver {
     private static func create(ctx: CoordinatorContext, registry: WalletRegistry, body: KeygenRequestBody,
                                clientRequest: [UInt8]) async -> Result<WalletEntry, ClusterError> {
         let nodes = ctx.manifest.nodes.map(\.id)
-        let healthy = await ctx.healthyNodes()
+        let healthy = await ctx.healthyNodes { h in nodes.allSatisfy(h.contains) }
         let missing = nodes.filter { !healthy.contains($0) }
         guard missing.isEmpty else { return .failure(ClusterError("nodes_unavailable", "keygen needs every node; down: \(missing.joined(separator: ","))")) }
         var rng = SystemRandom()

@@ -36,7 +36,7 @@ enum ReshareDriver {
         let oldMembers = WalletHolders.members(entry.members, manifest: ctx.manifest)
         let tOld = WalletHolders.threshold(entry.threshold, manifest: ctx.manifest)
         let generation = (entry.generation ?? 0) + 1
-        let healthy = await ctx.healthyNodes()
+        let healthy = await ctx.healthyNodes { h in members.allSatisfy(h.contains) && oldMembers.filter(h.contains).count >= tOld }
         let down = members.filter { !healthy.contains($0) }
         guard down.isEmpty else { return .failure(ClusterError("nodes_unavailable", "every new member must be up; down: \(down.joined(separator: ","))")) }
         // Prefer dealers that stay (fewer nodes in the session); any t_old healthy holders will do. A dealer that

@@ -27,10 +27,7 @@ enum SignDriver {
                 func candidatesAmong(_ healthy: Set<String>) -> [String] {
                     ctx.manifest.nodes.map(\.id).filter { holders.contains($0) && healthy.contains($0) && !excluded.contains($0) }
                 }
-                var candidates = candidatesAmong(await ctx.signableNodes())
-                // The cached view may predate nodes that came back (e.g. re-registered after a discovery restart):
-                // too few in it is checked against a fresh lookup before the request is refused.
-                if candidates.count < t { candidates = candidatesAmong(await ctx.freshHealthyNodes()) }
+                let candidates = candidatesAmong(await ctx.signableNodes { candidatesAmong($0).count >= t })
                 guard candidates.count >= t else {
                     return .failure(ClusterError("not_enough_signers", "\(candidates.count) healthy holders, threshold \(t); last error: \(lastError)"))
                 }

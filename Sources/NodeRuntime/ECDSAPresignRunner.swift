@@ -83,7 +83,7 @@ actor ECDSAPresignRunner {
         let keyShare = self.keyShare, aux = self.aux, ids = self.ids, session = self.session, profile = self.profile, box = box1
         round = 1
         computing = true
-        let r = await Offload.runPresign { () -> Result<Outgoing, CGGMPProtocolError> in
+        let r = await Offload.runNiced { () -> Result<Outgoing, CGGMPProtocolError> in
             var rng = SystemRandom()
             do throws(CGGMPProtocolError) {
                 let step = try CGGMPPresign.start(keyShare: keyShare, aux: aux, signers: Array(ids.values), sessionId: Array(session.bytes),
@@ -180,7 +180,7 @@ actor ECDSAPresignRunner {
                 computing = true
                 // The presignature (secret encoding for our store, public part for the coordinator), or, when the δ
                 // check failed, our identification messages and the state to verify the peers'.
-                let r = await Offload.runPresign { () -> Result<RoundThreeOutcome, CGGMPProtocolError> in
+                let r = await Offload.runNiced { () -> Result<RoundThreeOutcome, CGGMPProtocolError> in
                     guard let st = from.value.take() else { return .failure(.invalidInput("no round-3 state")) }
                     do throws(CGGMPProtocolError) {
                         let outcome = try st.receive(msgs)
@@ -212,7 +212,7 @@ actor ECDSAPresignRunner {
                 catch { await failProtocol(error); return }
                 round = 5
                 computing = true
-                let r = await Offload.runPresign { () -> Result<PresignIdentificationResult, CGGMPProtocolError> in
+                let r = await Offload.runNiced { () -> Result<PresignIdentificationResult, CGGMPProtocolError> in
                     do throws(CGGMPProtocolError) { return .success(try verifier.identify(msgs)) } catch { return .failure(error) }
                 }
                 computing = false
@@ -228,7 +228,7 @@ actor ECDSAPresignRunner {
     private func compute(next: Int, tag: UInt8, _ work: @escaping @Sendable () -> Result<Outgoing, CGGMPProtocolError>) async {
         round = next
         computing = true
-        let r = await Offload.runPresign(work)
+        let r = await Offload.runNiced(work)
         computing = false
         await sent(r, tag: tag)
     }

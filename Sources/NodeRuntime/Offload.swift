@@ -14,15 +14,9 @@ enum Offload {
         await onThread(nice: 0, work)
     }
 
-    /// Presign rounds: they fill the presignature pool in the background, so at the lowest CPU priority (nice
-    /// 19): a signing request preempts them instead of queueing behind them. With nothing else to run they go at
-    /// full speed, also when a sign waits for one (no pooled presignature).
-    static func runPresign<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await onThread(nice: 19, work)
-    }
-
-    /// Runs minutes-long background work (safe-prime generation) at the lowest CPU priority (nice 19), so a node
-    /// generating its aux info does not slow down anything else.
+    /// Background work at the lowest CPU priority (nice 19): presign rounds, which fill the presignature pool
+    /// (a signing request preempts them instead of queueing behind them; with nothing else to run they go at full
+    /// speed, also when a sign waits for one), and minutes-long safe-prime generation.
     static func runNiced<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await onThread(nice: 19, work)
     }

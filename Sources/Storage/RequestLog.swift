@@ -48,6 +48,8 @@ public actor RequestLog {
     /// A commit is under way on `disk` (one at a time); `flushAgain`: someone asked for another meanwhile.
     private var flushing = false
     private var flushAgain = false
+    /// Who waits for the commit under way to end (`close`).
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     /// The durable commits (fdatasync) run here, not on Swift's cooperative pool.
     private let disk = DiskThread(name: "request-log")
     /// How long a result may wait in memory for the table commit that writes it.
@@ -84,10 +86,11 @@ public actor RequestLog {
 
     /// Commits what is waiting (results and journaled claims into the tables), then closes.
     public func close() async {
-        while flushing { try? await Task.sleep(for: .milliseconds(1)) }
         tablesDue = true
         closing = true
+        // A commit under way picks the request up (`flushAgain`); either way, wait until none runs.
         if !unwritten.isEmpty || !pendingClaims.isEmpty || !journaled.isEmpty { await flush() }
+        if flushing { await withCheckedContinuation { idleWaiters.append($0) } }
         disk.stop()
         journal.close()
         env.close()
@@ -177,7 +180,11 @@ public actor RequestLog {
         flushScheduled = false
         guard !flushing else { flushAgain = true; return }
         flushing = true
-        defer { flushing = false }
+        defer {
+            flushing = false
+            for w in idleWaiters { w.resume() }
+            idleWaiters = []
+        }
         repeat {
             flushAgain = false
             let batch = pendingClaims
