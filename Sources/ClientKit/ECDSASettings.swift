@@ -17,6 +17,9 @@ public struct ECDSANodeSettings: Codable, Sendable, Equatable {
     /// identification like a cheater that wants to look honest, adds 1 to one δ_j it receives). The honest
     /// signers' identification must name it.
     public var testCheatPresignDelta: Bool?
+    /// TESTS ONLY: wait this long after start before loading the aux material from the store or the primes file,
+    /// so a test can send a keygen while the load is under way (it must wait for the load, not be refused).
+    public var testAuxLoadDelayMillis: Int?
 
     public init(profileBits: Int? = nil, auxPrimesFile: String? = nil, auxPrimesIndex: Int? = nil,
                 testPauseAfterConsumeMillis: Int? = nil) {
@@ -29,6 +32,9 @@ public struct ECDSANodeSettings: Codable, Sendable, Equatable {
         if let i = auxPrimesIndex, !(0...127).contains(i) { throw ClusterError("config_invalid", "ecdsa.auxPrimesIndex: must be in 0...127") }
         if let p = testPauseAfterConsumeMillis, !(0...600_000).contains(p) {
             throw ClusterError("config_invalid", "ecdsa.testPauseAfterConsumeMillis: must be in 0...600000")
+        }
+        if let p = testAuxLoadDelayMillis, !(0...600_000).contains(p) {
+            throw ClusterError("config_invalid", "ecdsa.testAuxLoadDelayMillis: must be in 0...600000")
         }
     }
 }

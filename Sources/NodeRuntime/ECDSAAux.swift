@@ -33,15 +33,28 @@ actor ECDSAAux {
     var isReady: Bool { own != nil }
     var statusText: String { status }
 
-    /// Our material, or `aux_not_ready` while it is being generated.
-    func ownAux() throws(ClusterError) -> CGGMPOwnAux {
+    /// Callers of `ownAux` waiting for the load from the store or the fixture file to end.
+    private var loadWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Our material, or `aux_not_ready` while it is being generated (minutes) or if it failed. While it is being
+    /// loaded from the store (a read, a decode and ~30 ms of tables right after the node started) the caller waits
+    /// for it instead: a keygen right after `cluster up` was refused otherwise.
+    func ownAux() async throws(ClusterError) -> CGGMPOwnAux {
+        if own == nil, status == "loading" { await withCheckedContinuation { loadWaiters.append($0) } }
         guard let own else { throw ClusterError("aux_not_ready", "this node's ECDSA aux info is \(status)") }
         return own
+    }
+
+    /// The load ended (ready, generating or failed): whoever waited looks again.
+    private func loadEnded() {
+        for w in loadWaiters { w.resume() }
+        loadWaiters = []
     }
 
     /// Loads, imports or generates our material (in the background), then fetches every peer's.
     func start() async {
         let log = ctx.log
+        if let pause = ctx.config.ecdsa?.testAuxLoadDelayMillis, pause > 0 { try? await Task.sleep(for: .milliseconds(pause)) }
         do {
             if let bytes = try await ctx.store.aux(ownKey) {
                 let a = try CGGMPOwnAux(encoded: bytes)
@@ -56,6 +69,7 @@ actor ECDSAAux {
                 ready(a, how: "imported from \(file) (tests / development only)")
             } else {
                 status = "generating"
+                loadEnded()
                 log.info("ECDSA aux info: generating two \(profile.primeBits)-bit safe primes (\(profile)); this takes minutes")
                 let profile = self.profile
                 let generated = await Offload.runNiced { () -> Result<CGGMPOwnAux, any Error> in
@@ -74,6 +88,7 @@ actor ECDSAAux {
             }
         } catch {
             status = "failed"
+            loadEnded()
             log.error("ECDSA aux info unavailable: \(error)")
             return
         }
@@ -92,6 +107,7 @@ actor ECDSAAux {
     private func ready(_ a: CGGMPOwnAux, how: String) {
         own = a.withPresignTables() // constant-time tables of our (s, t) and Paillier nonces (~30 ms, once)
         status = "ready"
+        loadEnded()
         ctx.log.info("ECDSA aux info ready (\(profile)), \(how)")
     }
 
@@ -108,7 +124,7 @@ actor ECDSAAux {
 
     /// Our Π^mod and Π^prm (made on first use, off the actor).
     func modulusProofs() async throws(ClusterError) -> CGGMPModulusProofs {
-        let own = try ownAux()
+        let own = try await ownAux()
         if modulusTask == nil {
             let context = Self.proofContext(prover: ctx.identity.id)
             modulusTask = Task {
@@ -144,7 +160,7 @@ actor ECDSAAux {
     /// The peer's verified aux info: from memory, from the store (verified again), or asked for.
     func peer(_ node: String) async throws(ClusterError) -> VerifiedPeerAuxInfo {
         if let p = peers[node] { return p }
-        let own = try ownAux()
+        let own = try await ownAux()
         if let stored = try? await ctx.store.aux(peerKey(node)), let v = await verify(stored, from: node, own: own) {
             peers[node] = v
             return v
@@ -212,7 +228,7 @@ actor ECDSAAux {
             guard ctx.manifest.node(asker) != nil, asker != ctx.identity.id, v.envelope.type == .roundMessage else {
                 throw ClusterError("unauthorized", "aux info is exchanged between nodes only")
             }
-            let own = try ownAux()
+            let own = try await ownAux()
             let modulus = try await modulusProofs()
             let profile = self.profile, me = ctx.identity.id, payload = v.envelope.payload
             let r = await Offload.run { () -> Result<[UInt8], ClusterError> in
