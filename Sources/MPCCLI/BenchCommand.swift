@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Protocol benchmarks: in process (frost) and against a running cluster (sign).",
-        subcommands: [FrostBench.self, CGGMPBench.self, BenchSign.self, SubgroupBench.self]
+        subcommands: [FrostBench.self, CGGMPBench.self, BenchSign.self, SubgroupBench.self, VerifyBench.self]
     )
 }
 

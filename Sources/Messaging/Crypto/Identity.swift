@@ -115,9 +115,12 @@ public struct Identity: Sendable, CustomStringConvertible, CustomDebugStringConv
         SignedEnvelope(envelope: envelope, signature: sign(message: try EnvelopeCodec.signingMessage(envelope)))
     }
 
+    /// RFC 8032 verification with libsodium's answers: through the key's precomputed multiples when the key is
+    /// (or can be) kept in `VerifyingKeyCache`, with `crypto_sign_verify_detached` otherwise.
     public static func verify(signature: [UInt8], message: [UInt8], publicKey: [UInt8]) -> Bool {
         SodiumRuntime.ensure()
         guard signature.count == 64, publicKey.count == 32 else { return false }
+        if let key = VerifyingKeyCache.key(publicKey) { return key.verify(signature: signature, message: message) }
         return crypto_sign_verify_detached(signature, message, UInt64(message.count), publicKey) == 0
     }
 
