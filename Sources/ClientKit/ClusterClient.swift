@@ -54,18 +54,18 @@ public struct ClusterClient: Sendable {
         case .failure(let r): throw ClusterError("bad_result", "coordinator answer refused: \(r.description)")
         case .success(let v):
             guard v.envelope.sender == manifest.coordinator.id else { throw ClusterError("bad_result", "answer not from the coordinator") }
-            return try WireJSON.decode(ClientResultBody.self, v.envelope.payload)
+            return try WireBody.decode(ClientResultBody.self, v.envelope.payload)
         }
     }
 
     public func keygen(walletId: String, curve: Curve) async throws(ClusterError) -> ClientResultBody {
-        let (_, bytes) = try makeRequest(.keygenRequest, payload: WireJSON.encode(KeygenRequestBody(walletId: walletId, curve: curve)))
+        let (_, bytes) = try makeRequest(.keygenRequest, payload: WireBody.encode(KeygenRequestBody(walletId: walletId, curve: curve)))
         return try await send(subject: Subjects.keygenRequest, bytes: bytes)
     }
 
     public func sign(walletId: String, digest: [UInt8], signers: [String]? = nil) async throws(ClusterError) -> ClientResultBody {
         let body = SignRequestBody(walletId: walletId, digest: Hex.encode(digest), signers: signers)
-        let (_, bytes) = try makeRequest(.signRequest, payload: WireJSON.encode(body))
+        let (_, bytes) = try makeRequest(.signRequest, payload: WireBody.encode(body))
         let r = try await send(subject: Subjects.signRequest, bytes: bytes)
         // The signature and each signer's envelope (one Ed25519 verification each) are checked on both cores.
         let manifest = self.manifest
@@ -157,7 +157,7 @@ extension ClusterClient {
         case .failure(let r): throw ClusterError("bad_result", "stored result refused: \(r.description)")
         case .success(let v):
             guard v.envelope.sender == manifest.coordinator.id else { throw ClusterError("bad_result", "stored result not from the coordinator") }
-            let body = try WireJSON.decode(ClientResultBody.self, v.envelope.payload)
+            let body = try WireBody.decode(ClientResultBody.self, v.envelope.payload)
             guard body.requestId == requestId else { throw ClusterError("bad_result", "stored result for another request") }
             return body
         }

@@ -88,7 +88,7 @@ extension ClusterClient {
     /// Reshares `walletId` to `members` with threshold `threshold` (same public key).
     public func reshare(walletId: String, threshold: Int, members: [String]) async throws(ClusterError) -> ClientResultBody {
         let body = ReshareRequestBody(walletId: walletId, threshold: threshold, members: members)
-        let (_, bytes) = try makeRequest(.reshareRequest, payload: WireJSON.encode(body))
+        let (_, bytes) = try makeRequest(.reshareRequest, payload: WireBody.encode(body))
         return try await send(subject: Subjects.reshareRequest, bytes: bytes, timeout: .seconds(180))
     }
 }

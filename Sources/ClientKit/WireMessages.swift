@@ -2,7 +2,7 @@ import Foundation
 import Messaging
 import Protocols
 
-/// JSON payloads carried inside signed envelopes. Bytes travel as lowercase hex.
+/// Payloads carried inside signed envelopes: JSON with bytes as lowercase hex (plans and node replies also in a compact binary form, CompactBody.swift).
 /// Everything decoded here came from the network: callers validate before use.
 
 /// Client -> coordinator, envelope type `keygenRequest`; the envelope's session id is the request id.
@@ -129,13 +129,26 @@ public enum ClusterSubjects {
     public static let resultStream = "MPC_RESULTS"
 }
 
-public enum WireJSON {
+/// The bodies inside envelopes: JSON, except the plans and node replies, which go in their compact binary form
+/// (`CompactWireBody`); their decoder takes either form.
+public enum WireBody {
+    public static func encode<T: CompactWireBody>(_ v: T) -> [UInt8] { v.compactEncoded() }
+
+    public static func decode<T: CompactWireBody>(_ t: T.Type, _ bytes: [UInt8]) throws(ClusterError) -> T {
+        if bytes.first == UInt8(ascii: "{") { return try decodeJSON(t, bytes) }
+        return try T(compact: bytes)
+    }
+
     public static func encode<T: Encodable>(_ v: T) -> [UInt8] {
         let e = JSONEncoder()
         e.outputFormatting = .sortedKeys
         return (try? Array(e.encode(v))) ?? []
     }
     public static func decode<T: Decodable>(_ t: T.Type, _ bytes: [UInt8]) throws(ClusterError) -> T {
+        try decodeJSON(t, bytes)
+    }
+
+    static func decodeJSON<T: Decodable>(_ t: T.Type, _ bytes: [UInt8]) throws(ClusterError) -> T {
         do { return try JSONDecoder().decode(T.self, from: Data(bytes)) }
         catch { throw ClusterError("malformed_payload", "cannot decode \(T.self)") }
     }

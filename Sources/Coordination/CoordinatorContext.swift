@@ -80,11 +80,11 @@ public struct CoordinatorContext: Sendable {
             guard v.envelope.sender == node else { return .failure(ClusterError("node_misbehaved", "\(node): reply from \(v.envelope.sender)")) }
             // The session first: an error code is believed only from a reply to this request.
             guard v.envelope.sessionId == session else { return .failure(ClusterError("node_misbehaved", "\(node): wrong session")) }
-            guard let body = try? WireJSON.decode(NodeReplyBody.self, v.envelope.payload) else {
+            guard let body = try? WireBody.decode(NodeReplyBody.self, v.envelope.payload) else {
                 return .failure(ClusterError("node_misbehaved", "\(node): malformed reply"))
             }
             if let code = body.code { return .failure(ClusterError(code, "\(node): \(body.message ?? "")")) }
-            return .success(NodeAnswer(data: (try? WireJSON.hex(body.data ?? "", "data")) ?? [], commitments: body.commitments ?? [],
+            return .success(NodeAnswer(data: (try? WireBody.hex(body.data ?? "", "data")) ?? [], commitments: body.commitments ?? [],
                                        envelope: message.data))
         }
     }
@@ -165,7 +165,7 @@ public struct CoordinatorContext: Sendable {
 
     func signedResult(_ body: ClientResultBody, requestSession: SessionID, client: String) -> [UInt8]? {
         let type: MessageType = body.ok ? .result : .error
-        return try? identity.envelope(type, session: requestSession, to: .party(client), payload: WireJSON.encode(body),
+        return try? identity.envelope(type, session: requestSession, to: .party(client), payload: WireBody.encode(body),
                                       ttlMillis: 3_600_000)?.encoded()
     }
 }

@@ -6,7 +6,7 @@ import Protocols
 extension CoordinatorService {
     /// `mpc.reshare.request`: new members and threshold, same key (`ReshareDriver`).
     func reshare(_ v: VerifiedEnvelope, requestId: String) async -> ClientResultBody {
-        guard let req = try? WireJSON.decode(ReshareRequestBody.self, v.envelope.payload) else {
+        guard let req = try? WireBody.decode(ReshareRequestBody.self, v.envelope.payload) else {
             return ClientResultBody(requestId: requestId, code: "malformed_payload", message: "not a reshare request")
         }
         switch await ReshareDriver.run(ctx: ctx, registry: registry, body: req, clientRequest: encoded(v)) {

@@ -105,7 +105,7 @@ public actor CoordinatorService {
     }
 
     private func keygen(_ v: VerifiedEnvelope, requestId: String) async -> ClientResultBody {
-        guard let req = try? WireJSON.decode(KeygenRequestBody.self, v.envelope.payload) else {
+        guard let req = try? WireBody.decode(KeygenRequestBody.self, v.envelope.payload) else {
             return ClientResultBody(requestId: requestId, code: "malformed_payload", message: "not a keygen request")
         }
         switch await KeygenDriver.run(ctx: ctx, registry: registry, body: req, clientRequest: encoded(v)) {
@@ -119,7 +119,7 @@ public actor CoordinatorService {
     }
 
     private func sign(_ v: VerifiedEnvelope, requestId: String) async -> ClientResultBody {
-        guard let req = try? WireJSON.decode(SignRequestBody.self, v.envelope.payload) else {
+        guard let req = try? WireBody.decode(SignRequestBody.self, v.envelope.payload) else {
             return ClientResultBody(requestId: requestId, code: "malformed_payload", message: "not a sign request")
         }
         await ctx.signSlots.acquire()

@@ -20,7 +20,7 @@ enum ECDSAPresignDriver {
         let plan = ECDSANodeRequest(op: .presign, walletId: walletId, presignId: presignId, signers: signers)
         // A node may still be verifying a peer's aux info (first use after it started): a longer answer time.
         let acks = await AskNodes.all(ctx, signers, subject: ECDSASubjects.node, type: .sessionPlan, session: session,
-                                    payload: WireJSON.encode(plan), timeout: .seconds(60))
+                                    payload: WireBody.encode(plan), timeout: .seconds(60))
         func abandon() {
             if let abort = ctx.identity.envelope(.roundMessage, session: session, payload: [ECDSAPresignTag.abort]) {
                 try? ctx.connection.publish(abort, subject: Subjects.sessionBroadcast(session))
@@ -36,7 +36,7 @@ enum ECDSAPresignDriver {
         // Three rounds of Paillier arithmetic and proofs: allow three times the session timeout.
         let collected = await Collect.first(signers.count, from: results, timeout: ctx.timeout * 3) { v -> (String, ECDSAPresignResult)? in
             guard v.envelope.sessionId == session, v.envelope.type == .result, signers.contains(v.envelope.sender),
-                  let b = try? WireJSON.decode(ECDSAPresignResult.self, v.envelope.payload), b.presignId == presignId else { return nil }
+                  let b = try? WireBody.decode(ECDSAPresignResult.self, v.envelope.payload), b.presignId == presignId else { return nil }
             return (v.envelope.sender, b)
         }
         var byNode: [String: ECDSAPresignResult] = [:]

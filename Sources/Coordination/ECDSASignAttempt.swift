@@ -52,7 +52,7 @@ enum ECDSASignAttempt {
                                        digest: Hex.encode(digest), clientRequest: Hex.encode(clientRequest),
                                        armNext: armNext)
         let answers = await AskNodes.all(ctx, p.signers, subject: ECDSASubjects.node, type: .sessionPlan,
-                                                          session: session, payload: WireJSON.encode(request), addressedToAll: true)
+                                                          session: session, payload: WireBody.encode(request), addressedToAll: true)
         let replies: [String: NodeAnswer]
         switch answers {
         case .failure(let f): return .failure(f)

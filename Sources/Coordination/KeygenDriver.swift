@@ -33,7 +33,7 @@ enum KeygenDriver {
         let plan = SessionPlanBody(kind: .keygen, walletId: body.walletId, curve: body.curve, participants: nodes,
                                    threshold: ctx.manifest.threshold, digest: nil, clientRequest: Hex.encode(clientRequest))
         let acks = await AskNodes.all(ctx, nodes, subject: ClusterSubjects.nodePlan, type: .sessionPlan, session: session,
-                                      payload: WireJSON.encode(plan))
+                                      payload: WireBody.encode(plan))
         // Nodes that accepted hold a keygen slot until their timeout unless told to let go.
         func abandon() {
             if let abort = ctx.identity.envelope(.roundMessage, session: session, payload: [3]) {
@@ -50,7 +50,7 @@ enum KeygenDriver {
 
         let collected = await Collect.first(nodes.count, from: results, timeout: ctx.timeout) { v -> (String, KeygenResultBody)? in
             guard v.envelope.sessionId == session, v.envelope.type == .result, nodes.contains(v.envelope.sender),
-                  let b = try? WireJSON.decode(KeygenResultBody.self, v.envelope.payload) else { return nil }
+                  let b = try? WireBody.decode(KeygenResultBody.self, v.envelope.payload) else { return nil }
             return (v.envelope.sender, b)
         }
         var byNode: [String: KeygenResultBody] = [:]

@@ -125,7 +125,7 @@ enum ReshareDriver {
         catch { return .failure(PrepareFailure(ClusterError("transport_error", "\(error)"))) }
         let collected = await Collect.first(participants.count, from: results, timeout: ctx.timeout) { v -> (String, ReshareResultBody)? in
             guard v.envelope.sessionId == session, v.envelope.type == .result, participants.contains(v.envelope.sender),
-                  let b = try? WireJSON.decode(ReshareResultBody.self, v.envelope.payload), b.walletId == plan.walletId,
+                  let b = try? WireBody.decode(ReshareResultBody.self, v.envelope.payload), b.walletId == plan.walletId,
                   b.generation == plan.generation else { return nil }
             return (v.envelope.sender, b)
         }
@@ -165,7 +165,7 @@ enum ReshareDriver {
                     for k in 0..<attempts {
                         if k > 0 { try? await Task.sleep(for: .seconds(1)) }
                         switch await ctx.ask(n, subject: ClusterSubjects.nodeReshare(n), type: .sessionPlan, session: session,
-                                             payload: WireJSON.encode(plan), timeout: .seconds(5)) {
+                                             payload: WireBody.encode(plan), timeout: .seconds(5)) {
                         case .success: return nil
                         case .failure(let e): last = e
                         }

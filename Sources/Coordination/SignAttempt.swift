@@ -95,7 +95,7 @@ enum SignAttempt<C: FROSTCiphersuite> {
             plan.package = Hex.encode(package.serialize())
             plan.count = 1
             let round = await AskNodes.all(ctx, signers, subject: ClusterSubjects.nodePlan, type: .sessionPlan, session: session,
-                                           payload: WireJSON.encode(plan), addressedToAll: true)
+                                           payload: WireBody.encode(plan), addressedToAll: true)
             let answers: [String: NodeAnswer]
             switch round {
             case .failure(let f):
@@ -135,7 +135,7 @@ enum SignAttempt<C: FROSTCiphersuite> {
             plan.generation = generation
             plan.count = SignAttempt.prefetch
             let asked = await AskNodes.all(ctx, nodes, subject: ClusterSubjects.nodePlan, type: .sessionPlan, session: session,
-                                           payload: WireJSON.encode(plan), addressedToAll: true)
+                                           payload: WireBody.encode(plan), addressedToAll: true)
             switch asked {
             case .failure(let f):
                 for n in f.answered { await pool(n, f.answeredCommitments[n] ?? []) }

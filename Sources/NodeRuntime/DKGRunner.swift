@@ -124,7 +124,7 @@ actor DKGRunner<C: FROSTCiphersuite> {
             let m = try WalletMaterial(keyPackage: output.keyPackage, publicKeyPackage: output.publicKeyPackage)
             let record = WalletRecord(curve: plan.curve, publicKeyPackage: m.publicKeyPackage, groupPublicKey: m.groupPublicKey)
             try await ctx.store.putShare(walletID: plan.walletId, generation: 0, share: m.share)
-            try await ctx.store.putWallet(id: plan.walletId, metadata: WireJSON.encode(record))
+            try await ctx.store.putWallet(id: plan.walletId, metadata: WireBody.encode(record))
             ctx.log.info("keygen finished for wallet \(plan.walletId)", session: session.hex)
             report(KeygenResultBody(walletId: plan.walletId, curve: plan.curve, publicKeyPackage: record.publicKeyPackage,
                                     groupPublicKey: record.groupPublicKey))
@@ -143,7 +143,7 @@ actor DKGRunner<C: FROSTCiphersuite> {
     }
 
     private func report(_ body: KeygenResultBody) {
-        ctx.publish(.result, session: session, to: .party(ctx.manifest.coordinator.id), payload: WireJSON.encode(body),
+        ctx.publish(.result, session: session, to: .party(ctx.manifest.coordinator.id), payload: WireBody.encode(body),
                     subject: ClusterSubjects.keygenResponse(session))
     }
 

@@ -212,9 +212,9 @@ actor ECDSAAux {
         case .failure(let r): throw ClusterError("node_misbehaved", "\(node) aux reply refused: \(r.code)")
         case .success(let v):
             guard v.envelope.sender == node, v.envelope.sessionId == session else { throw ClusterError("node_misbehaved", "\(node): aux reply mismatch") }
-            let body = try WireJSON.decode(NodeReplyBody.self, v.envelope.payload)
+            let body = try WireBody.decode(NodeReplyBody.self, v.envelope.payload)
             if let code = body.code { throw ClusterError(code, "\(node): \(body.message ?? "")") }
-            return try WireJSON.hex(body.data, "data")
+            return try WireBody.hex(body.data, "data")
         }
     }
 
@@ -260,7 +260,7 @@ extension NodeContext {
     func replySigned(to message: NatsMessage, session: SessionID, recipient: String, body: NodeReplyBody) {
         guard let reply = message.reply else { return }
         let type: MessageType = body.code == nil ? .partialSignature : .error
-        guard let env = identity.envelope(type, session: session, to: .party(recipient), payload: WireJSON.encode(body)),
+        guard let env = identity.envelope(type, session: session, to: .party(recipient), payload: WireBody.encode(body)),
               let bytes = try? env.encoded() else { return }
         do { try connection.publish(subject: reply, payload: bytes) }
         catch { log.error("reply failed: \(error)", session: session.hex) }

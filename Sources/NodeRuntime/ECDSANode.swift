@@ -57,7 +57,7 @@ actor ECDSANode {
             guard v.envelope.sender == ctx.manifest.coordinator.id, v.envelope.type == .sessionPlan else {
                 throw ClusterError("unauthorized", "ECDSA requests come only from the coordinator")
             }
-            let req = try WireJSON.decode(ECDSANodeRequest.self, v.envelope.payload)
+            let req = try WireBody.decode(ECDSANodeRequest.self, v.envelope.payload)
             guard Hex.decode(req.presignId) == session.bytes else { throw ClusterError("plan_mismatch", "presignId is not the session id") }
             switch req.op {
             case .presign:
@@ -98,7 +98,7 @@ actor ECDSANode {
         guard wallet.curve == .secp256k1 else { throw ClusterError("plan_mismatch", "wallet curve is \(wallet.curve.rawValue)") }
         do {
             let kp = try KeyPackageCodec.decodeKeyPackage(share, as: FROSTSecp256k1.self)
-            let pkp = try KeyPackageCodec.decodePublicKeyPackage(try WireJSON.hex(wallet.publicKeyPackage, "publicKeyPackage"), as: FROSTSecp256k1.self)
+            let pkp = try KeyPackageCodec.decodePublicKeyPackage(try WireBody.hex(wallet.publicKeyPackage, "publicKeyPackage"), as: FROSTSecp256k1.self)
             return try CGGMPKeyShare(keyPackage: kp, publicKeyPackage: pkp)
         } catch let e as ClusterError { throw e }
         catch { throw ClusterError("storage_error", "key share: \(error)") }
@@ -131,7 +131,7 @@ actor ECDSANode {
         guard let digestHex = req.digest, let clientRequest = req.clientRequest else {
             throw ClusterError("malformed_payload", "sign needs digest and clientRequest")
         }
-        let digest = try WireJSON.hex(digestHex, "digest")
+        let digest = try WireBody.hex(digestHex, "digest")
         guard digest.count == 32 else { throw ClusterError("invalid_digest", "digest must be 32 bytes") }
         // The wallet's record gives the signing threshold, the share generation and the public key (the secret
         // share is not needed to sign from a presignature).

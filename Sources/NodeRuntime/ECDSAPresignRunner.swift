@@ -310,7 +310,7 @@ actor ECDSAPresignRunner {
     }
 
     private func report(_ body: ECDSAPresignResult) {
-        ctx.publish(.result, session: session, to: .party(ctx.manifest.coordinator.id), payload: WireJSON.encode(body),
+        ctx.publish(.result, session: session, to: .party(ctx.manifest.coordinator.id), payload: WireBody.encode(body),
                     subject: ECDSASubjects.presignResponse(session))
     }
 

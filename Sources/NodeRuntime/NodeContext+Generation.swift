@@ -23,7 +23,7 @@ extension NodeContext {
         let walletBytes: [UInt8]?
         do { walletBytes = try await store.wallet(id: walletId) } catch { throw ClusterError("storage_error", error.code) }
         guard let walletBytes else { throw ClusterError("unknown_wallet", "no share for \(walletId)") }
-        let wallet = try WireJSON.decode(WalletRecord.self, walletBytes)
+        let wallet = try WireBody.decode(WalletRecord.self, walletBytes)
         let generation = wallet.generation ?? 0
         if let planned = planGeneration, planned != generation {
             throw ClusterError("stale_generation", "\(walletId): this node holds generation \(generation), the plan is for \(planned)")
@@ -34,7 +34,7 @@ extension NodeContext {
     /// What every FROST signing plan must pass before a nonce is drawn or used: its digest (hex, and allowed for the
     /// curve), a signer count equal to the wallet's threshold, and the wallet's curve. Returns the digest.
     func checkSigningPlan(_ plan: SessionPlanBody, wallet: WalletRecord) throws(ClusterError) -> [UInt8] {
-        let digest = try WireJSON.hex(plan.digest, "digest")
+        let digest = try WireBody.hex(plan.digest, "digest")
         if let refused = SignMessageRule.check(curve: plan.curve, message: digest) { throw refused }
         guard plan.participants.count == signingThreshold(wallet) else { throw ClusterError("plan_mismatch", "signer count differs from the threshold") }
         guard wallet.curve == plan.curve else { throw ClusterError("plan_mismatch", "wallet curve is \(wallet.curve.rawValue)") }
@@ -46,7 +46,7 @@ extension NodeContext {
 
     /// `signingThreshold` of a wallet by id (the configured threshold when the wallet is unknown here).
     func walletThreshold(_ walletId: String) async -> Int {
-        guard let bytes = try? await store.wallet(id: walletId), let wallet = try? WireJSON.decode(WalletRecord.self, bytes) else {
+        guard let bytes = try? await store.wallet(id: walletId), let wallet = try? WireBody.decode(WalletRecord.self, bytes) else {
             return config.threshold ?? manifest.threshold
         }
         return signingThreshold(wallet)

@@ -71,7 +71,7 @@ public struct NodeContext: Sendable {
     func reply(to message: NatsMessage, session: SessionID, body: NodeReplyBody) {
         guard let reply = message.reply else { return }
         let type: MessageType = body.code == nil ? .partialSignature : .error
-        guard let env = identity.envelope(type, session: session, to: .party(manifest.coordinator.id), payload: WireJSON.encode(body)),
+        guard let env = identity.envelope(type, session: session, to: .party(manifest.coordinator.id), payload: WireBody.encode(body)),
               let bytes = try? env.encoded() else { return }
         do { try connection.publish(subject: reply, payload: bytes) }
         catch { log.error("reply failed: \(error)", session: session.hex) }

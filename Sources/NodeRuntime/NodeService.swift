@@ -93,7 +93,7 @@ public actor NodeService {
 
     func handleHealth(_ m: NatsMessage) {
         guard let reply = m.reply else { return }
-        let body = WireJSON.encode(["node": ctx.identity.id, "status": ctx.connection.status.rawValue])
+        let body = WireBody.encode(["node": ctx.identity.id, "status": ctx.connection.status.rawValue])
         try? ctx.connection.publish(subject: reply, payload: body)
     }
 
@@ -107,7 +107,7 @@ public actor NodeService {
             guard v.envelope.sender == ctx.manifest.coordinator.id, v.envelope.type == .sessionPlan else {
                 throw ClusterError("unauthorized", "plans come only from the coordinator")
             }
-            let plan = try WireJSON.decode(SessionPlanBody.self, v.envelope.payload)
+            let plan = try WireBody.decode(SessionPlanBody.self, v.envelope.payload)
             // Preparing commitments signs nothing: it needs the coordinator's word only (bounded per wallet).
             if plan.kind != .commit { try await checkClientRequest(plan) }
             let ids = try participantIDs(plan)
@@ -136,7 +136,7 @@ public actor NodeService {
 
     /// The client's own signed request must authorize exactly what the plan asks (SECURITY-CHECKLIST 27, 28).
     func checkClientRequest(_ plan: SessionPlanBody) async throws(ClusterError) {
-        let bytes = try WireJSON.hex(plan.clientRequest, "clientRequest")
+        let bytes = try WireBody.hex(plan.clientRequest, "clientRequest")
         let req: VerifiedEnvelope
         switch await ctx.clientVerifier.verify(bytes) {
         case .success(let ok): req = ok
@@ -145,7 +145,7 @@ public actor NodeService {
         switch plan.kind {
         case .keygen:
             guard req.envelope.type == .keygenRequest else { throw ClusterError("plan_mismatch", "request is not a keygen request") }
-            let body = try WireJSON.decode(KeygenRequestBody.self, req.envelope.payload)
+            let body = try WireBody.decode(KeygenRequestBody.self, req.envelope.payload)
             guard body.walletId == plan.walletId, body.curve == plan.curve else { throw ClusterError("plan_mismatch", "wallet or curve differs") }
             guard plan.participants.count == ctx.manifest.nodes.count else { throw ClusterError("plan_mismatch", "keygen must include every node") }
             guard plan.threshold == (ctx.config.threshold ?? ctx.manifest.threshold) else { throw ClusterError("plan_mismatch", "threshold differs") }
@@ -153,7 +153,7 @@ public actor NodeService {
             break
         case .sign, .signPrepared:
             guard req.envelope.type == .signRequest else { throw ClusterError("plan_mismatch", "request is not a sign request") }
-            let body = try WireJSON.decode(SignRequestBody.self, req.envelope.payload)
+            let body = try WireBody.decode(SignRequestBody.self, req.envelope.payload)
             guard body.walletId == plan.walletId, body.digest.lowercased() == plan.digest?.lowercased() else {
                 throw ClusterError("plan_mismatch", "wallet or digest differs")
             }

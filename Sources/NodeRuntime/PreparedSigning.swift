@@ -45,7 +45,7 @@ struct PreparedSigning: Sendable {
         let wallet = try await ctx.currentWallet(walletId: plan.walletId, planGeneration: plan.generation)
         let digest = try ctx.checkSigningPlan(plan, wallet: wallet)
         guard let me = ids[ctx.identity.id] else { throw ClusterError("not_participant", "this node is not in the plan") }
-        let package = try WireJSON.hex(plan.package, "package")
+        let package = try WireBody.hex(plan.package, "package")
         let refill = min(max(plan.count ?? 0, 0), Self.maxCount)
         let request = Request(package: package, message: digest, signers: ids.values.sorted(), me: me, walletId: plan.walletId,
                               generation: wallet.generation ?? 0, refill: refill)

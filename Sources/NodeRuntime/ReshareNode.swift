@@ -43,7 +43,7 @@ actor ReshareNode {
             guard v.envelope.sender == ctx.manifest.coordinator.id, v.envelope.type == .sessionPlan else {
                 throw ClusterError("unauthorized", "reshare plans come only from the coordinator")
             }
-            let plan = try WireJSON.decode(ResharePlanBody.self, v.envelope.payload)
+            let plan = try WireBody.decode(ResharePlanBody.self, v.envelope.payload)
             try await checkClientRequest(plan)
             try checkShape(plan)
             switch plan.step {
@@ -60,14 +60,14 @@ actor ReshareNode {
 
     /// The client's signed request must ask for exactly this wallet, threshold and committee.
     private func checkClientRequest(_ plan: ResharePlanBody) async throws(ClusterError) {
-        let bytes = try WireJSON.hex(plan.clientRequest, "clientRequest")
+        let bytes = try WireBody.hex(plan.clientRequest, "clientRequest")
         let req: VerifiedEnvelope
         switch await ctx.clientVerifier.verify(bytes) {
         case .success(let ok): req = ok
         case .failure(let r): throw ClusterError("client_request_invalid", r.description)
         }
         guard req.envelope.type == .reshareRequest else { throw ClusterError("plan_mismatch", "request is not a reshare request") }
-        let body = try WireJSON.decode(ReshareRequestBody.self, req.envelope.payload)
+        let body = try WireBody.decode(ReshareRequestBody.self, req.envelope.payload)
         guard body.walletId == plan.walletId, body.threshold == plan.threshold, body.members.count == plan.members.count,
               Set(body.members) == Set(plan.members) else {
             throw ClusterError("plan_mismatch", "wallet, threshold or members differ from the client's request")
@@ -88,7 +88,7 @@ actor ReshareNode {
     private func record(_ walletId: String) async throws(ClusterError) -> WalletRecord? {
         let bytes: [UInt8]?
         do { bytes = try await ctx.store.wallet(id: walletId) } catch { throw ClusterError("storage_error", error.code) }
-        return try bytes.map { bytes throws(ClusterError) in try WireJSON.decode(WalletRecord.self, bytes) }
+        return try bytes.map { bytes throws(ClusterError) in try WireBody.decode(WalletRecord.self, bytes) }
     }
 
     // MARK: prepare
@@ -172,12 +172,12 @@ actor ReshareNode {
             do { pendingBytes = try await ctx.store.journal(ResharePending.key(plan.walletId, plan.generation)) }
             catch { throw ClusterError("storage_error", error.code) }
             guard let pendingBytes else { throw ClusterError("reshare_unknown", "no pending generation \(plan.generation) of \(plan.walletId)") }
-            let pending = try WireJSON.decode(WalletRecord.self, pendingBytes)
+            let pending = try WireBody.decode(WalletRecord.self, pendingBytes)
             guard pending.publicKeyPackage == plan.publicKeyPackage else {
                 throw ClusterError("plan_mismatch", "the committed public key package is not the one this node computed")
             }
             do {
-                try await ctx.store.putWallet(id: plan.walletId, metadata: WireJSON.encode(pending))
+                try await ctx.store.putWallet(id: plan.walletId, metadata: WireBody.encode(pending))
                 let deleted = try await ctx.store.deleteShares(walletID: plan.walletId, olderThan: plan.generation)
                 _ = try await ctx.store.deleteJournal(ResharePending.key(plan.walletId, plan.generation))
                 ctx.log.info("wallet \(plan.walletId) now at generation \(plan.generation) (\(deleted) old share(s) deleted)")

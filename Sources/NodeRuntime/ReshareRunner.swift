@@ -26,7 +26,7 @@ actor ReshareRunner<C: FROSTCiphersuite> {
         channel = SessionChannel(ctx: ctx, session: session, ids: ids)
         guard let me = ids[ctx.identity.id] else { throw ClusterError("not_participant", "this node is not in the plan") }
         do {
-            let old = try KeyPackageCodec.decodePublicKeyPackage(try WireJSON.hex(plan.oldPublicKeyPackage, "oldPublicKeyPackage"), as: C.self)
+            let old = try KeyPackageCodec.decodePublicKeyPackage(try WireBody.hex(plan.oldPublicKeyPackage, "oldPublicKeyPackage"), as: C.self)
             let params = try ReshareParameters<C>(dealers: plan.dealers.compactMap { ids[$0] }, members: plan.members.compactMap { ids[$0] },
                                                   newThreshold: plan.threshold, oldPublicKeyPackage: old, sessionID: session.bytes)
             reshare = try ReshareSession<C>(identifier: me, parameters: params, oldKeyPackage: oldKeyPackage)
@@ -106,7 +106,7 @@ actor ReshareRunner<C: FROSTCiphersuite> {
             let record = WalletRecord(curve: plan.curve, publicKeyPackage: pkp, groupPublicKey: key, generation: plan.generation,
                                       threshold: plan.threshold, members: plan.members)
             try await ctx.store.putShare(walletID: plan.walletId, generation: plan.generation, share: m.share)
-            try await ctx.store.putJournal(ResharePending.key(plan.walletId, plan.generation), value: WireJSON.encode(record))
+            try await ctx.store.putJournal(ResharePending.key(plan.walletId, plan.generation), value: WireBody.encode(record))
             ctx.log.info("resharing of wallet \(plan.walletId): generation \(plan.generation) stored, awaiting commit",
                          session: channel.session.hex)
             report(ReshareResultBody(walletId: plan.walletId, generation: plan.generation, publicKeyPackage: pkp, groupPublicKey: key))
@@ -125,7 +125,7 @@ actor ReshareRunner<C: FROSTCiphersuite> {
     }
 
     private func report(_ body: ReshareResultBody) {
-        ctx.publish(.result, session: channel.session, to: .party(ctx.manifest.coordinator.id), payload: WireJSON.encode(body),
+        ctx.publish(.result, session: channel.session, to: .party(ctx.manifest.coordinator.id), payload: WireBody.encode(body),
                     subject: ClusterSubjects.reshareResponse(channel.session))
     }
 

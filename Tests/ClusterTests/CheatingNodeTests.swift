@@ -29,7 +29,7 @@ final class CheatingNode: Sendable {
             Task { for await m in health { if let r = m.reply { try? self.connection.publish(subject: r, payload: Array("{}".utf8)) } } },
             Task {
                 for await m in plans {
-                    guard let e = try? EnvelopeCodec.decode(m.data), let plan = try? WireJSON.decode(SessionPlanBody.self, e.envelope.payload) else { continue }
+                    guard let e = try? EnvelopeCodec.decode(m.data), let plan = try? WireBody.decode(SessionPlanBody.self, e.envelope.payload) else { continue }
                     var rng = SystemRandom()
                     switch plan.kind {
                     case .keygen: self.answer(m, body: NodeReplyBody(code: "refused_by_test", message: "no keygen here"))
@@ -67,7 +67,7 @@ final class CheatingNode: Sendable {
     private func answer(_ m: NatsMessage, body: NodeReplyBody) {
         guard let reply = m.reply, let request = try? EnvelopeCodec.decode(m.data),
               let env = identity.envelope(body.code == nil ? .partialSignature : .error, session: request.envelope.sessionId,
-                                          to: .party("coordinator"), payload: WireJSON.encode(body)),
+                                          to: .party("coordinator"), payload: WireBody.encode(body)),
               let bytes = try? env.encoded() else { return }
         try? connection.publish(subject: reply, payload: bytes)
     }

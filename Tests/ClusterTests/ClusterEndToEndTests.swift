@@ -83,12 +83,12 @@ struct ClusterEndToEndTests {
         var rng = SystemRandom()
         let intruder = try Identity.generate(id: "intruder", using: &rng)
         let stranger = ClusterClient(manifest: client.manifest, identity: intruder, connection: client.connection)
-        let (_, bad) = try stranger.makeRequest(.signRequest, payload: WireJSON.encode(SignRequestBody(walletId: "ed", digest: hexString(randomDigest()))))
+        let (_, bad) = try stranger.makeRequest(.signRequest, payload: WireBody.encode(SignRequestBody(walletId: "ed", digest: hexString(randomDigest()))))
         let refused = try await client.send(subject: Subjects.signRequest, bytes: bad)
         #expect(refused.code == "unknown_sender")
         // a known id with the wrong key
         let impostor = ClusterClient(manifest: client.manifest, identity: try Identity.generate(id: "client", using: &rng), connection: client.connection)
-        let (_, forged) = try impostor.makeRequest(.signRequest, payload: WireJSON.encode(SignRequestBody(walletId: "ed", digest: hexString(randomDigest()))))
+        let (_, forged) = try impostor.makeRequest(.signRequest, payload: WireBody.encode(SignRequestBody(walletId: "ed", digest: hexString(randomDigest()))))
         #expect(try await client.send(subject: Subjects.signRequest, bytes: forged).code == "bad_signature")
 
         // a node refuses a plan that does not come from the coordinator, and garbage, each with a code
@@ -97,18 +97,18 @@ struct ClusterEndToEndTests {
             let reply = try await client.connection.request(subject: ClusterSubjects.nodePlan("node-1"), payload: bytes, timeout: .seconds(5))
             let env = try EnvelopeCodec.decode(reply.data)
             #expect(env.envelope.sender == "node-1")
-            #expect(try WireJSON.decode(NodeReplyBody.self, env.envelope.payload).code == code)
+            #expect(try WireBody.decode(NodeReplyBody.self, env.envelope.payload).code == code)
         }
 
         // a replayed request gets the first result, and signs only once
         let d3 = randomDigest()
-        let (_, req) = try client.makeRequest(.signRequest, payload: WireJSON.encode(SignRequestBody(walletId: "ed", digest: hexString(d3))))
+        let (_, req) = try client.makeRequest(.signRequest, payload: WireBody.encode(SignRequestBody(walletId: "ed", digest: hexString(d3))))
         let first = try await client.send(subject: Subjects.signRequest, bytes: req)
         let replay = try await client.send(subject: Subjects.signRequest, bytes: req)
         #expect(first.ok)
         #expect(replay == first)
         // a new envelope reusing the request id also returns the first result
-        let (_, sameId) = try client.makeRequest(.signRequest, payload: WireJSON.encode(SignRequestBody(walletId: "ed", digest: hexString(randomDigest()))),
+        let (_, sameId) = try client.makeRequest(.signRequest, payload: WireBody.encode(SignRequestBody(walletId: "ed", digest: hexString(randomDigest()))),
                                                  requestId: SessionID(bytes: hex(first.requestId)))
         #expect(try await client.send(subject: Subjects.signRequest, bytes: sameId) == first)
 

@@ -26,7 +26,7 @@ struct ClusterLifecycleTests {
 
         // a request answered before the crash
         let early = try await ClusterClient.open(dir: dir)
-        let (_, earlyRequest) = try early.makeRequest(.signRequest, payload: WireJSON.encode(SignRequestBody(walletId: "k", digest: hexString(randomDigest()))))
+        let (_, earlyRequest) = try early.makeRequest(.signRequest, payload: WireBody.encode(SignRequestBody(walletId: "k", digest: hexString(randomDigest()))))
         let earlyResult = try await early.send(subject: Subjects.signRequest, bytes: earlyRequest)
         #expect(earlyResult.ok)
 

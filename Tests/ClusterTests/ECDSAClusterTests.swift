@@ -109,16 +109,16 @@ struct FakeCoordinator {
     /// Asks `node` to sign `digest` with presignature `presignId`; the node's reply body.
     func sign(_ node: String, client: ClusterClient, wallet: String, presignId: String, signers: [String], digest: [UInt8],
               timeout: Duration = .seconds(10)) async throws -> NodeReplyBody {
-        let (_, clientRequest) = try client.makeRequest(.signRequest, payload: WireJSON.encode(
+        let (_, clientRequest) = try client.makeRequest(.signRequest, payload: WireBody.encode(
             SignRequestBody(walletId: wallet, digest: hexString(digest), signers: nil)))
         let req = ECDSANodeRequest(op: .sign, walletId: wallet, presignId: presignId, signers: signers, digest: hexString(digest),
                                    clientRequest: hexString(clientRequest))
         let session = try #require(SessionID(bytes: hex(presignId)))
-        let env = try #require(identity.envelope(.sessionPlan, session: session, to: .party(node), payload: WireJSON.encode(req)))
+        let env = try #require(identity.envelope(.sessionPlan, session: session, to: .party(node), payload: WireBody.encode(req)))
         let reply = try await connection.request(subject: ECDSASubjects.node(node), payload: try env.encoded(), timeout: timeout)
         guard case .success(let v) = await verifier.verify(reply.data) else { throw HarnessError("reply refused") }
         #expect(v.envelope.sender == node)
-        return try WireJSON.decode(NodeReplyBody.self, v.envelope.payload)
+        return try WireBody.decode(NodeReplyBody.self, v.envelope.payload)
     }
 }
 
@@ -291,11 +291,11 @@ final class ECDSACheater: Sendable {
             Task {
                 for await m in requests {
                     guard let reply = m.reply, let e = try? EnvelopeCodec.decode(m.data),
-                          let req = try? WireJSON.decode(ECDSANodeRequest.self, e.envelope.payload) else { continue }
+                          let req = try? WireBody.decode(ECDSANodeRequest.self, e.envelope.payload) else { continue }
                     if req.op == .presign { try? self.cheatInPresign(req, session: e.envelope.sessionId) }
                     let body = req.op == .sign ? NodeReplyBody(data: hexString(randomDigest())) : NodeReplyBody()
                     guard let env = self.identity.envelope(body.code == nil ? .partialSignature : .error, session: e.envelope.sessionId,
-                                                           to: .party("coordinator"), payload: WireJSON.encode(body)),
+                                                           to: .party("coordinator"), payload: WireBody.encode(body)),
                           let bytes = try? env.encoded() else { continue }
                     try? self.connection.publish(subject: reply, payload: bytes)
                 }

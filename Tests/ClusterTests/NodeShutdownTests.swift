@@ -20,7 +20,7 @@ struct NodeShutdownTests {
         let reply = try await c.request(subject: subject, payload: try env.encoded(), timeout: .seconds(5))
         let answer = try EnvelopeCodec.decode(reply.data).envelope
         #expect(answer.sender == node)
-        return try WireJSON.decode(NodeReplyBody.self, answer.payload)
+        return try WireBody.decode(NodeReplyBody.self, answer.payload)
     }
 
     @Test func sigtermFinishesRunningSessionsRefusesNewOnesAbortsTheRest() async throws {
@@ -42,13 +42,13 @@ struct NodeShutdownTests {
 
         /// Round 1 of a signing session among `signers`: their commitments by node id.
         func plan(_ signers: [String], digest: [UInt8], session: SessionID) async throws -> [String: NodeReplyBody] {
-            let (_, request) = try client.makeRequest(.signRequest, payload: WireJSON.encode(SignRequestBody(walletId: "g", digest: hexString(digest))))
+            let (_, request) = try client.makeRequest(.signRequest, payload: WireBody.encode(SignRequestBody(walletId: "g", digest: hexString(digest))))
             let body = SessionPlanBody(kind: .sign, walletId: "g", curve: .ed25519, participants: signers, threshold: 2,
                                        digest: hexString(digest), clientRequest: hexString(request))
             var out: [String: NodeReplyBody] = [:]
             for n in signers {
                 out[n] = try await ask(c, coordinator, n, subject: ClusterSubjects.nodePlan(n), type: .sessionPlan, session: session,
-                                       payload: WireJSON.encode(body))
+                                       payload: WireBody.encode(body))
             }
             return out
         }
@@ -65,11 +65,11 @@ struct NodeShutdownTests {
         try await Task.sleep(for: .milliseconds(300))
 
         // A new session is refused with its code.
-        let (_, request) = try client.makeRequest(.signRequest, payload: WireJSON.encode(SignRequestBody(walletId: "g", digest: hexString(dA))))
+        let (_, request) = try client.makeRequest(.signRequest, payload: WireBody.encode(SignRequestBody(walletId: "g", digest: hexString(dA))))
         let refusedPlan = SessionPlanBody(kind: .sign, walletId: "g", curve: .ed25519, participants: ["node-1", "node-2"], threshold: 2,
                                           digest: hexString(dA), clientRequest: hexString(request))
         let refused = try await ask(c, coordinator, "node-1", subject: ClusterSubjects.nodePlan("node-1"), type: .sessionPlan,
-                                    session: SessionID.random(using: &rng), payload: WireJSON.encode(refusedPlan))
+                                    session: SessionID.random(using: &rng), payload: WireBody.encode(refusedPlan))
         #expect(refused.code == "shutting_down", "\(refused.code ?? "accepted")")
         #expect(isAlive(pid))
 

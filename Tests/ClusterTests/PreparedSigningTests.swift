@@ -23,11 +23,11 @@ struct PreparedSigningTests {
         func ask(_ node: String, _ plan: SessionPlanBody, as sender: Identity? = nil) async throws -> NodeReplyBody {
             var rng = SystemRandom()
             let env = try #require((sender ?? identity).envelope(.sessionPlan, session: SessionID.random(using: &rng), to: .party(node),
-                                                                 payload: WireJSON.encode(plan)))
+                                                                 payload: WireBody.encode(plan)))
             let reply = try await connection.request(subject: ClusterSubjects.nodePlan(node), payload: try env.encoded(), timeout: .seconds(5))
             let answer = try EnvelopeCodec.decode(reply.data).envelope
             #expect(answer.sender == node)
-            return try WireJSON.decode(NodeReplyBody.self, answer.payload)
+            return try WireBody.decode(NodeReplyBody.self, answer.payload)
         }
 
         func commit(_ node: String, count: Int) async throws -> NodeReplyBody {
@@ -38,7 +38,7 @@ struct PreparedSigningTests {
 
         /// A signPrepared plan: the client asks to sign `digest`; the package signs `packageMessage`.
         func signPlan(_ signers: [String], digest: [UInt8], package: SigningPackage<FROSTEd25519>) throws -> SessionPlanBody {
-            let (_, request) = try client.makeRequest(.signRequest, payload: WireJSON.encode(SignRequestBody(walletId: "p", digest: hexString(digest))))
+            let (_, request) = try client.makeRequest(.signRequest, payload: WireBody.encode(SignRequestBody(walletId: "p", digest: hexString(digest))))
             var plan = SessionPlanBody(kind: .signPrepared, walletId: "p", curve: .ed25519, participants: signers, threshold: 2,
                                        digest: hexString(digest), clientRequest: hexString(request))
             plan.package = hexString(package.serialize())

@@ -25,7 +25,7 @@ struct ReplayCacheClusterTests {
             let reply = try await client.connection.request(subject: ClusterSubjects.nodeRound("node-1"), payload: bytes, timeout: .seconds(5))
             guard case .success(let v) = await verifier.verify(reply.data) else { throw HarnessError("reply refused") }
             #expect(v.envelope.sender == "node-1")
-            return try WireJSON.decode(NodeReplyBody.self, v.envelope.payload).code
+            return try WireBody.decode(NodeReplyBody.self, v.envelope.payload).code
         }
         func roundMessage() throws -> [UInt8] {
             var rng = SystemRandom()

@@ -154,8 +154,8 @@ struct ReshareClusterTests {
         let client = try await ClusterClient.open(dir: c.dir)
         let coordinator = try Identity.load(from: c.layout.path("coordinator/identity.json"))
         let request = ReshareRequestBody(walletId: "ed", threshold: 2, members: ["node-1", "node-2", "node-4"])
-        let (_, signed) = try client.makeRequest(.reshareRequest, payload: WireJSON.encode(request))
-        let (_, signRequest) = try client.makeRequest(.signRequest, payload: WireJSON.encode(SignRequestBody(walletId: "ed", digest: hexString(randomDigest()))))
+        let (_, signed) = try client.makeRequest(.reshareRequest, payload: WireBody.encode(request))
+        let (_, signRequest) = try client.makeRequest(.signRequest, payload: WireBody.encode(SignRequestBody(walletId: "ed", digest: hexString(randomDigest()))))
         func plan(threshold: Int, clientRequest: [UInt8]) -> ResharePlanBody {
             ResharePlanBody(step: .prepare, walletId: "ed", curve: .ed25519, dealers: ["node-1", "node-2"], members: ["node-1", "node-2", "node-4"],
                             threshold: threshold, generation: 2, oldPublicKeyPackage: "00", oldMembers: ["node-1", "node-2", "node-4"],
@@ -164,9 +164,9 @@ struct ReshareClusterTests {
         func ask(_ sender: Identity, _ body: ResharePlanBody) async throws -> String? {
             var rng = SystemRandom()
             let env = try #require(sender.envelope(.sessionPlan, session: SessionID.random(using: &rng), to: .party("node-1"),
-                                                   payload: WireJSON.encode(body)))
+                                                   payload: WireBody.encode(body)))
             let reply = try await client.connection.request(subject: ClusterSubjects.nodeReshare("node-1"), payload: try env.encoded(), timeout: .seconds(5))
-            return try WireJSON.decode(NodeReplyBody.self, try EnvelopeCodec.decode(reply.data).envelope.payload).code
+            return try WireBody.decode(NodeReplyBody.self, try EnvelopeCodec.decode(reply.data).envelope.payload).code
         }
         #expect(try await ask(coordinator, plan(threshold: 3, clientRequest: signed)) == "plan_mismatch", "threshold the client did not sign")
         #expect(try await ask(coordinator, plan(threshold: 2, clientRequest: signRequest)) == "plan_mismatch", "a sign request as authority")

@@ -1,0 +1,79 @@
+import Testing
+@testable import ClientKit
+import Messaging
+import Protocols
+
+/// The compact binary form of plans and node replies: every field round-trips (hex blobs as bytes, any other
+/// string as text), JSON is still accepted, and hostile bytes (cut short, junk, trailing, bad tags) are refused
+/// with `malformed_payload`, never a trap.
+@Suite struct CompactBodyTests {
+    static func plans() -> [SessionPlanBody] {
+        var rng = SeededRandom(seed: 5)
+        var signPrepared = SessionPlanBody(kind: .signPrepared, walletId: "treasury-1", curve: .ed25519,
+                                           participants: ["node-1", "node-3", "node-5"], threshold: 3,
+                                           digest: Hex.encode(rng.bytes(32)), clientRequest: Hex.encode(rng.bytes(300)))
+        signPrepared.generation = 7; signPrepared.package = Hex.encode(rng.bytes(210)); signPrepared.count = 1
+        var commit = SessionPlanBody(kind: .commit, walletId: "w", curve: .secp256k1Taproot, participants: ["node-2"],
+                                     threshold: 2, digest: nil, clientRequest: "")
+        commit.count = 4
+        // Strings that are not canonical hex travel as text and come back unchanged.
+        let odd = SessionPlanBody(kind: .keygen, walletId: "wället ✓", curve: .secp256k1Schnorr, participants: [],
+                                  threshold: -1, digest: "ABCD", clientRequest: "abc")
+        return [signPrepared, commit, odd]
+    }
+
+    static func replies() -> [NodeReplyBody] {
+        [NodeReplyBody(), NodeReplyBody(code: "stale_generation", message: "generation 3, plan says 2"),
+         NodeReplyBody(data: Hex.encode(Array(0..<32)), commitments: [Hex.encode(Array(0..<66)), "not hex"]),
+         NodeReplyBody(commitments: [])]
+    }
+
+    @Test func everyFieldRoundTripsAndJSONIsStillRead() throws {
+        for p in Self.plans() {
+            let bytes = WireBody.encode(p)
+            #expect(bytes.first == SessionPlanBody.compactTag)
+            #expect(try WireBody.decode(SessionPlanBody.self, bytes) == p)
+            #expect(try WireBody.decode(SessionPlanBody.self, WireBody.encode(JSONForm(p))) == p)
+        }
+        for r in Self.replies() {
+            #expect(try WireBody.decode(NodeReplyBody.self, WireBody.encode(r)) == r)
+            #expect(try WireBody.decode(NodeReplyBody.self, WireBody.encode(JSONForm(r))) == r)
+        }
+        // A plan with its blobs as bytes is about half its JSON.
+        let p = Self.plans()[0]
+        #expect(WireBody.encode(p).count < WireBody.encode(JSONForm(p)).count * 11 / 20)
+    }
+
+    @Test func hostileBytesAreRefused() throws {
+        let plan = WireBody.encode(Self.plans()[0]), reply = WireBody.encode(Self.replies()[2])
+        for cut in 0..<plan.count { #expect(throws: ClusterError.self) { try WireBody.decode(SessionPlanBody.self, Array(plan[0..<cut])) } }
+        for cut in 0..<reply.count { #expect(throws: ClusterError.self) { try WireBody.decode(NodeReplyBody.self, Array(reply[0..<cut])) } }
+        #expect(throws: ClusterError.self) { try WireBody.decode(SessionPlanBody.self, plan + [0]) }
+        #expect(throws: ClusterError.self) { try WireBody.decode(SessionPlanBody.self, reply) }   // the other tag
+        var badKind = plan; badKind[1] = 9
+        #expect(throws: ClusterError.self) { try WireBody.decode(SessionPlanBody.self, badKind) }
+        // A count far beyond the bytes left is refused before anything is reserved.
+        var w = ByteWriter()
+        w.u8(NodeReplyBody.compactTag); w.u8(0); w.u8(0); w.u8(0); w.u8(1); w.u32(.max)
+        #expect(throws: ClusterError.self) { try WireBody.decode(NodeReplyBody.self, w.bytes) }
+        // Invalid UTF-8 in a text field.
+        var t = ByteWriter()
+        t.u8(NodeReplyBody.compactTag); t.u8(1); t.long([0xff, 0xfe]); t.u8(0); t.u8(0); t.u8(0)
+        #expect(throws: ClusterError.self) { try WireBody.decode(NodeReplyBody.self, t.bytes) }
+        // Random junk never traps.
+        var rng = SeededRandom(seed: 6)
+        for _ in 0..<2000 {
+            let junk = [SessionPlanBody.compactTag] + rng.bytes(Int(rng.bytes(1)[0]))
+            _ = try? WireBody.decode(SessionPlanBody.self, junk)
+            _ = try? WireBody.decode(NodeReplyBody.self, [NodeReplyBody.compactTag] + Array(junk.dropFirst()))
+        }
+    }
+
+    /// The same value through the plain JSON encoder (what an older sender wrote).
+    struct JSONForm<T: Codable>: Codable {
+        let value: T
+        init(_ v: T) { value = v }
+        func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+        init(from decoder: any Decoder) throws { value = try T(from: decoder) }
+    }
+}
