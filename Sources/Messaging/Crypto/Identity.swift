@@ -115,13 +115,10 @@ public struct Identity: Sendable, CustomStringConvertible, CustomDebugStringConv
         SignedEnvelope(envelope: envelope, signature: sign(message: try EnvelopeCodec.signingMessage(envelope)))
     }
 
-    /// RFC 8032 verification with libsodium's answers: through the key's precomputed multiples when the key is
-    /// (or can be) kept in `VerifyingKeyCache`, with `crypto_sign_verify_detached` otherwise.
+    /// RFC 8032 verification with libsodium's answers (`Ed25519VerifyingKey.check`: precomputed multiples for a key
+    /// seen before, libsodium otherwise).
     public static func verify(signature: [UInt8], message: [UInt8], publicKey: [UInt8]) -> Bool {
-        SodiumRuntime.ensure()
-        guard signature.count == 64, publicKey.count == 32 else { return false }
-        if let key = VerifyingKeyCache.key(publicKey) { return key.verify(signature: signature, message: message) }
-        return crypto_sign_verify_detached(signature, message, UInt64(message.count), publicKey) == 0
+        Ed25519VerifyingKey.check(signature: signature, message: message, publicKey: publicKey)
     }
 
     public var description: String { "Identity(\(id), signing: \(Hex.encode(signingPublicKey)), secret: <redacted>)" }

@@ -147,9 +147,8 @@ public enum FROSTEd25519: FROSTCiphersuite {
     /// [s]B = R + [H(R || A || M)]A is this suite's, c being that hash; it also refuses small-order R and A).
     public static func verifySignature(R: Ed25519Point, z: Ed25519Scalar, PK: Ed25519Point, message: [UInt8], challenge c: Ed25519Scalar) -> Bool {
         guard !R.isIdentity, !PK.isIdentity else { return false }
-        Sodium.ensureInitialized()
-        let sig = R.encoding + z.bytes
-        return crypto_sign_verify_detached(sig, message, UInt64(message.count), PK.encoding) == 0
+        // libsodium's answer, through the group key's precomputed multiples (a wallet key signs again and again).
+        return Ed25519VerifyingKey.check(signature: R.encoding + z.bytes, message: message, publicKey: PK.encoding)
     }
 
     /// R and its encoding, computed once (no libsodium decode-and-validate of R: it is computed, not received).

@@ -116,6 +116,31 @@ import CSodium
         #expect(Ed25519VerifyingKey(encoding: Array(signer.pk.prefix(31))) == nil)
     }
 
+    /// `Ed25519VerifyingKey.check` keeps precomputed keys up to `VerifyingKeyCache.capacity` and checks the rest with
+    /// libsodium: more distinct keys than that, each checked twice (kept or not), give libsodium's answers.
+    @Test func checkAnswersTheSameWithinAndBeyondTheKeyCache() throws {
+        var rng = SeededRandom(seed: 21)
+        for _ in 0..<(VerifyingKeyCache.capacity + 40) {
+            let signer = Signer(&rng)
+            let m = rng.bytes(40)
+            let sig = signer.sign(m)
+            var altered = sig
+            altered[Int(rng.bytes(1)[0]) % 64] ^= 0x04
+            for _ in 0..<2 {
+                #expect(Ed25519VerifyingKey.check(signature: sig, message: m, publicKey: signer.pk))
+                #expect(!Ed25519VerifyingKey.check(signature: altered, message: m, publicKey: signer.pk))
+                #expect(!Ed25519VerifyingKey.check(signature: sig, message: m + [0], publicKey: signer.pk))
+            }
+        }
+        #expect(VerifyingKeyCache.count == VerifyingKeyCache.capacity)
+        // A key with an order-2 component is not precomputed: libsodium answers for it.
+        let signer = Signer(&rng)
+        let a = try #require(Ed25519Vartime.Point(encoding: signer.pk))
+        let mixed = Ed25519Vartime.Point(X: -a.X, Y: -a.Y, Z: a.Z, T: a.T).encoding()
+        let sig = signer.sign([1, 2, 3])
+        #expect(Ed25519VerifyingKey.check(signature: sig, message: [1, 2, 3], publicKey: mixed) == Self.libsodium(sig, [1, 2, 3], mixed))
+    }
+
     /// The chunked product equals the plain multi-scalar product [s]B + [k](−A).
     @Test func chunkedProductMatchesMultiscalar() throws {
         var rng = SeededRandom(seed: 15)
