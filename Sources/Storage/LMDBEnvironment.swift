@@ -4,7 +4,7 @@ import Glibc
 /// One LMDB environment (a directory holding `data.mdb` and `lock.mdb`), owning its `MDB_env` handle.
 ///
 /// Durability: opened with LMDB's default sync behaviour (no `MDB_NOSYNC`, `MDB_NOMETASYNC`,
-/// `MDB_MAPASYNC` or `MDB_WRITEMAP`), so a committed write transaction has been fsync'ed and survives a
+/// `MDB_MAPASYNC` or `MDB_WRITEMAP`; only `noSync` environments differ), so a committed write transaction has been fsync'ed and survives a
 /// crash or power loss. `MDB_NOTLS` ties read slots to transactions rather than threads, which is what
 /// Swift concurrency needs (a task may resume on another thread; transactions here never span an await).
 ///
@@ -22,6 +22,10 @@ final class LMDBEnvironment {
         /// `MDB_NOSYNC`: a commit writes its pages (into the page cache) but does not fdatasync them. Only for
         /// an environment whose loss after a machine crash is harmless (the replay cache, see `ReplayCache`):
         /// a crash of the machine can lose its last commits or leave it unreadable; a crash of the process cannot.
+        /// Such an environment is also opened with `MDB_WRITEMAP`: a commit writes into the shared memory map
+        /// instead of a `pwrite` per page (four system calls per envelope recorded, ~3 % of the cluster's CPU per
+        /// signature); dirty pages of a shared file mapping outlive the process as written pages do. LMDB then
+        /// sizes `data.mdb` to `mapSize` as a sparse file (1 GB apparent size, only used pages on disk).
         var noSync = false
     }
 
@@ -48,7 +52,7 @@ final class LMDBEnvironment {
         do {
             try check(mdb_env_set_mapsize(env, options.mapSize), "mdb_env_set_mapsize")
             try check(mdb_env_set_maxdbs(env, MDB_dbi(options.maxDatabases)), "mdb_env_set_maxdbs")
-            try check(mdb_env_open(env, directory, UInt32(MDB_NOTLS) | (options.noSync ? UInt32(MDB_NOSYNC) : 0), options.fileMode),
+            try check(mdb_env_open(env, directory, UInt32(MDB_NOTLS) | (options.noSync ? UInt32(MDB_NOSYNC) | UInt32(MDB_WRITEMAP) : 0), options.fileMode),
                       "mdb_env_open")
             // Clear reader slots left behind by a killed process.
             var dead: Int32 = 0
