@@ -139,7 +139,11 @@ public enum WireBody {
         return try T(compact: bytes)
     }
 
-    public static func encode<T: Encodable>(_ v: T) -> [UInt8] {
+    public static func encode(_ v: ClientResultBody) -> [UInt8] { v.jsonEncoded() }
+
+    public static func encode<T: Encodable>(_ v: T) -> [UInt8] { encodeJSON(v) }
+
+    static func encodeJSON<T: Encodable>(_ v: T) -> [UInt8] {
         let e = JSONEncoder()
         e.outputFormatting = .sortedKeys
         return (try? Array(e.encode(v))) ?? []

@@ -69,6 +69,29 @@ import Protocols
         }
     }
 
+    /// The coordinator's answers written directly are byte for byte `JSONEncoder`'s (sorted keys), for plain bodies
+    /// and for bodies whose strings need escaping (those go through `JSONEncoder` itself).
+    @Test func resultJSONIsFoundationsByteForByte() throws {
+        var rng = SeededRandom(seed: 7)
+        func maybe<T>(_ v: @autoclosure () -> T) -> T? { rng.bytes(1)[0] & 1 == 0 ? nil : v() }
+        let texts = ["", "node-1", "wallet ✓ ünïcode", "a/b", "quote \" here", "back\\slash", "tab\tnewline\n", "\u{1}"]
+        for i in 0..<400 {
+            let special = i % 4 == 3
+            func text() -> String { special ? texts[Int(rng.bytes(1)[0]) % texts.count] : Hex.encode(rng.bytes(Int(rng.bytes(1)[0] % 40))) }
+            var r = ClientResultBody(requestId: Hex.encode(rng.bytes(16)), code: maybe(text()), message: maybe(text()),
+                                     walletId: maybe(text()), curve: maybe(Curve.allCases[Int(rng.bytes(1)[0]) % Curve.allCases.count]),
+                                     publicKey: maybe(Hex.encode(rng.bytes(33))), signature: maybe(Hex.encode(rng.bytes(64))),
+                                     signers: maybe((0..<Int(rng.bytes(1)[0] % 4)).map { _ in text() }),
+                                     nodes: maybe(Dictionary(uniqueKeysWithValues: (0..<Int(rng.bytes(1)[0] % 4)).map { ("node-\($0)", $0 % 2 == 0) })),
+                                     evidence: maybe((0..<3).map { _ in Hex.encode(rng.bytes(200)) }),
+                                     recoveryId: maybe(Int(rng.bytes(1)[0] % 2)))
+            r.discovery = maybe("nats"); r.requestsClaimed = maybe(Int(rng.bytes(2)[0]) * 1000)
+            r.threshold = maybe(-Int(rng.bytes(1)[0])); r.generation = maybe(UInt64.max - UInt64(rng.bytes(1)[0]))
+            #expect(r.jsonEncoded() == WireBody.encodeJSON(r), "body \(i)")
+            #expect(try WireBody.decode(ClientResultBody.self, WireBody.encode(r)) == r)
+        }
+    }
+
     /// The same value through the plain JSON encoder (what an older sender wrote).
     struct JSONForm<T: Codable>: Codable {
         let value: T
