@@ -84,10 +84,20 @@ public struct CompactReader {
 
 extension SessionPlanBody: CompactWireBody {
     public static let compactTag: UInt8 = 0xB1
+
+    /// The kind's byte; a new kind fails to compile here until it has one.
+    static func code(_ k: SessionKind) -> UInt8 {
+        switch k {
+        case .keygen: 0
+        case .sign: 1
+        case .commit: 2
+        case .signPrepared: 3
+        }
+    }
     static let kinds: [SessionKind] = [.keygen, .sign, .commit, .signPrepared]
 
     public func writeCompact(_ w: inout ByteWriter) {
-        w.u8(UInt8(Self.kinds.firstIndex(of: kind) ?? 0))
+        w.u8(Self.code(kind))
         w.text(walletId)
         w.text(curve.rawValue)
         w.u32(UInt32(participants.count))
@@ -102,7 +112,7 @@ extension SessionPlanBody: CompactWireBody {
 
     public init(readingCompact r: inout CompactReader) throws(ClusterError) {
         let k = Int(try r.u8())
-        guard k < Self.kinds.count else { throw CompactReader.malformed }
+        guard k < Self.kinds.count, Self.code(Self.kinds[k]) == UInt8(k) else { throw CompactReader.malformed }
         let wallet = try r.text()
         guard let curve = Curve(rawValue: try r.text()) else { throw CompactReader.malformed }
         var participants: [String] = []

@@ -39,8 +39,8 @@ extension Ed25519VerifyingKey {
     /// multiples when the key is (or can be) kept in `VerifyingKeyCache`, with libsodium itself otherwise.
     public static func check(signature: [UInt8], message: [UInt8], publicKey: [UInt8]) -> Bool {
         guard signature.count == 64, publicKey.count == 32 else { return false }
+        Sodium.ensureInitialized()   // SHA-512 and the fallback are libsodium's
         if let key = VerifyingKeyCache.key(publicKey) { return key.verify(signature: signature, message: message) }
-        Sodium.ensureInitialized()
         return crypto_sign_verify_detached(signature, message, UInt64(message.count), publicKey) == 0
     }
 }
