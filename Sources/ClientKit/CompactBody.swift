@@ -94,7 +94,6 @@ extension SessionPlanBody: CompactWireBody {
         case .signPrepared: 3
         }
     }
-    static let kinds: [SessionKind] = [.keygen, .sign, .commit, .signPrepared]
 
     public func writeCompact(_ w: inout ByteWriter) {
         w.u8(Self.code(kind))
@@ -111,15 +110,15 @@ extension SessionPlanBody: CompactWireBody {
     }
 
     public init(readingCompact r: inout CompactReader) throws(ClusterError) {
-        let k = Int(try r.u8())
-        guard k < Self.kinds.count, Self.code(Self.kinds[k]) == UInt8(k) else { throw CompactReader.malformed }
+        let byte = try r.u8()
+        guard let kind = SessionKind.allCases.first(where: { Self.code($0) == byte }) else { throw CompactReader.malformed }
         let wallet = try r.text()
         guard let curve = Curve(rawValue: try r.text()) else { throw CompactReader.malformed }
         var participants: [String] = []
         for _ in 0..<(try r.count()) { participants.append(try r.text()) }
         let threshold = try r.int()
         let digest = try r.optional { (r) throws(ClusterError) in try r.hexOrText() }
-        self.init(kind: Self.kinds[k], walletId: wallet, curve: curve, participants: participants, threshold: threshold,
+        self.init(kind: kind, walletId: wallet, curve: curve, participants: participants, threshold: threshold,
                   digest: digest, clientRequest: try r.hexOrText())
         generation = try r.optional { (r) throws(ClusterError) in try r.u64() }
         package = try r.optional { (r) throws(ClusterError) in try r.hexOrText() }

@@ -3,6 +3,11 @@
 /// signing result (ids, curve names, hex). Foundation's encoder was ~4 % of the coordinator's CPU per signature
 /// (a generic, reflective walk of the evidence's hex strings). Anything else goes through `JSONEncoder`.
 extension ClientResultBody {
+    /// Every stored property, in the order `jsonEncoded` writes them (sorted). A field added to the struct and not
+    /// here fails `CompactBodyTests.resultJSONCoversEveryField` instead of silently going missing from the answers.
+    static let jsonKeys = ["code", "curve", "discovery", "evidence", "generation", "message", "nodes", "publicKey",
+                           "recoveryId", "requestId", "requestsClaimed", "signature", "signers", "threshold", "walletId"]
+
     public func jsonEncoded() -> [UInt8] {
         var out = FlatJSON()
         // Keys in the order `.sortedKeys` writes them.

@@ -28,7 +28,7 @@ public struct SignRequestBody: Codable, Sendable, Equatable {
 /// preprocessed form of RFC 9591 §5.1: a node commits ahead (`count` fresh commitments for the wallet, its
 /// nonces kept in memory only, each used at most once), and a sign then takes one round: the plan carries the
 /// whole signing package and the node answers its share (plus fresh commitments for the coordinator's pool).
-public enum SessionKind: String, Codable, Sendable { case keygen, sign, commit, signPrepared }
+public enum SessionKind: String, Codable, Sendable, CaseIterable { case keygen, sign, commit, signPrepared }
 
 /// Coordinator -> node, envelope type `sessionPlan` (NATS request on `Subjects.nodePlan(node)`).
 public struct SessionPlanBody: Codable, Sendable, Equatable {

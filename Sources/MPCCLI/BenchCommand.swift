@@ -108,3 +108,31 @@ func timed<T>(_ body: () throws -> T) rethrows -> (T, (Double, Double)) {
     let r = try body()
     return (r, start.elapsed())
 }
+
+/// Per-call timing of a check over a fixed set of inputs (`mpc bench subgroup`, `mpc bench verify`): `runs` times,
+/// `body` makes `calls` checks and returns how many it accepted, which must be `accepted`; the medians over the
+/// runs of wall and CPU time per call.
+func perCallMedians(_ name: String, runs: Int, calls: Int, accepted: Int, _ body: () -> Int) throws -> (wall: Double, cpu: Double) {
+    var wall = Samples(), cpu = Samples()
+    for _ in 0..<runs {
+        let (got, (w, c)) = timed(body)
+        guard got == accepted else { throw ValidationError("\(name) accepted \(got) of \(calls) (expected \(accepted))") }
+        wall.values.append(w / Double(calls)); cpu.values.append(c / Double(calls))
+    }
+    return (wall.median, cpu.median)
+}
+
+/// One line of per-call medians: the label padded to `width`, then wall / CPU.
+func printPerCall(_ label: String, width: Int, _ m: (wall: Double, cpu: Double)) {
+    print("  \(label):".padding(toLength: width, withPad: " ", startingAt: 0) + benchFormat(m.wall) + " / " + benchFormat(m.cpu))
+}
+
+/// The options every per-call bench shares.
+struct PerCallOptions: ParsableArguments {
+    @Option(help: "Runs to take the median over.") var runs: Int = 7
+    @Option(help: "Seed for the deterministic random stream.") var seed: UInt64 = 1
+
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("need at least one run") }
+    }
+}

@@ -10,35 +10,24 @@ struct SubgroupBench: ParsableCommand {
                                                     abstract: "Time the Ed25519 subgroup check: halving against [ℓ]P.")
 
     @Option(help: "Points per run.") var points: Int = 1000
-    @Option(help: "Runs to take the median over.") var runs: Int = 7
-    @Option(help: "Seed for the deterministic random stream.") var seed: UInt64 = 1
+    @OptionGroup var timing: PerCallOptions
 
     func validate() throws {
-        guard points >= 1, runs >= 1 else { throw ValidationError("need at least one point and one run") }
+        guard points >= 1 else { throw ValidationError("need at least one point") }
     }
 
     func run() throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SeededRandom(seed: timing.seed)
         let inGroup = (0..<points).map { _ in Ed25519Point.baseMultiply(.random(using: &rng)).encoding }
         let members = try inGroup.map { try Ed25519SubgroupProbe.decodeOrThrow($0) }
         let outsiders = try inGroup.map { try Ed25519SubgroupProbe.decodeOrThrow(Ed25519SubgroupProbe.addingOrderTwo($0)) }
-        print("Ed25519 subgroup check, \(points) points × \(runs) runs, median per call (wall / this thread's CPU)")
+        print("Ed25519 subgroup check, \(points) points × \(timing.runs) runs, median per call (wall / this thread's CPU)")
         for (label, set, expected) in [("in the subgroup", members, true), ("P + (0, −1), rejected", outsiders, false)] {
-            var rows: [(String, Samples, Samples)] = []
             for (name, check) in [("halving", \Ed25519SubgroupProbe.byHalving), ("[ℓ]P", \Ed25519SubgroupProbe.byOrder)] {
-                var wall = Samples(), cpu = Samples()
-                for _ in 0..<runs {
-                    let (accepted, (w, c)) = timed { set.reduce(0) { $0 + ($1[keyPath: check] ? 1 : 0) } }
-                    guard accepted == (expected ? set.count : 0) else {
-                        throw ValidationError("\(name) accepted \(accepted) of \(set.count) (\(label))")
-                    }
-                    wall.values.append(w / Double(set.count)); cpu.values.append(c / Double(set.count))
+                let m = try perCallMedians("\(name) (\(label))", runs: timing.runs, calls: set.count, accepted: expected ? set.count : 0) {
+                    set.reduce(0) { $0 + ($1[keyPath: check] ? 1 : 0) }
                 }
-                rows.append((name, wall, cpu))
-            }
-            for (name, wall, cpu) in rows {
-                print("  \(label), \(name):".padding(toLength: 40, withPad: " ", startingAt: 0)
-                      + benchFormat(wall.median) + " / " + benchFormat(cpu.median))
+                printPerCall("\(label), \(name)", width: 40, m)
             }
         }
     }

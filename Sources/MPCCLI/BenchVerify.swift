@@ -12,15 +12,14 @@ struct VerifyBench: ParsableCommand {
                                                     abstract: "Time Ed25519 verification: libsodium against precomputed keys.")
 
     @Option(help: "Signatures per run.") var signatures: Int = 1000
-    @Option(help: "Runs to take the median over.") var runs: Int = 7
-    @Option(help: "Seed for the deterministic random stream.") var seed: UInt64 = 1
+    @OptionGroup var timing: PerCallOptions
 
     func validate() throws {
-        guard signatures >= 1, runs >= 1 else { throw ValidationError("need at least one signature and one run") }
+        guard signatures >= 1 else { throw ValidationError("need at least one signature") }
     }
 
     func run() throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SeededRandom(seed: timing.seed)
         let signers = try (0..<5).map { try Identity.generate(id: "k\($0)", using: &rng) }
         let keys = signers.map { Ed25519VerifyingKey(encoding: $0.signingPublicKey) }
         let cases = (0..<signatures).map { i -> (Int, [UInt8], [UInt8]) in
@@ -28,20 +27,17 @@ struct VerifyBench: ParsableCommand {
             return (i % 5, m, signers[i % 5].sign(message: m))
         }
         let (_, tables) = timed { (0..<5).forEach { _ = Ed25519VerifyingKey(encoding: signers[$0].signingPublicKey) } }
-        print("Ed25519 verification, \(signatures) signatures × \(runs) runs, median per call (wall / this thread's CPU)")
+        print("Ed25519 verification, \(signatures) signatures × \(timing.runs) runs, median per call (wall / this thread's CPU)")
         let kinds: [(String, (Int, [UInt8], [UInt8]) -> Bool)] = [
             ("libsodium", { k, m, s in crypto_sign_verify_detached(s, m, UInt64(m.count), signers[k].signingPublicKey) == 0 }),
             ("precomputed key", { k, m, s in keys[k]?.verify(signature: s, message: m) ?? false }),
         ]
         for (name, check) in kinds {
-            var wall = Samples(), cpu = Samples()
-            for _ in 0..<runs {
-                let (accepted, (w, c)) = timed { cases.reduce(0) { $0 + (check($1.0, $1.1, $1.2) ? 1 : 0) } }
-                guard accepted == cases.count else { throw ValidationError("\(name) accepted \(accepted) of \(cases.count)") }
-                wall.values.append(w / Double(cases.count)); cpu.values.append(c / Double(cases.count))
+            let m = try perCallMedians(name, runs: timing.runs, calls: cases.count, accepted: cases.count) {
+                cases.reduce(0) { $0 + (check($1.0, $1.1, $1.2) ? 1 : 0) }
             }
-            print("  \(name):".padding(toLength: 24, withPad: " ", startingAt: 0) + benchFormat(wall.median) + " / " + benchFormat(cpu.median))
+            printPerCall(name, width: 24, m)
         }
-        print("  tables for one key:".padding(toLength: 24, withPad: " ", startingAt: 0) + benchFormat(tables.0 / 5))
+        printPerCall("tables for one key", width: 24, (tables.0 / 5, tables.1 / 5))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ClientKit
 import Messaging
@@ -92,6 +93,22 @@ import Protocols
         }
     }
 
+    /// The direct writer knows every field of the struct, and writes each of a fully set body in its key order.
+    @Test func resultJSONCoversEveryField() throws {
+        var r = ClientResultBody(requestId: "r", code: "c", message: "m", walletId: "w", curve: .ed25519, publicKey: "00",
+                                 signature: "11", signers: ["node-1"], nodes: ["node-1": true], evidence: ["22"], recoveryId: 1)
+        r.discovery = "nats"; r.requestsClaimed = 3; r.threshold = 2; r.generation = 4
+        let stored = Mirror(reflecting: r).children.compactMap(\.label)
+        #expect(Set(stored) == Set(ClientResultBody.jsonKeys))
+        #expect(Mirror(reflecting: r).children.allSatisfy { child in
+            guard let o = child.value as? any OptionalProtocol else { return true }
+            return !o.isNone
+        })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.jsonEncoded())) as? [String: Any])
+        #expect(Set(object.keys) == Set(ClientResultBody.jsonKeys))
+        #expect(r.jsonEncoded() == WireBody.encodeJSON(r))
+    }
+
     /// The same value through the plain JSON encoder (what an older sender wrote).
     struct JSONForm<T: Codable>: Codable {
         let value: T
@@ -100,3 +117,7 @@ import Protocols
         init(from decoder: any Decoder) throws { value = try T(from: decoder) }
     }
 }
+
+/// Lets the test tell a nil field from a set one through `Mirror` (every field must be set there).
+protocol OptionalProtocol { var isNone: Bool { get } }
+extension Optional: OptionalProtocol { var isNone: Bool { self == nil } }

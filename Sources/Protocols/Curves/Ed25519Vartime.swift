@@ -61,23 +61,32 @@ enum Ed25519Vartime {
             }
         }
         if top < 0 { return .identity }
+        return table.withUnsafeBufferPointer { tab in
+            digits.withUnsafeBufferPointer { dig in
+                straus(top: top, rows: n, digitsPerRow: 256, digits: dig, first: tab, second: tab, split: n)
+            }
+        }
+    }
+
+    /// Straus' joint double-and-add over `rows` width-5 NAF digit rows (row i at `digits[digitsPerRow·i...]`, highest
+    /// non-zero digit at `top` or below): row i < `split` adds odd multiples from `first[half·i...]`, the others from
+    /// `second[half·(i − split)...]` (entry j is (2j+1)·P). One loop for `multiscalar` and `Ed25519VerifyingKey`.
+    @inline(__always)
+    static func straus(top: Int, rows: Int, digitsPerRow: Int, digits dig: UnsafeBufferPointer<Int8>,
+                       first: UnsafeBufferPointer<Cached>, second: UnsafeBufferPointer<Cached>, split: Int) -> Point {
+        let half = 1 << (nafWidth - 2)
         var r = Projective.identity
         var last = Completed.identity
-        table.withUnsafeBufferPointer { tab in
-            digits.withUnsafeBufferPointer { dig in
-                for bit in stride(from: top, through: 0, by: -1) {
-                    last = r.doubled()
-                    for i in 0..<n {
-                        let k = Int(dig[256 * i + bit])
-                        if k > 0 {
-                            last = last.extended + tab[half * i + k >> 1]
-                        } else if k < 0 {
-                            last = last.extended - tab[half * i + (-k) >> 1]
-                        }
-                    }
-                    if bit > 0 { r = last.projective }
-                }
+        for bit in stride(from: top, through: 0, by: -1) {
+            last = r.doubled()
+            for i in 0..<rows {
+                let k = Int(dig[digitsPerRow * i + bit])
+                if k == 0 { continue }
+                let tab = i < split ? first : second
+                let entry = half * (i < split ? i : i - split) + abs(k) >> 1
+                last = k > 0 ? last.extended + tab[entry] : last.extended - tab[entry]
             }
+            if bit > 0 { r = last.projective }
         }
         return last.extended
     }

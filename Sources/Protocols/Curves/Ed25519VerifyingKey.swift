@@ -58,14 +58,11 @@ public struct Ed25519VerifyingKey: Sendable {
         return table
     }
 
-    /// The identity's encoding, (0, 1).
-    static let identityEncoding: [UInt8] = [1] + [UInt8](repeating: 0, count: 31)
-
     /// Whether `signature` (R ‖ s, 64 bytes) is a valid Ed25519 signature of `message` under this key.
     public func verify(signature: [UInt8], message: [UInt8]) -> Bool {
         guard signature.count == 64 else { return false }
         let rBytes = Array(signature[0..<32])
-        guard rBytes != Self.identityEncoding, let s = try? Ed25519Scalar(canonical: Array(signature[32..<64])) else { return false }
+        guard rBytes != Ed25519Point.identity.encoding, let s = try? Ed25519Scalar(canonical: Array(signature[32..<64])) else { return false }
         let k = Ed25519Scalar(reducingWide: Hash.sha512([rBytes, encoding, message]))
         let p = Self.combination(s.bytes, k.bytes, negatedTable)
         return p.encoding() == rBytes
@@ -85,25 +82,12 @@ public struct Ed25519VerifyingKey: Sendable {
             }
         }
         if top < 0 { return .identity }
-        var r = Ed25519Vartime.Projective.identity
-        var last = Ed25519Vartime.Completed.identity
-        baseTable.withUnsafeBufferPointer { bTab in
+        return baseTable.withUnsafeBufferPointer { bTab in
             negA.withUnsafeBufferPointer { aTab in
                 digits.withUnsafeBufferPointer { dig in
-                    for bit in stride(from: top, through: 0, by: -1) {
-                        last = r.doubled()
-                        for t in 0..<(2 * parts) {
-                            let d = Int(dig[t * n + bit])
-                            if d == 0 { continue }
-                            let tab = t < parts ? bTab : aTab
-                            let entry = (t % parts) * half + (abs(d) >> 1)
-                            last = d > 0 ? last.extended + tab[entry] : last.extended - tab[entry]
-                        }
-                        if bit > 0 { r = last.projective }
-                    }
+                    Ed25519Vartime.straus(top: top, rows: 2 * parts, digitsPerRow: n, digits: dig, first: bTab, second: aTab, split: parts)
                 }
             }
         }
-        return last.extended
     }
 }

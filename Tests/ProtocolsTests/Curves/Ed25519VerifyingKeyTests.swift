@@ -86,7 +86,7 @@ import CSodium
         let signer = Signer(&rng)
         let key = try #require(Ed25519VerifyingKey(encoding: signer.pk))
         let m = Array("identity".utf8)
-        let rBytes = Ed25519VerifyingKey.identityEncoding
+        let rBytes = Ed25519Point.identity.encoding
         let k = Ed25519Scalar(reducingWide: Hash.sha512([rBytes, signer.pk, m]))
         let s = k * signer.scalar
         let sig = rBytes + s.bytes
@@ -106,7 +106,7 @@ import CSodium
         let mixed = Ed25519Vartime.Point(X: -a.X, Y: -a.Y, Z: a.Z, T: a.T).encoding()
         #expect(Ed25519Vartime.Point(encoding: mixed) != nil)
         #expect(Ed25519VerifyingKey(encoding: mixed) == nil)
-        #expect(Ed25519VerifyingKey(encoding: Ed25519VerifyingKey.identityEncoding) == nil)
+        #expect(Ed25519VerifyingKey(encoding: Ed25519Point.identity.encoding) == nil)
         // (0, −1), order 2: y = p − 1.
         var orderTwo = [UInt8](repeating: 0xff, count: 32); orderTwo[0] = 0xec; orderTwo[31] = 0x7f
         #expect(Ed25519VerifyingKey(encoding: orderTwo) == nil)
