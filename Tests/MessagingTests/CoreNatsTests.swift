@@ -24,6 +24,12 @@ struct CoreNatsTests {
         }
     }
 
+    /// Received messages are freed where they are handled, not handed to cnats' collector thread (one wake-up
+    /// per message): the libnats of this machine has the layout the shortcut checks for.
+    @Test func messagesAreFreedWithoutTheCollectorThread() {
+        #expect(NatsMessageMemory.freesDirectly)
+    }
+
     @Test func queueGroupDeliversEachMessageOnce() async throws {
         try await withNatsServer { server in
             let nc = try await connect(server)

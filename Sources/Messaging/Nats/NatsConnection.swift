@@ -80,7 +80,7 @@ public final class NatsConnection: @unchecked Sendable {
         let subj = try CString.validated(subject, what: "subject")
         if let headers, !headers.isEmpty {
             let msg = try NatsConnection.makeMessage(subject: subj, reply: reply, payload: payload, headers: headers)
-            defer { natsMsg_Destroy(msg) }
+            defer { mpc_nats_msg_release(msg) }
             try NatsStatus.check(natsConnection_PublishMsg(handle, msg), "publish \(subj)")
             return
         }
@@ -107,7 +107,7 @@ public final class NatsConnection: @unchecked Sendable {
                 let value = try CString.validated(v, what: "header value", allowEmpty: true)
                 try NatsStatus.check(natsMsgHeader_Set(msg, key, value), "natsMsgHeader_Set")
             } catch {
-                natsMsg_Destroy(msg)
+                mpc_nats_msg_release(msg)
                 throw error
             }
         }

@@ -201,7 +201,7 @@ extension NatsConnection {
 
 private let subscriptionMessage: natsMsgHandler = { _, _, msg, closure in
     guard let msg else { return }
-    defer { natsMsg_Destroy(msg) }
+    defer { mpc_nats_msg_release(msg) }
     guard let closure else { return }
     let sink = Unmanaged<SubscriptionSink>.fromOpaque(closure).takeUnretainedValue()
     sink.deliver(NatsMessage(copying: msg))

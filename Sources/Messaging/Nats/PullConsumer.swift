@@ -40,7 +40,7 @@ public final class JetStreamMessage: @unchecked Sendable {
         }
     }
 
-    deinit { natsMsg_Destroy(pointer) }
+    deinit { mpc_nats_msg_release(pointer) }
 
     /// Acknowledges and waits for the server to confirm.
     public func ack() async throws(MessagingError) {
@@ -95,7 +95,7 @@ public final class PullConsumer: @unchecked Sendable {
             }
             natsMsgList_Destroy(&list)
             if s == NATS_OK || s == NATS_TIMEOUT { return out }
-            out.forEach { natsMsg_Destroy($0.pointer) }
+            out.forEach { mpc_nats_msg_release($0.pointer) }
             throw NatsStatus.jsError(s, err, "fetch")
         }
         return pointers.map { JetStreamMessage(taking: $0.pointer, consumer: self) }

@@ -146,7 +146,7 @@ final class MuxSink: Sendable {
 
 private let muxMessage: natsMsgHandler = { _, _, msg, closure in
     guard let msg else { return }
-    defer { natsMsg_Destroy(msg) }
+    defer { mpc_nats_msg_release(msg) }
     guard let closure else { return }
     let sink = Unmanaged<MuxSink>.fromOpaque(closure).takeUnretainedValue()
     let m = NatsMessage(copying: msg)
