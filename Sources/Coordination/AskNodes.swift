@@ -17,13 +17,30 @@ struct AttemptFailure: Error {
 
 /// Concurrent requests to a set of nodes.
 enum AskNodes {
+    /// Requests on their way: `send` has published them; `collect` gathers the answers.
+    struct InFlight {
+        let nodes: [String]
+        let session: SessionID
+        let arrivals: AsyncStream<(Int, Result<NatsMessage, MessagingError>)>
+    }
+
     /// Asks every node concurrently; any node that does not answer fails the attempt (and is named).
     /// `addressedToAll`: one envelope signed once for all of them (recipient "broadcast"; the payload names
     /// the participants, and each node checks it is one); otherwise one envelope per node.
     static func all(_ ctx: CoordinatorContext, _ nodes: [String], subject: @escaping @Sendable (String) -> String, type: MessageType,
                     session: SessionID, payload: [UInt8], addressedToAll: Bool = false,
                     timeout: Duration = .seconds(5)) async -> Result<[String: NodeAnswer], AttemptFailure> {
-        // Every envelope first (one signed once for all, or one per node), then all published back to back.
+        switch send(ctx, nodes, subject: subject, type: type, session: session, payload: payload, addressedToAll: addressedToAll, timeout: timeout) {
+        case .failure(let f): return .failure(f)
+        case .success(let inFlight): return await collect(ctx, inFlight)
+        }
+    }
+
+    /// Signs and publishes the requests (every envelope first, then all published back to back); the caller may
+    /// work while the nodes do, then `collect`.
+    static func send(_ ctx: CoordinatorContext, _ nodes: [String], subject: @escaping @Sendable (String) -> String, type: MessageType,
+                     session: SessionID, payload: [UInt8], addressedToAll: Bool = false,
+                     timeout: Duration = .seconds(5)) -> Result<InFlight, AttemptFailure> {
         var envelopes: [[UInt8]] = []
         for recipient in addressedToAll ? [Recipient.broadcast] : nodes.map({ Recipient.party($0) }) {
             switch ctx.signedEnvelope(type, session: session, to: recipient, payload: payload) {
@@ -33,12 +50,16 @@ enum AskNodes {
         }
         if addressedToAll, let once = envelopes.first { envelopes = Array(repeating: once, count: nodes.count) }
         let arrivals = ctx.connection.requestEach(nodes.indices.map { (subject(nodes[$0]), envelopes[$0]) }, timeout: timeout)
-        // Each reply is checked as it arrives, on its own task: replies that come together are verified on both cores.
-        let replies = await withTaskGroup(of: (String, Result<NodeAnswer, ClusterError>).self) { group in
-            for await (i, reply) in arrivals { group.addTask { (nodes[i], await ctx.answer(from: nodes[i], reply, session: session)) } }
-            var out: [(String, Result<NodeAnswer, ClusterError>)] = []
-            for await r in group { out.append(r) }
-            return out
+        return .success(InFlight(nodes: nodes, session: session, arrivals: arrivals))
+    }
+
+    /// Each answer checked as it arrives, in this task: a task per answer would cost a thread wake-up each,
+    /// more than the check it would move to the other core (and under load every core is busy anyway).
+    static func collect(_ ctx: CoordinatorContext, _ inFlight: InFlight) async -> Result<[String: NodeAnswer], AttemptFailure> {
+        var replies: [(String, Result<NodeAnswer, ClusterError>)] = []
+        for await (i, reply) in inFlight.arrivals {
+            let node = inFlight.nodes[i]
+            replies.append((node, await ctx.answer(from: node, reply, session: inFlight.session)))
         }
         var ok: [String: NodeAnswer] = [:]
         var failure = AttemptFailure(error: ClusterError("internal_error", "unreachable"))

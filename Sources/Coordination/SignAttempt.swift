@@ -86,24 +86,31 @@ enum SignAttempt<C: FROSTCiphersuite> {
             }
             guard case .sendSigningPackage(let package) = action else { return fail("internal_error", "no signing package") }
 
-            // The package-only part of aggregation (binding factors, R, challenge) while the signers work.
-            let aggregation = Task.detached { try? FROSTSigning<C>.prepareAggregation(package: package, publicKeyPackage: pkp) }
             // The one round: package to every signer, shares (and a fresh commitment each) back.
             var plan = SessionPlanBody(kind: .signPrepared, walletId: walletId, curve: entry.curve, participants: signers,
                                        threshold: pkp.minSigners, digest: Hex.encode(digest), clientRequest: Hex.encode(clientRequest))
             plan.generation = generation
             plan.package = Hex.encode(package.serialize())
             plan.count = 1
-            let round = await AskNodes.all(ctx, signers, subject: ClusterSubjects.nodePlan, type: .sessionPlan, session: session,
-                                           payload: WireBody.encode(plan), addressedToAll: true)
+            let round: Result<[String: NodeAnswer], AttemptFailure>
+            var prepared: PreparedAggregation<C>?
+            switch AskNodes.send(ctx, signers, subject: ClusterSubjects.nodePlan, type: .sessionPlan, session: session,
+                                 payload: WireBody.encode(plan), addressedToAll: true) {
+            case .failure(let f): round = .failure(f)
+            case .success(let inFlight):
+                // The package-only part of aggregation (binding factors, R, challenge) while the signers work, in
+                // this task (their answers wait in the stream): another task would cost a thread wake-up.
+                prepared = try? FROSTSigning<C>.prepareAggregation(package: package, publicKeyPackage: pkp)
+                round = await AskNodes.collect(ctx, inFlight)
+            }
             let answers: [String: NodeAnswer]
             switch round {
             case .failure(let f):
-                for n in f.answered { await pool(n, f.answeredCommitments[n] ?? []) }
+                await pool(f.answered.map { ($0, f.answeredCommitments[$0] ?? []) })
                 return .failure(f)
             case .success(let r): answers = r
             }
-            for (n, a) in answers { await pool(n, a.commitments) }
+            await pool(answers.map { ($0.key, $0.value.commitments) })
             // Shares are not verified one by one first: aggregation verifies the final signature and, only if it
             // fails, verifies every share and names every cheater (RFC 9591 §5.4; SECURITY-CHECKLIST 25).
             var shares: [SignatureShare<C>] = []
@@ -113,7 +120,7 @@ enum SignAttempt<C: FROSTCiphersuite> {
                 shares.append(s)
             }
             guard culprits.isEmpty else { return fail("invalid_share", "malformed signature share from \(culprits.joined(separator: ","))", culprits: culprits) }
-            if let prepared = await aggregation.value { coordinator.use(prepared) }
+            if let prepared { coordinator.use(prepared) }
             for s in shares {
                 do { action = try coordinator.receive(s) } catch {
                     let blamed = error.culprits.compactMap { p in pids.first { $0.value == p }?.key }
@@ -138,7 +145,7 @@ enum SignAttempt<C: FROSTCiphersuite> {
                                            payload: WireBody.encode(plan), addressedToAll: true)
             switch asked {
             case .failure(let f):
-                for n in f.answered { await pool(n, f.answeredCommitments[n] ?? []) }
+                await pool(f.answered.map { ($0, f.answeredCommitments[$0] ?? []) })
                 return .failure(f)
             case .success(let answers):
                 var now: [String: [UInt8]] = [:]
@@ -147,22 +154,26 @@ enum SignAttempt<C: FROSTCiphersuite> {
                         return .failure(AttemptFailure(error: ClusterError("node_misbehaved", "\(n): no commitments"), culprits: [n]))
                     }
                     now[n] = first
-                    await pool(n, Array(a.commitments.dropFirst()))
+                    await pool([(n, Array(a.commitments.dropFirst()))])
                 }
                 return .success(now)
             }
         }
 
-        /// Pools a node's fresh commitments at once, and validates them in the background so that the sign that
-        /// takes them does not decode their points on its path (one that is not validated yet is decoded then).
-        func pool(_ node: String, _ hex: [String]) async {
-            let fresh = hex.compactMap(Hex.decode)
+        /// Pools the nodes' fresh commitments at once, and validates them in the background (one task for all of
+        /// them: a task each would cost a thread wake-up each) so that the sign that takes them does not decode
+        /// their points on its path (one that is not validated yet is decoded then).
+        func pool(_ fresh: [(node: String, hex: [String])]) async {
+            let decoded = fresh.map { ($0.node, $0.hex.compactMap(Hex.decode)) }.filter { !$0.1.isEmpty }
+            guard !decoded.isEmpty else { return }
             let (pool, wallet, generation) = (ctx.commitments, walletId, self.generation)
-            await pool.add(wallet: wallet, generation: generation, node: node, fresh)
+            for (node, bytes) in decoded { await pool.add(wallet: wallet, generation: generation, node: node, bytes) }
             Task.detached {
-                for bytes in fresh {
-                    guard let c = try? SigningCommitments<C>(wire: bytes) else { continue }   // refused when used
-                    await pool.validated(wallet: wallet, generation: generation, node: node, bytes: bytes, decoded: c)
+                for (node, list) in decoded {
+                    for bytes in list {
+                        guard let c = try? SigningCommitments<C>(wire: bytes) else { continue }   // refused when used
+                        await pool.validated(wallet: wallet, generation: generation, node: node, bytes: bytes, decoded: c)
+                    }
                 }
             }
         }
