@@ -63,6 +63,18 @@ def test_pubkey_matches_keygen(cluster, wallets):
         assert res["publicKey"] == key["publicKey"]
 
 
+def test_bench_sign_reports_verified_latency_throughput_and_cpu_steal(cluster, wallets):
+    n = 24
+    _, r, _, _ = mpc("--cluster", str(cluster), "bench", "sign", "--wallet", wallets["ed25519"]["walletId"],
+                     "--count", str(n), "--concurrency", "4", "--warmup", "2", "--json")
+    assert r["count"] == n and r["ok"] == n and r["failed"] == 0 and r["errors"] == {}
+    lat = r["latencyMillis"]
+    assert 0 < lat["p50"] <= lat["p95"] <= lat["p99"] <= lat["max"]
+    assert r["signaturesPerSecond"] > 0 and r["wallSeconds"] > 0
+    # The hypervisor's share of the run's CPU time, from /proc/stat: a percentage on Linux.
+    assert 0.0 <= r["stealPercent"] <= 100.0
+
+
 def test_request_from_unknown_client_key_is_refused(cluster, wallets, tmp_path):
     other = tmp_path / "other"
     mpc("cluster", "init", "--nodes", "5", "--threshold", "3", "--dir", str(other))

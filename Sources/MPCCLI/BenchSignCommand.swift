@@ -42,6 +42,8 @@ struct BenchSign: AsyncParsableCommand {
         var wallSeconds: Double
         var signaturesPerSecond: Double
         var latencyMillis: [String: Double]
+        /// CPU time the hypervisor took for other guests during the run, percent (Linux; see `CPUSteal`).
+        var stealPercent: Double?
     }
 
     func run() async throws {
@@ -70,9 +72,11 @@ struct BenchSign: AsyncParsableCommand {
         if warmup > 0 { _ = await Self.runLoad(client: client, wallet: id, count: warmup, concurrency: min(warmup, concurrency), intervalMillis: intervalMs) }
         if intervalMs > 0 { try? await Task.sleep(for: .milliseconds(intervalMs)) }
 
+        let stealBefore = CPUSteal.now()
         let start = ContinuousClock.now
         let outcomes = await Self.runLoad(client: client, wallet: id, count: count, concurrency: concurrency, intervalMillis: intervalMs)
         let wall = Self.seconds(ContinuousClock.now - start)
+        let steal = stealBefore.flatMap { before in CPUSteal.now().flatMap { before.percent(until: $0) } }
 
         var lat = Samples()
         var errors: [String: Int] = [:]
@@ -86,7 +90,7 @@ struct BenchSign: AsyncParsableCommand {
         ]
         let report = Report(walletId: id, curve: curveName, count: count, concurrency: concurrency, ok: ok,
                             failed: outcomes.count - ok, errors: errors, wallSeconds: wall,
-                            signaturesPerSecond: wall > 0 ? Double(ok) / wall : 0, latencyMillis: ms)
+                            signaturesPerSecond: wall > 0 ? Double(ok) / wall : 0, latencyMillis: ms, stealPercent: steal)
         if options.json {
             let e = JSONEncoder()
             e.outputFormatting = [.sortedKeys]
@@ -99,6 +103,7 @@ struct BenchSign: AsyncParsableCommand {
                              ms["p50"]!, ms["p95"]!, ms["p99"]!, ms["max"]!, ms["mean"]!))
             }
             print(String(format: "throughput %.1f signatures/s (%d in %.3f s)", report.signaturesPerSecond, ok, wall))
+            if let steal { print(String(format: "CPU steal during the run %.1f %% (time the hypervisor gave to other guests)", steal)) }
         }
         if ok != count { throw ExitCode(1) }
     }
