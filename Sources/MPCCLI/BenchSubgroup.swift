@@ -4,7 +4,8 @@ import Protocols
 /// `mpc bench subgroup --points K --runs R`: per-call time of the edwards25519 prime-order-subgroup check, by
 /// point halving (`Ed25519SubgroupProbe.byHalving`, what deserialisation uses) and by [ℓ]P = O (`byOrder`), on
 /// K random subgroup points (the case every honest commitment takes) and on the same points plus the order-2
-/// point (rejected). Each run times K calls of each check in turn; the medians over R runs are printed.
+/// point (rejected); then whole deserialisations of the same points, plain and with their subgroup certificates
+/// (what nonce commitments carry). Each run times K calls of each check in turn; the medians over R runs are printed.
 struct SubgroupBench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "subgroup",
                                                     abstract: "Time the Ed25519 subgroup check: halving against [ℓ]P.")
@@ -30,6 +31,17 @@ struct SubgroupBench: ParsableCommand {
                 printPerCall("\(label), \(name)", width: 40, m)
             }
         }
+        // What a receiver of a nonce commitment pays per point: DeserializeElement (decoding and the halving check)
+        // against decoding the point and its subgroup certificate and checking [8]Q = P.
+        let certificates = try inGroup.map { try Ed25519Point(serialized: $0).subgroupCertificate() }
+        let plain = try perCallMedians("deserialize", runs: timing.runs, calls: points, accepted: points) {
+            inGroup.reduce(0) { $0 + ((try? Ed25519Point(serialized: $1)) == nil ? 0 : 1) }
+        }
+        printPerCall("deserialize (decode + halving)", width: 40, plain)
+        let certified = try perCallMedians("deserialize with certificate", runs: timing.runs, calls: points, accepted: points) {
+            zip(inGroup, certificates).reduce(0) { $0 + ((try? Ed25519Point(serialized: $1.0, certificate: $1.1)) == nil ? 0 : 1) }
+        }
+        printPerCall("deserialize with certificate", width: 40, certified)
     }
 }
 

@@ -45,6 +45,39 @@ public struct Ed25519Point: GroupElement {
         self.init(point: p, encoding: bytes)
     }
 
+    /// A subgroup certificate is the encoding of Q = [8⁻¹ mod ℓ]P: the receiver decodes P and Q (one square root
+    /// each) and checks [8]Q = P with three doublings, against four square roots and a Legendre symbol for
+    /// `isTorsionFree`. E(F_p) has order 8ℓ, so [8]Q lies in the prime-order subgroup for every Q on the curve:
+    /// a P outside it has no certificate, and a P inside it has exactly those Q = Q₀ + T (T of order dividing 8).
+    public static var subgroupCertificateByteCount: Int { 32 }
+
+    /// 8⁻¹ mod ℓ.
+    static let inverseOfEight: Ed25519Scalar = {
+        guard let v = try? Ed25519Scalar(8).inverted() else { preconditionFailure("8 is invertible mod ℓ") }
+        return v
+    }()
+
+    /// Q = [s·8⁻¹]G by libsodium's constant-time base multiplication, then s·G = [8]Q by three doublings of the
+    /// public Q: the certificate costs the maker a scalar product and three doublings, not a second ladder.
+    public static func certifiedBaseMultiply(_ s: Ed25519Scalar) -> (element: Ed25519Point, certificate: [UInt8]) {
+        let q = baseMultiply(s * inverseOfEight)
+        return (Ed25519Point(point: q.point.doubled().doubled().doubled()), q.encoding)
+    }
+
+    public func subgroupCertificate() -> [UInt8] { multipliedPublic(by: Self.inverseOfEight).encoding }
+
+    /// DeserializeElement with a certificate (see `subgroupCertificateByteCount`): the same accepted set as
+    /// `init(serialized:)` (canonical, on the curve, not the identity, in the prime-order subgroup) when the
+    /// certificate is right; a wrong one refuses. Variable time: both encodings are public.
+    public init(serialized bytes: [UInt8], certificate: [UInt8]) throws(CurveError) {
+        guard bytes.count == 32, certificate.count == 32 else { throw .invalidPoint }
+        if bytes == Self.identity.encoding { throw .identityElement }
+        guard let p = Ed25519Vartime.Point(encoding: bytes), !p.isIdentity,
+              let q = Ed25519Vartime.Point(encoding: certificate),
+              q.doubled().doubled().doubled() == p else { throw .invalidPoint }
+        self.init(point: p, encoding: bytes)
+    }
+
     public func serialized() throws(CurveError) -> [UInt8] {
         if isIdentity { throw .identityElement }
         return encoding

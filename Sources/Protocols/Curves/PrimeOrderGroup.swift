@@ -87,10 +87,30 @@ public protocol GroupElement: Sendable, Equatable {
     func multipliedPublic(by s: Scalar) -> Self
     /// Σ s_i·P_i over public scalars and points; a curve may compute it in one multi-scalar pass.
     static func publicSum(_ terms: [(Scalar, Self)]) -> Self
+
+    /// Subgroup certificates, for curves with a cofactor h: the encoding of [h⁻¹ mod ℓ]P, which a receiver
+    /// checks with a few doublings ([h]Q = P puts P in the prime-order subgroup, since [h]E is that subgroup)
+    /// instead of a subgroup test. Their length; 0 for a prime-order group (no certificate).
+    static var subgroupCertificateByteCount: Int { get }
+    /// s·G and its certificate, constant time in the secret s.
+    static func certifiedBaseMultiply(_ s: Scalar) -> (element: Self, certificate: [UInt8])
+    /// This element's certificate, computed from the public element (variable time).
+    func subgroupCertificate() -> [UInt8]
+    /// DeserializeElement given a certificate: accepts exactly the elements `init(serialized:)` accepts, when
+    /// the certificate is one of theirs; refuses every element with a wrong certificate.
+    init(serialized bytes: [UInt8], certificate: [UInt8]) throws(CurveError)
 }
 
 extension GroupElement {
     public func multipliedPublic(by s: Scalar) -> Self { multiplied(by: s) }
+
+    public static var subgroupCertificateByteCount: Int { 0 }
+    public static func certifiedBaseMultiply(_ s: Scalar) -> (element: Self, certificate: [UInt8]) { (baseMultiply(s), []) }
+    public func subgroupCertificate() -> [UInt8] { [] }
+    public init(serialized bytes: [UInt8], certificate: [UInt8]) throws(CurveError) {
+        guard certificate.isEmpty else { throw .invalidPoint }
+        try self.init(serialized: bytes)
+    }
 
     public static func publicSum(_ terms: [(Scalar, Self)]) -> Self {
         terms.reduce(identity) { $0 + $1.1.multipliedPublic(by: $1.0) }

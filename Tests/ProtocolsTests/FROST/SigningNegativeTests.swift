@@ -120,9 +120,9 @@ import Testing
         let k1 = [WireFormat.version, K1.suiteID, 3, 0, 1] + n
         #expect(throws: FROSTError.malformed(from: Self.id(1), "non-canonical scalar")) { _ = try SignatureShare<K1>(wire: k1) }
         let l = Ed25519Scalar.order
-        let ed = [WireFormat.version, Ed.suiteID, 3, 0, 2] + l
+        let ed = [WireFormat.version(Ed.self), Ed.suiteID, 3, 0, 2] + l
         #expect(throws: FROSTError.malformed(from: Self.id(2), "non-canonical scalar")) { _ = try SignatureShare<Ed>(wire: ed) }
-        let high = [WireFormat.version, Ed.suiteID, 3, 0, 2] + [UInt8](repeating: 0xff, count: 32)
+        let high = [WireFormat.version(Ed.self), Ed.suiteID, 3, 0, 2] + [UInt8](repeating: 0xff, count: 32)
         #expect(throws: FROSTError.self) { _ = try SignatureShare<Ed>(wire: high) }
     }
 

@@ -7,15 +7,31 @@ public struct SigningCommitments<C: FROSTCiphersuite>: Sendable, Equatable {
     public let identifier: ParticipantID
     public let hiding: C.Element
     public let binding: C.Element
+    /// The subgroup certificates of D and E, concatenated (`GroupElement.subgroupCertificate`; empty for a
+    /// prime-order group): they travel with the commitments so that every receiver validates the points with a
+    /// few doublings instead of a subgroup test. Not part of the commitments' value (== ignores them).
+    public let certificates: [UInt8]
 
-    /// Rejects the identity for either commitment (SECURITY-CHECKLIST item 15).
+    /// Rejects the identity for either commitment (SECURITY-CHECKLIST item 15). The certificates are computed
+    /// from the public points (variable time); the signer's own come from its nonces (`init(nonces:)`).
     public init(identifier: ParticipantID, hiding: C.Element, binding: C.Element) throws(FROSTError) {
+        try self.init(identifier: identifier, hiding: hiding, binding: binding,
+                      certificates: hiding.subgroupCertificate() + binding.subgroupCertificate())
+    }
+
+    /// `certificates` as received or made from the nonces; the caller has checked them.
+    init(identifier: ParticipantID, hiding: C.Element, binding: C.Element, certificates: [UInt8]) throws(FROSTError) {
         guard !hiding.isIdentity, !binding.isIdentity else {
             throw .malformed(from: identifier, "nonce commitment is the identity")
         }
         self.identifier = identifier
         self.hiding = hiding
         self.binding = binding
+        self.certificates = certificates
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.identifier == b.identifier && a.hiding == b.hiding && a.binding == b.binding
     }
 }
 

@@ -8,13 +8,14 @@ public struct SigningNonces<C: FROSTCiphersuite>: ~Copyable {
     let binding: SecretBytes
     public let commitments: SigningCommitments<C>
 
-    /// Builds nonces from given scalars (conformance vectors); commitments are d·G and e·G.
+    /// Builds nonces from given scalars (conformance vectors); commitments are d·G and e·G, with their subgroup
+    /// certificates where the suite has them.
     init(hiding d: C.Scalar, binding e: C.Scalar, identifier: ParticipantID) throws(FROSTError) {
         hiding = SecretBytes(d.bytes)
         binding = SecretBytes(e.bytes)
-        commitments = try SigningCommitments(identifier: identifier,
-                                             hiding: C.Element.baseMultiply(d),
-                                             binding: C.Element.baseMultiply(e))
+        let D = C.Element.certifiedBaseMultiply(d), E = C.Element.certifiedBaseMultiply(e)
+        commitments = try SigningCommitments(identifier: identifier, hiding: D.element, binding: E.element,
+                                             certificates: D.certificate + E.certificate)
     }
 
     func hidingScalar() -> C.Scalar { Self.scalar(hiding) }

@@ -1,12 +1,15 @@
 /// Canonical binary encoding of the signing messages. Every message starts with
-///   version (1 byte, = 1) || suite id (1 byte, C.suiteID) || message type (1 byte)
+///   version (1 byte: 2 for FROST(Ed25519, SHA-512), whose commitments carry subgroup certificates; 1 for the
+///   secp256k1 suites) || suite id (1 byte, C.suiteID) || message type (1 byte)
 /// followed by fixed-length fields (identifiers u16 big-endian, elements Ne bytes, scalars Ns bytes; the
 /// only variable field, the message to sign, carries a u32 big-endian length). Decoding rejects unknown
 /// versions, another suite, another type, wrong lengths, invalid points or the identity, non-canonical
 /// scalars and trailing bytes (SECURITY-CHECKLIST items 15, 16).
 ///
-///   SigningCommitments (type 1): header || id || D_i || E_i
-///   SigningPackage     (type 2): header || tweak || count u16 || count × (id || D || E) || len u32 || message
+///   SigningCommitments (type 1): header || id || D_i || E_i || cert(D_i) || cert(E_i)
+///   SigningPackage     (type 2): header || tweak || count u16 || count × (id || D || E || certs) || len u32 || message
+/// cert(P) is the suite's subgroup certificate ([8⁻¹]P for edwards25519, `GroupElement.subgroupCertificate`;
+/// empty for the prime-order secp256k1): a receiver checks [8]cert(P) = P instead of a subgroup test.
 ///                                tweak = 0x00 (untweaked) | 0x01 (key path only) | 0x02 || merkle root (32)
 ///   SignatureShare     (type 3): header || id || z_i
 ///   Signature          (type 4): header || the suite's signature encoding (C.signatureByteCount bytes)
@@ -17,8 +20,11 @@ public enum WireFormat {
         case signingCommitments = 1, signingPackage = 2, signatureShare = 3, signature = 4
     }
 
+    /// Version 2: the suite's commitments carry subgroup certificates (edwards25519); 1 otherwise.
+    static func version<C: FROSTCiphersuite>(_: C.Type) -> UInt8 { C.Element.subgroupCertificateByteCount > 0 ? 2 : version }
+
     static func header<C: FROSTCiphersuite>(_: C.Type, _ type: MessageType) -> [UInt8] {
-        [version, C.suiteID, type.rawValue]
+        [version(C.self), C.suiteID, type.rawValue]
     }
 }
 
@@ -49,7 +55,7 @@ struct WireReader {
 
     mutating func header<C: FROSTCiphersuite>(_: C.Type, _ type: WireFormat.MessageType) throws(FROSTError) {
         let v = try u8(), s = try u8(), t = try u8()
-        guard v == WireFormat.version else { throw .malformed(from: nil, "unknown wire version \(v)") }
+        guard v == WireFormat.version(C.self) else { throw .malformed(from: nil, "unknown wire version \(v)") }
         guard s == C.suiteID else { throw .malformed(from: nil, "suite \(s), expected \(C.suiteID)") }
         guard t == type.rawValue else { throw .malformed(from: nil, "message type \(t), expected \(type.rawValue)") }
     }
@@ -60,11 +66,18 @@ struct WireReader {
         return try ParticipantID(v)
     }
 
-    mutating func element<C: FROSTCiphersuite>(_: C.Type, from id: ParticipantID?) throws(FROSTError) -> C.Element {
-        let b = try take(C.Element.byteCount)
-        do { return try C.Element(serialized: b) } catch {
-            throw .malformed(from: id, "invalid group element (\(error.code))")
+    /// An element followed, for a suite with subgroup certificates, by its certificate.
+    mutating func certifiedElements<C: FROSTCiphersuite>(_: C.Type, count: Int, from id: ParticipantID?) throws(FROSTError) -> (elements: [C.Element], certificates: [UInt8]) {
+        let n = C.Element.byteCount, c = C.Element.subgroupCertificateByteCount
+        let points = try take(count * n), certificates = try take(count * c)
+        var out = [C.Element]()
+        out.reserveCapacity(count)
+        for i in 0..<count {
+            let b = Array(points[i * n..<(i + 1) * n])
+            do { out.append(c == 0 ? try C.Element(serialized: b) : try C.Element(serialized: b, certificate: Array(certificates[i * c..<(i + 1) * c]))) }
+            catch { throw .malformed(from: id, "invalid group element (\(error.code))") }
         }
+        return (out, certificates)
     }
 
     mutating func scalar<C: FROSTCiphersuite>(_: C.Type, from id: ParticipantID?) throws(FROSTError) -> C.Scalar {
@@ -84,8 +97,11 @@ extension UInt16 { var bigEndianBytes: [UInt8] { [UInt8(self >> 8), UInt8(self &
 extension SigningCommitments {
     func body() -> [UInt8] {
         // Validated commitments are never the identity, so serialization cannot fail.
-        identifier.value.bigEndianBytes + ((try? hiding.serialized()) ?? []) + ((try? binding.serialized()) ?? [])
+        identifier.value.bigEndianBytes + ((try? hiding.serialized()) ?? []) + ((try? binding.serialized()) ?? []) + certificates
     }
+
+    /// The length of `body()`: identifier, D, E and their certificates.
+    static var bodyByteCount: Int { 2 + 2 * C.Element.byteCount + 2 * C.Element.subgroupCertificateByteCount }
 
     /// `known`: commitments this party made itself (validated when they were made); when the next bytes are
     /// exactly their encoding they are taken as they are, without decoding the points again.
@@ -98,8 +114,8 @@ extension SigningCommitments {
             }
         }
         let id = try r.identifier()
-        let D = try r.element(C.self, from: id), E = try r.element(C.self, from: id)
-        return try Self(identifier: id, hiding: D, binding: E)
+        let (points, certificates) = try r.certifiedElements(C.self, count: 2, from: id)
+        return try Self(identifier: id, hiding: points[0], binding: points[1], certificates: certificates)
     }
 
     public func serialize() -> [UInt8] { WireFormat.header(C.self, .signingCommitments) + body() }
@@ -142,7 +158,7 @@ extension SigningPackage {
             }
             let count = Int(try r.u16())
             for _ in 0..<count {
-                let body = try r.take(2 + 2 * C.Element.byteCount)
+                let body = try r.take(SigningCommitments<C>.bodyByteCount)
                 if UInt16(body[0]) << 8 | UInt16(body[1]) == id.value { return WireFormat.header(C.self, .signingCommitments) + body }
             }
         } catch { return nil }
