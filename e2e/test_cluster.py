@@ -75,6 +75,12 @@ def test_bench_sign_reports_verified_latency_throughput_and_cpu_steal(cluster, w
     assert 0.0 <= r["stealPercent"] <= 100.0
 
 
+def test_local_nats_server_runs_with_one_go_processor(cluster):
+    # `mpc cluster up` starts nats-server with GOMAXPROCS=1 (its --nats-procs default).
+    env = Path(f"/proc/{pid_of(cluster, 'nats')}/environ").read_bytes().split(b"\0")
+    assert b"GOMAXPROCS=1" in env
+
+
 def test_request_from_unknown_client_key_is_refused(cluster, wallets, tmp_path):
     other = tmp_path / "other"
     mpc("cluster", "init", "--nodes", "5", "--threshold", "3", "--dir", str(other))

@@ -39,6 +39,13 @@ struct ClusterUp: AsyncParsableCommand {
     @Option var dir: String
     @Option(help: "Seconds to wait for every process to be ready.") var timeout = 60
     @Option(help: "TESTS / DEVELOPMENT ONLY (with an empty DIR): as `cluster init --aux-primes`.") var auxPrimes: String?
+    /// One Go processor by default: on a small machine that also runs the nodes, the coordinator and the client, the
+    /// Go scheduler's spinning threads for a second processor cost more than they bring (BENCHMARKS.md, session 8).
+    @Option(help: "GOMAXPROCS for the local nats-server (0: Go's default, one per CPU).") var natsProcs = 1
+
+    func validate() throws {
+        guard natsProcs >= 0 else { throw ValidationError("--nats-procs must be 0 or more") }
+    }
 
     func run() async throws {
         do { try await up() } catch { throw Output.fail(error) }
@@ -59,7 +66,8 @@ struct ClusterUp: AsyncParsableCommand {
         }
         let port = try FreePort.find()
         let url = "nats://127.0.0.1:\(port)"
-        try procs.start("nats", "/usr/sbin/nats-server", ["-js", "-a", "127.0.0.1", "-p", "\(port)", "-sd", layout.path("nats")])
+        try procs.start("nats", "/usr/sbin/nats-server", ["-js", "-a", "127.0.0.1", "-p", "\(port)", "-sd", layout.path("nats")],
+                        environment: natsProcs > 0 ? ["GOMAXPROCS": "\(natsProcs)"] : [:])
         guard await FreePort.waitAccepting(port: port, seconds: 10) else { throw ClusterError("nats_unavailable", "nats-server did not start; see \(layout.path("logs/nats.log"))") }
         try layout.setNatsURL(url)
         let bin = Executables.directory()

@@ -11,7 +11,8 @@ struct ProcessTable {
 
     struct Entry { let name: String; let pid: Int32; let executable: String }
 
-    func start(_ name: String, _ executable: String, _ args: [String]) throws(ClusterError) {
+    /// `environment`: variables set for this process on top of this one's environment.
+    func start(_ name: String, _ executable: String, _ args: [String], environment: [String: String] = [:]) throws(ClusterError) {
         let fm = FileManager.default
         guard fm.isExecutableFile(atPath: executable) else { throw ClusterError("missing_executable", "\(executable) not found; build it first") }
         try? fm.createDirectory(atPath: runDir, withIntermediateDirectories: true)
@@ -23,6 +24,7 @@ struct ProcessTable {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         p.standardOutput = log
         p.standardError = log
         p.standardInput = FileHandle.nullDevice
