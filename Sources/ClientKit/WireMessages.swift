@@ -152,6 +152,18 @@ public enum WireBody {
         try decodeJSON(t, bytes)
     }
 
+    /// The plain form without `JSONDecoder` (`FlatJSONReader`), anything else with it: the same value either way.
+    public static func decode(_ t: SignRequestBody.Type, _ bytes: [UInt8]) throws(ClusterError) -> SignRequestBody {
+        if let v = SignRequestBody(flatJSON: bytes) { return v }
+        return try decodeJSON(t, bytes)
+    }
+
+    /// As for `SignRequestBody`.
+    public static func decode(_ t: ClientResultBody.Type, _ bytes: [UInt8]) throws(ClusterError) -> ClientResultBody {
+        if let v = ClientResultBody(flatJSON: bytes) { return v }
+        return try decodeJSON(t, bytes)
+    }
+
     static func decodeJSON<T: Decodable>(_ t: T.Type, _ bytes: [UInt8]) throws(ClusterError) -> T {
         do { return try JSONDecoder().decode(T.self, from: Data(bytes)) }
         catch { throw ClusterError("malformed_payload", "cannot decode \(T.self)") }
