@@ -8,11 +8,11 @@
 ///
 ///   SigningCommitments (type 1): header || id || D_i || E_i || cert(D_i) || cert(E_i)
 ///   SigningPackage     (type 2): header || tweak || count u16 || count × (id || D || E || certs) || len u32 || message
-/// cert(P) is the suite's subgroup certificate ([8⁻¹]P for edwards25519, `GroupElement.subgroupCertificate`;
-/// empty for the prime-order secp256k1): a receiver checks [8]cert(P) = P instead of a subgroup test.
 ///                                tweak = 0x00 (untweaked) | 0x01 (key path only) | 0x02 || merkle root (32)
 ///   SignatureShare     (type 3): header || id || z_i
 ///   Signature          (type 4): header || the suite's signature encoding (C.signatureByteCount bytes)
+/// cert(P) is the suite's subgroup certificate ([8⁻¹]P for edwards25519, `GroupElement.subgroupCertificate`;
+/// empty for the prime-order secp256k1): a receiver checks [8]cert(P) = P instead of a subgroup test.
 public enum WireFormat {
     public static let version: UInt8 = 1
 
@@ -66,7 +66,8 @@ struct WireReader {
         return try ParticipantID(v)
     }
 
-    /// An element followed, for a suite with subgroup certificates, by its certificate.
+    /// `count` elements, then (for a suite with subgroup certificates) their `count` certificates; each element is
+    /// validated with its certificate.
     mutating func certifiedElements<C: FROSTCiphersuite>(_: C.Type, count: Int, from id: ParticipantID?) throws(FROSTError) -> (elements: [C.Element], certificates: [UInt8]) {
         let n = C.Element.byteCount, c = C.Element.subgroupCertificateByteCount
         let points = try take(count * n), certificates = try take(count * c)
