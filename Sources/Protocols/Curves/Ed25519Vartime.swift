@@ -63,18 +63,19 @@ enum Ed25519Vartime {
         if top < 0 { return .identity }
         return table.withUnsafeBufferPointer { tab in
             digits.withUnsafeBufferPointer { dig in
-                straus(top: top, rows: n, digitsPerRow: 256, digits: dig, first: tab, second: tab, split: n)
+                straus(top: top, rows: n, digitsPerRow: 256, digits: dig, first: tab, firstHalf: half, second: tab, secondHalf: half, split: n)
             }
         }
     }
 
-    /// Straus' joint double-and-add over `rows` width-5 NAF digit rows (row i at `digits[digitsPerRow·i...]`, highest
-    /// non-zero digit at `top` or below): row i < `split` adds odd multiples from `first[half·i...]`, the others from
-    /// `second[half·(i − split)...]` (entry j is (2j+1)·P). One loop for `multiscalar` and `Ed25519VerifyingKey`.
+    /// Straus' joint double-and-add over `rows` NAF digit rows (row i at `digits[digitsPerRow·i...]`, highest
+    /// non-zero digit at `top` or below): row i < `split` adds odd multiples from `first[firstHalf·i...]`, the others
+    /// from `second[secondHalf·(i − split)...]` (entry j is (2j+1)·P; a table of `half` entries serves NAF digits of
+    /// width log2(half) + 2). One loop for `multiscalar` and `Ed25519VerifyingKey`.
     @inline(__always)
     static func straus(top: Int, rows: Int, digitsPerRow: Int, digits dig: UnsafeBufferPointer<Int8>,
-                       first: UnsafeBufferPointer<Cached>, second: UnsafeBufferPointer<Cached>, split: Int) -> Point {
-        let half = 1 << (nafWidth - 2)
+                       first: UnsafeBufferPointer<Cached>, firstHalf: Int, second: UnsafeBufferPointer<Cached>, secondHalf: Int,
+                       split: Int) -> Point {
         var r = Projective.identity
         var last = Completed.identity
         for bit in stride(from: top, through: 0, by: -1) {
@@ -83,7 +84,7 @@ enum Ed25519Vartime {
                 let k = Int(dig[digitsPerRow * i + bit])
                 if k == 0 { continue }
                 let tab = i < split ? first : second
-                let entry = half * (i < split ? i : i - split) + abs(k) >> 1
+                let entry = (i < split ? firstHalf * i : secondHalf * (i - split)) + abs(k) >> 1
                 last = k > 0 ? last.extended + tab[entry] : last.extended - tab[entry]
             }
             if bit > 0 { r = last.projective }
