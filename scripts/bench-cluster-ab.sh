@@ -25,7 +25,7 @@ import json, sys
 side, c, n, out, dt, dc, hz, load = sys.argv[1:]
 r = json.loads(out); l = r["latencyMillis"]; n = int(n); ms = 1000 / int(hz); signed = n + 5   # with the warm-up
 print(f"{side} c={c} n={n} p50 {l['p50']:.1f} p95 {l['p95']:.1f} p99 {l['p99']:.1f} ms, {r['signaturesPerSecond']:.1f} sig/s, "
-      f"failed {r['failed']} | CPU per signature: cluster {int(dt) * ms / signed:.2f} ms, coordinator {int(dc) * ms / signed:.2f} ms | load {load}")
+      f"failed {r['failed']}, steal {r.get('stealPercent', float('nan')):.1f} % | CPU per signature: cluster {int(dt) * ms / signed:.2f} ms, coordinator {int(dc) * ms / signed:.2f} ms | load {load}")
 PY
   done
 done

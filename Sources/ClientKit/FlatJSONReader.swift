@@ -127,6 +127,12 @@ struct FlatJSONReader {
     }
 }
 
+/// A body with a plain-JSON fast path: `init?(flatJSON:)` answers nil whenever `JSONDecoder` must decide, and
+/// otherwise exactly `JSONDecoder`'s value (`WireBody.decode` tries it first).
+public protocol FlatJSONDecodable: Decodable {
+    init?(flatJSON bytes: [UInt8])
+}
+
 /// Typed access to a flat object's members with `JSONDecoder`'s rules for a synthesised `Decodable`: a
 /// required member must be present and not null, an optional one may be absent or null, and no other member
 /// may be there (so that every body this accepts, `JSONDecoder` decodes to the same value; it would ignore an
@@ -154,11 +160,11 @@ struct FlatJSONFields {
     mutating func uint64(_ key: String) -> UInt64? { value(key) { if case .integer(let n) = $0 { UInt64(exactly: n) } else { nil } } }
 }
 
-extension SignRequestBody {
+extension SignRequestBody: FlatJSONDecodable {
     static let jsonKeys: Set<String> = ["walletId", "digest", "derivationPath", "signers"]
 
     /// The plain form of a sign request (see `FlatJSONReader`), or nil for `JSONDecoder` to decide.
-    init?(flatJSON bytes: [UInt8]) {
+    public init?(flatJSON bytes: [UInt8]) {
         guard var f = FlatJSONFields(bytes, keys: Self.jsonKeys) else { return nil }
         let walletId = f.string("walletId"), digest = f.string("digest"), path = f.string("derivationPath")
         let signers = f.strings("signers")
@@ -167,10 +173,12 @@ extension SignRequestBody {
     }
 }
 
-extension ClientResultBody {
+extension ClientResultBody: FlatJSONDecodable {
+    static let jsonKeySet = Set(jsonKeys)
+
     /// The plain form of a result (see `FlatJSONReader`), or nil for `JSONDecoder` to decide.
-    init?(flatJSON bytes: [UInt8]) {
-        guard var f = FlatJSONFields(bytes, keys: Set(Self.jsonKeys)), let requestId = f.string("requestId") else { return nil }
+    public init?(flatJSON bytes: [UInt8]) {
+        guard var f = FlatJSONFields(bytes, keys: Self.jsonKeySet), let requestId = f.string("requestId") else { return nil }
         let curveName = f.string("curve")
         let curve = curveName.flatMap(Curve.init(rawValue:))
         self.init(requestId: requestId, code: f.string("code"), message: f.string("message"), walletId: f.string("walletId"),

@@ -153,14 +153,8 @@ public enum WireBody {
     }
 
     /// The plain form without `JSONDecoder` (`FlatJSONReader`), anything else with it: the same value either way.
-    public static func decode(_ t: SignRequestBody.Type, _ bytes: [UInt8]) throws(ClusterError) -> SignRequestBody {
-        if let v = SignRequestBody(flatJSON: bytes) { return v }
-        return try decodeJSON(t, bytes)
-    }
-
-    /// As for `SignRequestBody`.
-    public static func decode(_ t: ClientResultBody.Type, _ bytes: [UInt8]) throws(ClusterError) -> ClientResultBody {
-        if let v = ClientResultBody(flatJSON: bytes) { return v }
+    public static func decode<T: FlatJSONDecodable>(_ t: T.Type, _ bytes: [UInt8]) throws(ClusterError) -> T {
+        if let v = T(flatJSON: bytes) { return v }
         return try decodeJSON(t, bytes)
     }
 

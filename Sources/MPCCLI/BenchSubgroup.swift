@@ -34,14 +34,16 @@ struct SubgroupBench: ParsableCommand {
         // What a receiver of a nonce commitment pays per point: DeserializeElement (decoding and the halving check)
         // against decoding the point and its subgroup certificate and checking [8]Q = P.
         let certificates = try inGroup.map { try Ed25519Point(serialized: $0).subgroupCertificate() }
-        let plain = try perCallMedians("deserialize", runs: timing.runs, calls: points, accepted: points) {
-            inGroup.reduce(0) { $0 + ((try? Ed25519Point(serialized: $1)) == nil ? 0 : 1) }
+        let decoders: [(String, ([UInt8], [UInt8]) -> Ed25519Point?)] = [
+            ("deserialize (decode + halving)", { p, _ in try? Ed25519Point(serialized: p) }),
+            ("deserialize with certificate", { p, c in try? Ed25519Point(serialized: p, certificate: c) }),
+        ]
+        for (name, decode) in decoders {
+            let m = try perCallMedians(name, runs: timing.runs, calls: points, accepted: points) {
+                zip(inGroup, certificates).reduce(0) { $0 + (decode($1.0, $1.1) == nil ? 0 : 1) }
+            }
+            printPerCall(name, width: 40, m)
         }
-        printPerCall("deserialize (decode + halving)", width: 40, plain)
-        let certified = try perCallMedians("deserialize with certificate", runs: timing.runs, calls: points, accepted: points) {
-            zip(inGroup, certificates).reduce(0) { $0 + ((try? Ed25519Point(serialized: $1.0, certificate: $1.1)) == nil ? 0 : 1) }
-        }
-        printPerCall("deserialize with certificate", width: 40, certified)
     }
 }
 

@@ -116,6 +116,18 @@ import Protocols
         #expect(ClientResultBody(flatJSON: Array(#"{"requestId":"r","nodes":{"a":true,"b":false}}"#.utf8))?.nodes == ["a": true, "b": false])
     }
 
+    /// A type whose fast path (deliberately) disagrees with JSONDecoder shows which one `WireBody.decode` took.
+    struct Probe: FlatJSONDecodable, Equatable {
+        var via: String
+        init?(flatJSON bytes: [UInt8]) { guard bytes.first == UInt8(ascii: "{") else { return nil }; via = "fast" }
+    }
+
+    @Test func wireBodyDecodeTakesTheFastPathFirst() throws {
+        #expect(try WireBody.decode(Probe.self, Array(#"{"via":"decoder"}"#.utf8)).via == "fast")
+        #expect(try WireBody.decode(Probe.self, Array(#" {"via":"decoder"}"#.utf8)).via == "decoder")
+        #expect(throws: ClusterError.self) { _ = try WireBody.decode(Probe.self, Array("junk".utf8)) }
+    }
+
     /// Mutated bodies (a byte changed, cut short, a byte inserted) and random bytes: never a trap, and any value
     /// the fast path gives is JSONDecoder's.
     @Test func junkAndMutationsNeverDisagreeWithJSONDecoder() throws {

@@ -60,7 +60,9 @@ public struct Ed25519Point: GroupElement {
     /// Q = [s·8⁻¹]G by libsodium's constant-time base multiplication, then s·G = [8]Q by three doublings of the
     /// public Q: the certificate costs the maker a scalar product and three doublings, not a second ladder.
     public static func certifiedBaseMultiply(_ s: Ed25519Scalar) -> (element: Ed25519Point, certificate: [UInt8]) {
-        let q = baseMultiply(s * inverseOfEight)
+        var eighth = s * inverseOfEight   // as secret as s
+        defer { eighth.wipe() }
+        let q = baseMultiply(eighth)
         return (Ed25519Point(point: q.point.doubled().doubled().doubled()), q.encoding)
     }
 

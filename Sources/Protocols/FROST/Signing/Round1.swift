@@ -35,10 +35,12 @@ extension FROSTSigning {
     //   hiding_nonce_commitment = G.ScalarBaseMult(hiding_nonce), likewise binding.
     // The commitments to broadcast are `nonces.commitments`.
     public static func commit<R: RandomSource>(keyPackage: KeyPackage<C>, using rng: inout R) -> SigningNonces<C> {
-        let sk = keyPackage.signingShareScalar()
+        var sk = keyPackage.signingShareScalar()
+        defer { sk.wipe() }
         while true {
-            let d = nonceGenerate(secret: sk, using: &rng)
-            let e = nonceGenerate(secret: sk, using: &rng)
+            var d = nonceGenerate(secret: sk, using: &rng)
+            var e = nonceGenerate(secret: sk, using: &rng)
+            defer { d.wipe(); e.wipe() }   // the nonces live on in `SigningNonces`' zeroizing storage only
             // A zero nonce (probability ~2^-256) would commit to the identity: draw again.
             do {
                 return try SigningNonces<C>(hiding: d, binding: e, identifier: keyPackage.identifier)

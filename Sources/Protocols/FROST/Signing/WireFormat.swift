@@ -14,6 +14,7 @@
 /// cert(P) is the suite's subgroup certificate ([8⁻¹]P for edwards25519, `GroupElement.subgroupCertificate`;
 /// empty for the prime-order secp256k1): a receiver checks [8]cert(P) = P instead of a subgroup test.
 public enum WireFormat {
+    /// The version of the suites without subgroup certificates; `version(C.self)` is a suite's.
     public static let version: UInt8 = 1
 
     public enum MessageType: UInt8, Sendable {
