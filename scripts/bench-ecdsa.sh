@@ -4,7 +4,9 @@
 # (tests/dev only). Usage: [BIN=DIR] [POOLED_ONLY=1] bash scripts/bench-ecdsa.sh [COUNT] [INTERVAL_MS] [POOL_TARGET]   (prints both bench reports, JSON)
 # Defaults 9, 4000, 4: the pool refills between two requests. INTERVAL_MS 1000 with POOL_TARGET 16 signs while the
 # background refill (one presign after every sign) is running; a 4th argument START below POOL_TARGET starts signing
-# once START are pooled, while presigning runs back to back.
+# once START are pooled, while presigning runs back to back. INTERVAL_MS 0 with POOL_TARGET 64 and COUNT 40 signs a burst
+# back to back from a full pool (the refill waits while signing goes on, unless the pool falls to a quarter).
+# The pooled run also prints the CPU time each cluster process spent per signature (utime + stime from /proc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${1:-9}
@@ -14,6 +16,17 @@ START=${4:-$POOL}   # pooled presignatures to wait for before the first request 
 # BIN=DIR runs the binaries in DIR (e.g. another build, for an A/B) instead of building this tree's.
 if [ -z "${BIN:-}" ]; then for p in mpc mpc-node mpc-coordinator; do swift build -c release --product "$p" 2>&1 | tail -1; done; fi
 B=${BIN:-.build/release}
+cluster_cpu() {  # {"process": clock ticks} of every process of the cluster in $1
+  python3 - "$1" <<'PY'
+import glob, json, os, sys
+out = {}
+for f in glob.glob(sys.argv[1] + "/run/*.pid"):
+    pid = open(f).read().split()[0]
+    st = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    out[os.path.basename(f)[:-4]] = int(st[11]) + int(st[12])
+print(json.dumps(out))
+PY
+}
 run() {  # $1 = mode (pooled | fresh), $2 = pool target
   local DIR; DIR=$(mktemp -d /tmp/mpc-bench-ecdsa.XXXXXX)
   trap "$B/mpc cluster down --dir $DIR >/dev/null 2>&1 || true; rm -rf $DIR" RETURN
@@ -31,7 +44,15 @@ PY
   for _ in $(seq 600); do [ "$(cat "$DIR"/logs/node-*.log | grep -c 'aux info of .* verified')" -ge 20 ] && break; sleep 0.5; done
   if [ "$1" = pooled ]; then
     for _ in $(seq 600); do python3 -c "import json,sys; sys.exit(0 if len(json.load(open('$DIR/coordinator/data/presign-pool.json')).get('bench',[]))>=$START else 1)" 2>/dev/null && break; sleep 0.5; done
+    local before; before=$(cluster_cpu "$DIR")
     $B/mpc --cluster "$DIR" bench sign --wallet bench --count "$COUNT" --warmup 0 --interval-ms "$INTERVAL" --json
+    python3 - "$before" "$(cluster_cpu "$DIR")" "$COUNT" "$(getconf CLK_TCK)" <<'PY'
+import json, sys
+a, b, n, hz = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+per = {k: (b[k] - a[k]) * 1000 / hz / n for k in sorted(a)}
+print("CPU per signature (ms, includes any presigning in the window): " + ", ".join(f"{k} {v:.2f}" for k, v in per.items() if v > 0)
+      + f"; cluster {sum(per.values()):.2f}")
+PY
   else
     $B/mpc --cluster "$DIR" bench sign --wallet bench --count "$COUNT" --warmup 1 --interval-ms 1000 --json
   fi

@@ -113,10 +113,11 @@ public struct CoordinatorContext: Sendable {
         return enough(view) ? view : await freshHealthyNodes()
     }
 
-    /// For signing: as `healthyNodes`, but a view up to `HealthProbe.maxStale` old is answered at once while a
-    /// fresh lookup runs in the background, so that no sign request waits for discovery (a KV lookup is several
-    /// round trips to the server). A node that died since is tried once: it fails the attempt at once (no
-    /// responders) and the retry excludes it, as with the 500 ms memory.
+    /// For signing: as `healthyNodes`, but a view up to `HealthProbe.maxStale` old is answered at once, so that no
+    /// sign request waits for discovery (a KV lookup is several round trips to the server) nor starts a lookup
+    /// that competes with it for the CPU: keeping the view fresh is `CoordinatorService`'s keeper loop's job (one
+    /// lookup a second). A node that died since is tried once: it fails the attempt at once (no responders) and
+    /// the retry excludes it, as with the 500 ms memory.
     /// A view that is not `enough` is checked afresh, as in `healthyNodes(enough:)`.
     func signableNodes(enough: (Set<String>) -> Bool) async -> Set<String> {
         let ctx = self
@@ -201,11 +202,12 @@ actor HealthProbe {
         return await refresh(probe).value
     }
 
-    /// The last answer if it is younger than `maxStale` (starting a refresh when it is older than `maxAge`),
-    /// otherwise as `run`.
+    /// The last answer if it is younger than `maxStale`, otherwise as `run`. Starts no lookup while it has such an
+    /// answer: a refresh started on a sign request's path ran beside that request on this machine's two vCPUs and
+    /// cost a request after a quiet spell 0.3-1.4 ms at the median (BENCHMARKS.md, session 9); the keeper loop
+    /// refreshes instead.
     func recent(_ probe: @escaping @Sendable () async -> HealthView) async -> HealthView {
         guard let last, ContinuousClock.now - last.at < maxStale else { return await run(probe) }
-        if ContinuousClock.now - last.at >= maxAge { _ = refresh(probe) }
         return last.nodes
     }
 

@@ -31,8 +31,9 @@ public actor CoordinatorService {
             }
             subscriptions.append(try c.subscribe(subject: ClusterSubjects.pubkeyRequest) { [weak self] m in await self?.handlePubkey(m) })
             subscriptions.append(try c.subscribe(subject: ClusterSubjects.statusRequest) { [weak self] m in await self?.handleStatus(m) })
-            // Keeps the health view fresh, so that a sign request after a quiet spell does not wait for discovery
-            // either (`signableNodes` answers from a view up to 2 s old).
+            // Keeps the health view fresh, so that a sign request after a quiet spell neither waits for discovery
+            // nor starts a lookup beside itself (`signableNodes` answers from a view up to 2 s old and leaves the
+            // refreshing to this loop).
             let ctx = self.ctx
             tasks.append(Task {
                 while !Task.isCancelled {
@@ -41,6 +42,22 @@ public actor CoordinatorService {
                 }
             })
         } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
+        // The presignature pools are topped up at start, not only after the next sign: a restarted coordinator
+        // drops the entries it had reserved, and the first sign after it should not have to presign. Nodes that
+        // start with the coordinator get up to a minute to register first.
+        let ecdsaWallets = await registry.ids(curve: .secp256k1)
+        if !ecdsaWallets.isEmpty {
+            let ctx = self.ctx
+            tasks.append(Task {
+                for _ in 0..<60 where !Task.isCancelled {
+                    if await ctx.healthyNodes().count >= ctx.manifest.threshold { break }
+                    try? await Task.sleep(for: .seconds(1))
+                }
+                guard !Task.isCancelled else { return }
+                ctx.log.info("topping up the presignature pools of \(ecdsaWallets.count) ECDSA wallet(s)")
+                for wallet in ecdsaWallets { ctx.presignPool.refill(ctx, wallet: wallet) }
+            })
+        }
         ctx.log.info("coordinator ready (\(ctx.manifest.nodes.count) nodes, threshold \(ctx.manifest.threshold))")
     }
 

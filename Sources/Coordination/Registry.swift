@@ -26,6 +26,9 @@ actor WalletRegistry {
 
     func get(_ id: String) -> WalletEntry? { wallets[id] }
 
+    /// The ids of the wallets on `curve`, sorted.
+    func ids(curve: Curve) -> [String] { wallets.filter { $0.value.curve == curve }.keys.sorted() }
+
     /// Reserves a new wallet id for one keygen at a time; false if it exists or is being created.
     func reserve(_ id: String) -> Bool {
         guard wallets[id] == nil, !creating.contains(id) else { return false }
