@@ -16,16 +16,14 @@ START=${4:-$POOL}   # pooled presignatures to wait for before the first request 
 # BIN=DIR runs the binaries in DIR (e.g. another build, for an A/B) instead of building this tree's.
 if [ -z "${BIN:-}" ]; then for p in mpc mpc-node mpc-coordinator; do swift build -c release --product "$p" 2>&1 | tail -1; done; fi
 B=${BIN:-.build/release}
-cluster_cpu() {  # {"process": clock ticks} of every process of the cluster in $1
-  python3 - "$1" <<'PY'
-import glob, json, os, sys
-out = {}
-for f in glob.glob(sys.argv[1] + "/run/*.pid"):
-    pid = open(f).read().split()[0]
-    st = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    out[os.path.basename(f)[:-4]] = int(st[11]) + int(st[12])
-print(json.dumps(out))
-PY
+cluster_cpu() {  # {"process": clock ticks} of every process of the cluster in $1; bash builtins only, so that it reads
+  # /proc before the pool's refill starts (50 ms after the last sign)
+  local out="" f pid line name
+  for f in "$1"/run/*.pid; do
+    read -r pid _ < "$f"; read -r line < "/proc/$pid/stat"; local -a st=(${line##*) })
+    name=${f##*/}; out+="\"${name%.pid}\": $((st[11] + st[12])), "
+  done
+  echo "{${out%, }}"
 }
 run() {  # $1 = mode (pooled | fresh), $2 = pool target
   local DIR; DIR=$(mktemp -d /tmp/mpc-bench-ecdsa.XXXXXX)
@@ -50,7 +48,7 @@ PY
 import json, sys
 a, b, n, hz = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 per = {k: (b[k] - a[k]) * 1000 / hz / n for k in sorted(a)}
-print("CPU per signature (ms, includes any presigning in the window): " + ", ".join(f"{k} {v:.2f}" for k, v in per.items() if v > 0)
+print("CPU per signature (ms): " + ", ".join(f"{k} {v:.2f}" for k, v in per.items() if v > 0)
       + f"; cluster {sum(per.values()):.2f}")
 PY
   else

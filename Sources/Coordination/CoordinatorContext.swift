@@ -105,6 +105,14 @@ public struct CoordinatorContext: Sendable {
     /// started at most 500 ms ago (see `HealthProbe`: under load every sign request would otherwise ask).
     func healthyNodes() async -> Set<String> { await healthView().nodes }
 
+    /// The healthy nodes as NATS discovery's watch pushes them (nil while it is not current; see `LiveMembership`).
+    let membership = LiveMembership()
+
+    /// The watch's view restricted to the manifest's nodes, when the watch is current.
+    private func watchedNodes() async -> Set<String>? {
+        await membership.view.map { $0.intersection(manifest.nodes.map(\.id)) }
+    }
+
     /// As `healthyNodes`, but a view that is not `enough` for the caller is checked against a lookup that
     /// started after this call before it is believed: a remembered view may predate nodes that came back (e.g.
     /// re-registered after a discovery restart), and refusing a request on it would be wrong.
@@ -121,17 +129,25 @@ public struct CoordinatorContext: Sendable {
     /// A view that is not `enough` is checked afresh, as in `healthyNodes(enough:)`.
     func signableNodes(enough: (Set<String>) -> Bool) async -> Set<String> {
         let ctx = self
-        let view = await healthProbe.recent { await ctx.lookUpHealth() }.nodes
+        let view: Set<String>
+        if let watched = await watchedNodes() { view = watched } else { view = await healthProbe.recent { await ctx.lookUpHealth() }.nodes }
         return enough(view) ? view : await freshHealthyNodes()
     }
 
-    /// As `healthyNodes`, from a lookup that started after this call (no cached or joined older view).
+    /// As `healthyNodes`, from a lookup that started after this call (no cached or joined older view). A lookup
+    /// that lists a node the discovery watch does not has the watch replaced (it may have fallen silent).
     private func freshHealthyNodes() async -> Set<String> {
         let ctx = self
-        return await healthProbe.fresh { await ctx.lookUpHealth() }.nodes
+        let looked = await healthProbe.fresh { await ctx.lookUpHealth() }
+        if looked.source == discoveryName, await membership.suspect(looked.nodes) {
+            log.warn("discovery watch missed nodes a lookup lists (\(looked.nodes.sorted().joined(separator: ","))): restarting it")
+        }
+        return looked.nodes
     }
 
+    /// The discovery watch's view while it is current, else a lookup at most `HealthProbe.maxAge` old.
     func healthView() async -> HealthView {
+        if let watched = await watchedNodes() { return HealthView(nodes: watched, source: discoveryName) }
         let ctx = self
         return await healthProbe.run { await ctx.lookUpHealth() }
     }

@@ -1,4 +1,5 @@
 import ClientKit
+import Discovery
 import Foundation
 import Messaging
 import Protocols
@@ -31,10 +32,15 @@ public actor CoordinatorService {
             }
             subscriptions.append(try c.subscribe(subject: ClusterSubjects.pubkeyRequest) { [weak self] m in await self?.handlePubkey(m) })
             subscriptions.append(try c.subscribe(subject: ClusterSubjects.statusRequest) { [weak self] m in await self?.handleStatus(m) })
-            // Keeps the health view fresh, so that a sign request after a quiet spell neither waits for discovery
-            // nor starts a lookup beside itself (`signableNodes` answers from a view up to 2 s old and leaves the
-            // refreshing to this loop).
+            // NATS discovery pushes joins, leaves and expiries: while its watch is current, no lookups at all.
             let ctx = self.ctx
+            if let nats = ctx.discovery as? NatsDiscovery {
+                let log = ctx.log
+                tasks.append(Task { await ctx.membership.follow(nats, service: ClusterServices.node, info: { log.info($0) }, warn: { log.warn($0) }) })
+            }
+            // Otherwise (Consul, or the watch not current) keeps the looked-up view fresh, so that a sign request after
+            // a quiet spell neither waits for discovery nor starts a lookup beside itself (`signableNodes` answers from
+            // a view up to 2 s old and leaves the refreshing to this loop); `healthView` does nothing while the watch is.
             tasks.append(Task {
                 while !Task.isCancelled {
                     _ = await ctx.healthView()

@@ -38,6 +38,12 @@ struct DiscoveryClusterTests {
         let status = try await client.status()
         #expect(status.discovery == "nats")
         #expect(status.nodes == ["node-1": true, "node-2": true, "node-3": true])
+        // The coordinator follows the bucket with a watch (no lookups while it is current).
+        func coordinatorLog() -> String {
+            (try? String(contentsOfFile: ClusterLayout(dir: dir).path("logs/coordinator.log"), encoding: .utf8)) ?? ""
+        }
+        // (nodes may register after the watch started: then they join it)
+        #expect(await waitFor(5) { coordinatorLog().contains("discovery watch current: ") } != nil, "\(coordinatorLog())")
 
         // SIGKILL: no deregistration; the entry stays until its TTL passes without a heartbeat.
         let victim = try #require(pids(dir)["node-3"])
@@ -48,6 +54,7 @@ struct DiscoveryClusterTests {
         let gone = try await waitFor(Self.ttl + 4) { try await !listed().contains("node-3") }
         #expect(gone != nil, "node-3 still listed \(Self.ttl + 4) s after SIGKILL")
         #expect(try await waitFor(2) { try await client.status().nodes?["node-3"] == false } != nil)
+        #expect(await waitFor(2) { coordinatorLog().contains("discovery watch: node-3 left (expired)") } != nil, "\(coordinatorLog())")
         // The coordinator signs with the two holders discovery still lists.
         let d = randomDigest()
         let s = try await client.sign(walletId: "d", digest: d)
@@ -63,6 +70,7 @@ struct DiscoveryClusterTests {
         #expect(await waitFor(5) { !isAlive(leaving) } != nil)
         let log = try String(contentsOfFile: ClusterLayout(dir: dir).path("logs/node-2.log"), encoding: .utf8)
         #expect(log.contains("SIGTERM: deregistering"))
+        #expect(await waitFor(2) { coordinatorLog().contains("discovery watch: node-2 left (deregistered)") } != nil, "\(coordinatorLog())")
         // Fewer holders than the threshold: refused with a code, nothing signed.
         let refused = try await waitFor(2) { try await client.status().nodes?["node-2"] == false }
         #expect(refused != nil)
@@ -114,6 +122,9 @@ struct DiscoveryClusterTests {
         let d = randomDigest()
         let s = try await client.sign(walletId: "c", digest: d)
         #expect(s.ok && Independent.bip340(hex(s.signature), xOnly: hex(k.publicKey), d), "\(s.code ?? "") \(s.message ?? "")")
+        // Consul has no watch here: the coordinator looks up.
+        let log = (try? String(contentsOfFile: ClusterLayout(dir: dir).path("logs/coordinator.log"), encoding: .utf8)) ?? ""
+        #expect(!log.contains("discovery watch"), "\(log)")
     }
 }
 
