@@ -44,11 +44,11 @@ PY
     for _ in $(seq 600); do python3 -c "import json,sys; sys.exit(0 if len(json.load(open('$DIR/coordinator/data/presign-pool.json')).get('bench',[]))>=$START else 1)" 2>/dev/null && break; sleep 0.5; done
     local before; before=$(cluster_cpu "$DIR")
     $B/mpc --cluster "$DIR" bench sign --wallet bench --count "$COUNT" --warmup 0 --interval-ms "$INTERVAL" --json
-    python3 - "$before" "$(cluster_cpu "$DIR")" "$COUNT" "$(getconf CLK_TCK)" <<'PY'
+    python3 - "$before" "$(cluster_cpu "$DIR")" "$COUNT" "$(getconf CLK_TCK)" "$INTERVAL" <<'PY'
 import json, sys
 a, b, n, hz = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 per = {k: (b[k] - a[k]) * 1000 / hz / n for k in sorted(a)}
-print("CPU per signature (ms): " + ", ".join(f"{k} {v:.2f}" for k, v in per.items() if v > 0)
+print("CPU per signature (ms" + ("; with an interval it includes the refill, one presign per sign" if int(sys.argv[5]) > 0 else "") + "): " + ", ".join(f"{k} {v:.2f}" for k, v in per.items() if v > 0)
       + f"; cluster {sum(per.values()):.2f}")
 PY
   else

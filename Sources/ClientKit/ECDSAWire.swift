@@ -5,7 +5,7 @@ import Protocols
 /// Coordinator -> node requests of threshold ECDSA (CGGMP21) wallets, on `ECDSASubjects.node(id)` (signed
 /// envelope type `sessionPlan`; the reply is a node-signed `NodeReplyBody`).
 public struct ECDSANodeRequest: Codable, Sendable, Equatable {
-    public enum Op: String, Codable, Sendable { case presign, sign }
+    public enum Op: String, Codable, Sendable, CaseIterable { case presign, sign }
     public var op: Op
     public var walletId: String
     /// 16 random bytes (hex) naming the presignature; also the presign session id.

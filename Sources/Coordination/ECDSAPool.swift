@@ -21,12 +21,18 @@ struct PooledPresignature: Codable, Sendable, Equatable {
 /// out, and a restarted coordinator drops every reserved entry, so none is ever handed out twice (also not
 /// after a crash, or to a node restored from a backup); each node additionally deletes its part when it signs.
 /// To keep that write off the signing path, up to `reserveTarget` entries per signer set are marked ahead, in
-/// the background after each take: a sign then takes a marked entry without touching the disk.
+/// the background when a take leaves fewer than `reserveLow` marked: a sign then takes a marked entry without
+/// touching the disk, and only about one take in `reserveTarget - reserveLow + 1` rewrites the pool file (a rewrite
+/// after every take, JSON of the whole pool with an fsync, was ~0.5 ms of the coordinator's CPU per signature with a
+/// pool of 64). Entries taken since the last write stay in the file marked reserved, so a restart drops them.
 actor ECDSAPool {
     let path: String
     let target: Int
-    /// Entries per signer set marked `reserved` ahead of use.
-    let reserveTarget = 4
+    /// Entries per signer set marked `reserved` ahead of use, and the count below which marking starts again.
+    let reserveTarget = 8
+    let reserveLow = 3
+    /// Entries per signer set whose ids a sign names in `armNext` (the signers take them out of their stores).
+    let armAhead = 4
     /// Presigning yields to signing: a refill waits until no presignature of the wallet was taken for this long,
     /// unless a signer set is down to `lowWatermark` entries (presigning is the heavy part; see BENCHMARKS.md).
     let quiet: Duration = .milliseconds(50)
@@ -77,7 +83,8 @@ actor ECDSAPool {
     }
 
     /// Removes and returns one presignature for exactly `signers`: one whose `reserved` mark is on disk already,
-    /// else any, after writing the pool without it. Then marks more in the background (`reserve`).
+    /// else any, after writing the pool without it. Then marks more in the background (`reserve`) when fewer than
+    /// `reserveLow` of the set's entries are marked.
     /// Also returns the ids of the next entries for the same set (reserved ones first), which the signers take
     /// out of their stores ahead of use (`ECDSANodeRequest.armNext`).
     func take(_ wallet: String, signers: [String]) async -> (presignature: PooledPresignature, next: [String])? {
@@ -94,9 +101,9 @@ actor ECDSAPool {
             await save()
         }
         onDisk.remove(taken.presignId)
-        Task { await self.reserve(wallet, signers: signers) }
         let rest = (byWallet[wallet] ?? []).filter { $0.signers == signers }
-        let next = (rest.filter { $0.reserved == true } + rest.filter { $0.reserved != true }).prefix(reserveTarget).map(\.presignId)
+        if rest.count(where: { $0.reserved == true }) < reserveLow { Task { await self.reserve(wallet, signers: signers) } }
+        let next = (rest.filter { $0.reserved == true } + rest.filter { $0.reserved != true }).prefix(armAhead).map(\.presignId)
         return (taken, Array(next))
     }
 

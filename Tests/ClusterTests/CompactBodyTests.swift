@@ -29,6 +29,18 @@ import Protocols
          NodeReplyBody(commitments: [])]
     }
 
+    static func ecdsaRequests() -> [ECDSANodeRequest] {
+        var rng = SeededRandom(seed: 7)
+        let sign = ECDSANodeRequest(op: .sign, walletId: "eth-hot", presignId: Hex.encode(rng.bytes(16)), signers: ["node-1", "node-2", "node-4"],
+                                    digest: Hex.encode(rng.bytes(32)), clientRequest: Hex.encode(rng.bytes(330)),
+                                    armNext: [Hex.encode(rng.bytes(16)), Hex.encode(rng.bytes(16))])
+        let presign = ECDSANodeRequest(op: .presign, walletId: "e", presignId: Hex.encode(rng.bytes(16)), signers: ["node-1", "node-2", "node-3"])
+        // Strings that are not canonical hex travel as text and come back unchanged; empty lists stay empty lists.
+        let odd = ECDSANodeRequest(op: .sign, walletId: "wället ✓", presignId: "ABC", signers: [], digest: "xyz", clientRequest: "",
+                                   armNext: ["not hex", ""])
+        return [sign, presign, odd, ECDSANodeRequest(op: .sign, walletId: "w", presignId: "00", signers: ["n"], armNext: [])]
+    }
+
     @Test func everyFieldRoundTripsAndJSONIsStillRead() throws {
         for p in Self.plans() {
             let bytes = WireBody.encode(p)
@@ -40,6 +52,13 @@ import Protocols
             #expect(try WireBody.decode(NodeReplyBody.self, WireBody.encode(r)) == r)
             #expect(try WireBody.decode(NodeReplyBody.self, WireBody.encode(JSONForm(r))) == r)
         }
+        for q in Self.ecdsaRequests() {
+            let bytes = WireBody.encode(q)
+            #expect(bytes.first == ECDSANodeRequest.compactTag)
+            #expect(try WireBody.decode(ECDSANodeRequest.self, bytes) == q)
+            #expect(try WireBody.decode(ECDSANodeRequest.self, WireBody.encode(JSONForm(q))) == q)
+        }
+        #expect(WireBody.encode(Self.ecdsaRequests()[0]).count < WireBody.encode(JSONForm(Self.ecdsaRequests()[0])).count * 11 / 20)
         // A plan with its blobs as bytes is about half its JSON.
         let p = Self.plans()[0]
         #expect(WireBody.encode(p).count < WireBody.encode(JSONForm(p)).count * 11 / 20)
@@ -51,6 +70,12 @@ import Protocols
         for cut in 0..<reply.count { #expect(throws: ClusterError.self) { try WireBody.decode(NodeReplyBody.self, Array(reply[0..<cut])) } }
         #expect(throws: ClusterError.self) { try WireBody.decode(SessionPlanBody.self, plan + [0]) }
         #expect(throws: ClusterError.self) { try WireBody.decode(SessionPlanBody.self, reply) }   // the other tag
+        let ecdsa = WireBody.encode(Self.ecdsaRequests()[0])
+        for cut in 0..<ecdsa.count { #expect(throws: ClusterError.self) { try WireBody.decode(ECDSANodeRequest.self, Array(ecdsa[0..<cut])) } }
+        #expect(throws: ClusterError.self) { try WireBody.decode(ECDSANodeRequest.self, ecdsa + [0]) }
+        #expect(throws: ClusterError.self) { try WireBody.decode(ECDSANodeRequest.self, plan) }
+        var badOp = ecdsa; badOp[1] = 2
+        #expect(throws: ClusterError.self) { try WireBody.decode(ECDSANodeRequest.self, badOp) }
         var badKind = plan; badKind[1] = 9
         #expect(throws: ClusterError.self) { try WireBody.decode(SessionPlanBody.self, badKind) }
         // A count far beyond the bytes left is refused before anything is reserved.
@@ -67,6 +92,7 @@ import Protocols
             let junk = [SessionPlanBody.compactTag] + rng.bytes(Int(rng.bytes(1)[0]))
             _ = try? WireBody.decode(SessionPlanBody.self, junk)
             _ = try? WireBody.decode(NodeReplyBody.self, [NodeReplyBody.compactTag] + Array(junk.dropFirst()))
+            _ = try? WireBody.decode(ECDSANodeRequest.self, [ECDSANodeRequest.compactTag] + Array(junk.dropFirst()))
         }
     }
 
