@@ -44,11 +44,14 @@ public actor LiveMembership {
 
     /// Follows the watch of `service` until the calling task is cancelled, starting a new watch `retry` after one
     /// ends (e.g. the connection closed) or fails to start.
+    /// A watch that cannot start is reported once until one starts again (not every `retry` during an outage).
     public func follow(_ discovery: NatsDiscovery, service: String, retry: Duration = .seconds(1),
                        info: @escaping @Sendable (String) -> Void, warn: @escaping @Sendable (String) -> Void) async {
+        var failing = false
         while !Task.isCancelled {
             do throws(DiscoveryError) {
                 let changes = try await discovery.membershipChanges(of: service)
+                failing = false
                 let current = Task { [weak self] in
                     for await change in changes {
                         guard let self else { return }
@@ -58,7 +61,8 @@ public actor LiveMembership {
                 watch = current
                 await withTaskCancellationHandler { await current.value } onCancel: { current.cancel() }
             } catch {
-                warn("discovery watch: \(error.code); looking instances up instead")
+                if !failing { warn("discovery watch: \(error.code); looking instances up instead") }
+                failing = true
             }
             lost()
             if !Task.isCancelled { try? await Task.sleep(for: retry) }
