@@ -35,6 +35,7 @@ public enum CGGMPProofKind: String, Sendable, Equatable {
     case affG = "Π^aff-g"
     case logStar = "Π^log*"
     case mul = "Π^mul"
+    case mulStar = "Π^mul*"
     case dec = "Π^dec"
 }
 
