@@ -219,9 +219,8 @@ actor HealthProbe {
     }
 
     /// The last answer if it is younger than `maxStale`, otherwise as `run`. Starts no lookup while it has such an
-    /// answer: a refresh started on a sign request's path ran beside that request on this machine's two vCPUs and
-    /// cost a request after a quiet spell 0.3-1.4 ms at the median (BENCHMARKS.md, session 9); the keeper loop
-    /// refreshes instead.
+    /// answer (a refresh started on a sign request's path runs beside that request on two vCPUs; interleaved runs at
+    /// 4 s gaps showed no measurable cost either way, BENCHMARKS.md session 9): the keeper loop refreshes instead.
     func recent(_ probe: @escaping @Sendable () async -> HealthView) async -> HealthView {
         guard let last, ContinuousClock.now - last.at < maxStale else { return await run(probe) }
         return last.nodes

@@ -1,4 +1,3 @@
-
 /// The healthy instances of a service as NATS discovery pushes them (the coordinator follows its nodes): a watch of
 /// the KV bucket (`NatsDiscovery.membershipChanges`) announces registrations, deregistrations and expired TTLs as
 /// they happen, with the same freshness rule as a lookup (last write within the instance's TTL). While it is
