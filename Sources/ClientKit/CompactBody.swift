@@ -163,7 +163,7 @@ extension ECDSANodeRequest: CompactWireBody {
     public static let compactTag: UInt8 = 0xB3
 
     /// The operation's byte; a new operation fails to compile here until it has one.
-    static func code(_ op: Op) -> UInt8 { switch op { case .presign: 0; case .sign: 1 } }
+    static func code(_ op: Op) -> UInt8 { switch op { case .presign: 0; case .sign: 1; case .retire: 2 } }
 
     public func writeCompact(_ w: inout ByteWriter) {
         w.u8(Self.code(op))
@@ -173,6 +173,7 @@ extension ECDSANodeRequest: CompactWireBody {
         w.optional(digest) { $0.hexOrText($1) }
         w.optional(clientRequest) { $0.hexOrText($1) }
         w.optional(armNext) { w, ids in w.list(ids) { $0.hexOrText($1) } }
+        w.optional(retire) { w, ids in w.list(ids) { $0.hexOrText($1) } }
     }
 
     public init(readingCompact r: inout CompactReader) throws(ClusterError) {
@@ -183,7 +184,8 @@ extension ECDSANodeRequest: CompactWireBody {
         let digest = try r.optional { (r) throws(ClusterError) in try r.hexOrText() }
         let clientRequest = try r.optional { (r) throws(ClusterError) in try r.hexOrText() }
         let armNext = try r.optional { (r) throws(ClusterError) in try r.list { (r) throws(ClusterError) in try r.hexOrText() } }
+        let retire = try r.optional { (r) throws(ClusterError) in try r.list { (r) throws(ClusterError) in try r.hexOrText() } }
         self.init(op: op, walletId: wallet, presignId: presignId, signers: signers, digest: digest, clientRequest: clientRequest,
-                  armNext: armNext)
+                  armNext: armNext, retire: retire)
     }
 }

@@ -5,7 +5,9 @@ import Protocols
 /// Coordinator -> node requests of threshold ECDSA (CGGMP21) wallets, on `ECDSASubjects.node(id)` (signed
 /// envelope type `sessionPlan`; the reply is a node-signed `NodeReplyBody`).
 public struct ECDSANodeRequest: Codable, Sendable, Equatable {
-    public enum Op: String, Codable, Sendable, CaseIterable { case presign, sign }
+    /// `retire`: delete the presignatures named in `retire` (the coordinator will never hand them out: e.g. the
+    /// entries a restarted coordinator dropped), so that no unusable secret material stays at rest.
+    public enum Op: String, Codable, Sendable, CaseIterable { case presign, sign, retire }
     public var op: Op
     public var walletId: String
     /// 16 random bytes (hex) naming the presignature; also the presign session id.
@@ -18,10 +20,12 @@ public struct ECDSANodeRequest: Codable, Sendable, Equatable {
     /// Sign only: presignature ids (hex) the coordinator will hand out next for this signer set; each signer
     /// takes them out of its store ahead of use (`ArmedPresignatures`), so the next signs touch no disk.
     public var armNext: [String]?
+    /// Retire only: presignature ids (hex) of the wallet to delete.
+    public var retire: [String]?
     public init(op: Op, walletId: String, presignId: String, signers: [String], digest: String? = nil, clientRequest: String? = nil,
-                armNext: [String]? = nil) {
+                armNext: [String]? = nil, retire: [String]? = nil) {
         self.op = op; self.walletId = walletId; self.presignId = presignId; self.signers = signers
-        self.digest = digest; self.clientRequest = clientRequest; self.armNext = armNext
+        self.digest = digest; self.clientRequest = clientRequest; self.armNext = armNext; self.retire = retire
     }
 }
 

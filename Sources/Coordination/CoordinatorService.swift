@@ -51,6 +51,7 @@ public actor CoordinatorService {
         // The presignature pools are topped up at start, not only after the next sign: a restarted coordinator
         // drops the entries it had reserved, and the first sign after it should not have to presign. Nodes that
         // start with the coordinator get up to a minute to register first.
+        // The reserved entries the restart dropped are retired at their signers first.
         let ecdsaWallets = await registry.ids(curve: .secp256k1)
         if !ecdsaWallets.isEmpty {
             let ctx = self.ctx
@@ -60,6 +61,9 @@ public actor CoordinatorService {
                     try? await Task.sleep(for: .seconds(1))
                 }
                 guard !Task.isCancelled else { return }
+                for (wallet, entries) in await ctx.presignPool.takeDroppedAtStart().sorted(by: { $0.key < $1.key }) {
+                    await ECDSARetire.run(ctx: ctx, wallet: wallet, entries: entries)
+                }
                 ctx.log.info("topping up the presignature pools of \(ecdsaWallets.count) ECDSA wallet(s)")
                 for wallet in ecdsaWallets { ctx.presignPool.refill(ctx, wallet: wallet) }
             })

@@ -52,12 +52,23 @@ actor ECDSAPool {
     let culpritsPath: String
     private(set) var culpritsTotal = 0
 
+    /// The reserved entries dropped when this coordinator started, per wallet, until `takeDroppedAtStart`.
+    private var droppedAtStart: [String: [PooledPresignature]]
+
+    /// The entries dropped at start (once): `ECDSARetire` has their signers delete them.
+    func takeDroppedAtStart() -> [String: [PooledPresignature]] {
+        defer { droppedAtStart = [:] }
+        return droppedAtStart
+    }
+
     init(dataDir: String, target: Int) {
         path = (dataDir as NSString).appendingPathComponent("presign-pool.json")
         culpritsPath = (dataDir as NSString).appendingPathComponent("presign-culprits.json")
         self.target = target
-        // Reserved entries may have been handed out before a crash: never offered again.
-        byWallet = ((try? JSONFile.read(path) as [String: [PooledPresignature]]) ?? [:]).mapValues { $0.filter { $0.reserved != true } }
+        // Reserved entries may have been handed out before a crash: never offered again (and retired at the nodes).
+        let stored = (try? JSONFile.read(path) as [String: [PooledPresignature]]) ?? [:]
+        byWallet = stored.mapValues { $0.filter { $0.reserved != true } }
+        droppedAtStart = stored.mapValues { $0.filter { $0.reserved == true } }.filter { !$0.value.isEmpty }
         culprits = ((try? JSONFile.read(culpritsPath) as [String: [String]]) ?? [:]).mapValues { Set($0) }
     }
 

@@ -68,6 +68,9 @@ actor ECDSANode {
                 let sigma = try await sign(req)
                 ctx.log.info("ECDSA signature share sent (presignature \(req.presignId))", session: session.hex)
                 ctx.reply(to: m, session: session, body: NodeReplyBody(data: Hex.encode(sigma)))
+            case .retire:
+                let found = try await retire(req)
+                ctx.reply(to: m, session: session, body: NodeReplyBody(data: Hex.encode(withUnsafeBytes(of: UInt32(found).bigEndian) { Array($0) })))
             }
         } catch {
             ctx.log.warn("ECDSA request refused: \(error)", session: session.hex)
@@ -123,6 +126,23 @@ actor ECDSANode {
     }
 
     func endPresign(_ s: SessionID) { presigns[s] = nil }
+
+    /// At most this many presignatures retired by one request (a pool holds at most 64 per wallet and set).
+    static let retireLimit = 256
+
+    /// Deletes the named presignatures of the wallet (stored or armed); every id is checked before any is deleted.
+    /// Deleting can only make a presignature unusable, never usable twice. Returns how many existed.
+    private func retire(_ req: ECDSANodeRequest) async throws(ClusterError) -> Int {
+        let ids = req.retire ?? []
+        guard !ids.isEmpty, ids.count <= Self.retireLimit else {
+            throw ClusterError("malformed_payload", "retire names 1...\(Self.retireLimit) presignatures, got \(ids.count)")
+        }
+        let keys = try ids.map { (id) throws(ClusterError) in try ECDSAPresignKey.key(wallet: req.walletId, presignId: id) }
+        let found: Int
+        do { found = try await armed.discard(keys) } catch { throw ClusterError("storage_error", "retire: \(error)") }
+        ctx.log.info("retired \(found) of \(ids.count) presignature(s) of wallet \(req.walletId): \(ids.joined(separator: ","))")
+        return found
+    }
 
     /// Fig. 8: consumes the presignature (gone from the store before anything is computed, so it can never sign
     /// twice, also not after a crash: taken now in a durable write transaction, or earlier when the coordinator

@@ -57,6 +57,20 @@ public actor ArmedPresignatures {
         return try await store.consumePresignature(id: key).map { ($0, false) }
     }
 
+    /// Deletes `keys` for good, held or stored (their secrets wiped); returns how many existed. A consumption under
+    /// way is waited for, so a key armed a moment ago is dropped too.
+    public func discard(_ keys: [[UInt8]]) async throws(StorageError) -> Int {
+        for k in keys { if let t = pending[k] { await t.value } }
+        var found = 0
+        for k in keys where held.removeValue(forKey: k) != nil { found += 1 }   // SecretBytes wipes on release
+        var stored = try await store.consumePresignatures(ids: keys)   // a held key is off disk already
+        for k in Array(stored.keys) {
+            if var secret = stored.removeValue(forKey: k) { zeroize(&secret) }
+            found += 1
+        }
+        return found
+    }
+
     /// Presignatures held for `wallet` (status and tests).
     public func count(wallet: String) -> Int { held.values.filter { $0.wallet == wallet }.count }
 }

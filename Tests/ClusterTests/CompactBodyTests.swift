@@ -38,7 +38,9 @@ import Protocols
         // Strings that are not canonical hex travel as text and come back unchanged; empty lists stay empty lists.
         let odd = ECDSANodeRequest(op: .sign, walletId: "wället ✓", presignId: "ABC", signers: [], digest: "xyz", clientRequest: "",
                                    armNext: ["not hex", ""])
-        return [sign, presign, odd, ECDSANodeRequest(op: .sign, walletId: "w", presignId: "00", signers: ["n"], armNext: [])]
+        let retire = ECDSANodeRequest(op: .retire, walletId: "e", presignId: Hex.encode(rng.bytes(16)), signers: ["node-2"],
+                                      retire: [Hex.encode(rng.bytes(16)), Hex.encode(rng.bytes(16))])
+        return [sign, presign, odd, retire, ECDSANodeRequest(op: .sign, walletId: "w", presignId: "00", signers: ["n"], armNext: [])]
     }
 
     @Test func everyFieldRoundTripsAndJSONIsStillRead() throws {
@@ -74,7 +76,7 @@ import Protocols
         for cut in 0..<ecdsa.count { #expect(throws: ClusterError.self) { try WireBody.decode(ECDSANodeRequest.self, Array(ecdsa[0..<cut])) } }
         #expect(throws: ClusterError.self) { try WireBody.decode(ECDSANodeRequest.self, ecdsa + [0]) }
         #expect(throws: ClusterError.self) { try WireBody.decode(ECDSANodeRequest.self, plan) }
-        var badOp = ecdsa; badOp[1] = 2
+        var badOp = ecdsa; badOp[1] = 3
         #expect(throws: ClusterError.self) { try WireBody.decode(ECDSANodeRequest.self, badOp) }
         var badKind = plan; badKind[1] = 9
         #expect(throws: ClusterError.self) { try WireBody.decode(SessionPlanBody.self, badKind) }

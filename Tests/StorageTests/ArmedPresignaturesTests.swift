@@ -55,6 +55,24 @@ import Testing
         }
     }
 
+    /// Retiring: armed and stored presignatures are deleted alike, unknown ids count for nothing, others stay.
+    @Test func discardDeletesArmedAndStoredOnes() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try openStore(dir)
+            let ids = try await stored(store, 4)
+            let armed = ArmedPresignatures(store: store)
+            await armed.arm([ids[0]], wallet: "w", generation: 0)   // may still be under way: discard waits for it
+            #expect(try await armed.discard([ids[0], ids[1], key("missing")]) == 2)
+            #expect(await armed.count(wallet: "w") == 0)
+            #expect(try await store.presignatureIDs().sorted { $0.lexicographicallyPrecedes($1) } == [ids[2], ids[3]])
+            #expect(try await armed.take(ids[0], generation: 0) == nil)
+            #expect(try await armed.take(ids[1], generation: 0) == nil)
+            #expect(try await armed.take(ids[2], generation: 0)?.secret == [2])
+            #expect(try await armed.discard([ids[0]]) == 0)
+            await store.close()
+        }
+    }
+
     @Test func anotherGenerationIsRefused() async throws {
         try await withTemporaryDirectory { dir in
             let store = try openStore(dir)

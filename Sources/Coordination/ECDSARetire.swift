@@ -1,0 +1,26 @@
+import ClientKit
+import Foundation
+import Messaging
+import Protocols
+
+/// Tells the signers of presignatures the coordinator will never hand out (the reserved entries a restart
+/// dropped) to delete their parts, so that no unusable secret material (k_i, χ_i) stays at rest in the nodes'
+/// stores. Best effort: a signer that does not answer keeps its parts (unusable: the coordinator has forgotten
+/// them), and the coordinator says so in its log.
+enum ECDSARetire {
+    static func run(ctx: CoordinatorContext, wallet: String, entries: [PooledPresignature]) async {
+        for (signers, ids) in Dictionary(grouping: entries, by: \.signers).mapValues({ $0.map(\.presignId) }).sorted(by: { $0.key.joined() < $1.key.joined() }) {
+            var rng = SystemRandom()
+            let session = SessionID.random(using: &rng)
+            let request = ECDSANodeRequest(op: .retire, walletId: wallet, presignId: session.hex, signers: signers, retire: ids)
+            switch await AskNodes.all(ctx, signers, subject: ECDSASubjects.node, type: .sessionPlan, session: session,
+                                      payload: WireBody.encode(request), addressedToAll: true) {
+            case .success:
+                ctx.log.info("retired \(ids.count) dropped presignature(s) of wallet \(wallet) at \(signers.joined(separator: ","))")
+            case .failure(let f):
+                ctx.log.warn("retiring \(ids.count) dropped presignature(s) of wallet \(wallet): \(f.error); unanswered: "
+                             + (f.unavailable + f.codes.keys).sorted().joined(separator: ","))
+            }
+        }
+    }
+}
