@@ -1,9 +1,9 @@
 import Messaging
 import Protocols
 
-/// A body with a compact binary form besides its JSON: the coordinator's plans (FROST) and sign requests (threshold
-/// ECDSA) and the nodes' replies, which every signing sends three of each. Foundation's JSON coding of them, with their hex blobs, was about a tenth
-/// of a node's CPU per signature (decoding the plan, encoding the reply) and a twentieth of the coordinator's.
+/// A body with a compact binary form besides its JSON: the coordinator's plans (FROST) and requests (threshold ECDSA)
+/// and the nodes' replies, which every signing sends three of each. Foundation's JSON coding of them, with their hex
+/// blobs, was about a tenth of a node's CPU per signature (decoding the plan, encoding the reply) and a twentieth of the coordinator's.
 ///
 /// The form: one tag byte (never '{', with which JSON starts, so a decoder tells the two apart and still takes
 /// JSON), then the fields in order, each length-prefixed (`ByteWriter`, big-endian). A string that is lowercase
@@ -47,6 +47,8 @@ extension ByteWriter {
         u32(UInt32(items.count))
         for item in items { write(&self, item) }
     }
+    /// An optional list of hex strings (commitments, presignature ids).
+    mutating func optionalHexList(_ items: [String]?) { optional(items) { w, list in w.list(list) { $0.hexOrText($1) } } }
 }
 
 /// `ByteReader` with the compact body's field types; every failure is `malformed_payload`.
@@ -90,6 +92,10 @@ public struct CompactReader {
         let byte = try u8()
         guard let v = T.allCases.first(where: { code($0) == byte }) else { throw Self.malformed }
         return v
+    }
+    /// `ByteWriter.optionalHexList`'s value.
+    mutating func optionalHexList() throws(ClusterError) -> [String]? {
+        try optional { (r) throws(ClusterError) in try r.list { (r) throws(ClusterError) in try r.hexOrText() } }
     }
     /// `ByteWriter.list`'s items.
     mutating func list<T>(_ read: (inout CompactReader) throws(ClusterError) -> T) throws(ClusterError) -> [T] {
@@ -147,14 +153,14 @@ extension NodeReplyBody: CompactWireBody {
         w.optional(code) { $0.text($1) }
         w.optional(message) { $0.text($1) }
         w.optional(data) { $0.hexOrText($1) }
-        w.optional(commitments) { w, list in w.list(list) { $0.hexOrText($1) } }
+        w.optionalHexList(commitments)
     }
 
     public init(readingCompact r: inout CompactReader) throws(ClusterError) {
         let code = try r.optional { (r) throws(ClusterError) in try r.text() }
         let message = try r.optional { (r) throws(ClusterError) in try r.text() }
         let data = try r.optional { (r) throws(ClusterError) in try r.hexOrText() }
-        let commitments = try r.optional { (r) throws(ClusterError) in try r.list { (r) throws(ClusterError) in try r.hexOrText() } }
+        let commitments = try r.optionalHexList()
         self.init(code: code, message: message, data: data, commitments: commitments)
     }
 }
@@ -172,8 +178,8 @@ extension ECDSANodeRequest: CompactWireBody {
         w.list(signers) { $0.text($1) }
         w.optional(digest) { $0.hexOrText($1) }
         w.optional(clientRequest) { $0.hexOrText($1) }
-        w.optional(armNext) { w, ids in w.list(ids) { $0.hexOrText($1) } }
-        w.optional(retire) { w, ids in w.list(ids) { $0.hexOrText($1) } }
+        w.optionalHexList(armNext)
+        w.optionalHexList(retire)
     }
 
     public init(readingCompact r: inout CompactReader) throws(ClusterError) {
@@ -183,8 +189,8 @@ extension ECDSANodeRequest: CompactWireBody {
         let signers = try r.list { (r) throws(ClusterError) in try r.text() }
         let digest = try r.optional { (r) throws(ClusterError) in try r.hexOrText() }
         let clientRequest = try r.optional { (r) throws(ClusterError) in try r.hexOrText() }
-        let armNext = try r.optional { (r) throws(ClusterError) in try r.list { (r) throws(ClusterError) in try r.hexOrText() } }
-        let retire = try r.optional { (r) throws(ClusterError) in try r.list { (r) throws(ClusterError) in try r.hexOrText() } }
+        let armNext = try r.optionalHexList()
+        let retire = try r.optionalHexList()
         self.init(op: op, walletId: wallet, presignId: presignId, signers: signers, digest: digest, clientRequest: clientRequest,
                   armNext: armNext, retire: retire)
     }

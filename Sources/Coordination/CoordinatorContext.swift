@@ -91,6 +91,8 @@ public struct CoordinatorContext: Sendable {
 
     /// Joins concurrent health probes (see `healthyNodes`).
     let healthProbe = HealthProbe()
+    /// The healthy nodes as NATS discovery's watch pushes them (nil while it is not current; see `LiveMembership`).
+    let membership = LiveMembership()
     /// Decoded, validated public key packages by their stored encoding (decoding checks the package's
     /// consistency, a few point operations, on every sign otherwise).
     let packages = PackageCache()
@@ -104,9 +106,6 @@ public struct CoordinatorContext: Sendable {
     /// The nodes discovery lists as healthy (registered, heartbeating within their TTL), as of a lookup
     /// started at most 500 ms ago (see `HealthProbe`: under load every sign request would otherwise ask).
     func healthyNodes() async -> Set<String> { await healthView().nodes }
-
-    /// The healthy nodes as NATS discovery's watch pushes them (nil while it is not current; see `LiveMembership`).
-    let membership = LiveMembership()
 
     /// The watch's view restricted to the manifest's nodes, when the watch is current.
     private func watchedNodes() async -> Set<String>? {

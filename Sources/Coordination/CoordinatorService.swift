@@ -48,25 +48,11 @@ public actor CoordinatorService {
                 }
             })
         } catch { throw ClusterError("transport_error", "subscribe: \(error)") }
-        // The presignature pools are topped up at start, not only after the next sign: a restarted coordinator
-        // drops the entries it had reserved, and the first sign after it should not have to presign. Nodes that
-        // start with the coordinator get up to a minute to register first.
-        // The reserved entries the restart dropped are retired at their signers first.
+        // Presignature pools: retire what the restart dropped, then top up (not only after the next sign).
         let ecdsaWallets = await registry.ids(curve: .secp256k1)
         if !ecdsaWallets.isEmpty {
             let ctx = self.ctx
-            tasks.append(Task {
-                for _ in 0..<60 where !Task.isCancelled {
-                    if await ctx.healthyNodes().count >= ctx.manifest.threshold { break }
-                    try? await Task.sleep(for: .seconds(1))
-                }
-                guard !Task.isCancelled else { return }
-                for (wallet, entries) in await ctx.presignPool.takeDroppedAtStart().sorted(by: { $0.key < $1.key }) {
-                    await ECDSARetire.run(ctx: ctx, wallet: wallet, entries: entries)
-                }
-                ctx.log.info("topping up the presignature pools of \(ecdsaWallets.count) ECDSA wallet(s)")
-                for wallet in ecdsaWallets { ctx.presignPool.refill(ctx, wallet: wallet) }
-            })
+            tasks.append(Task { await ctx.presignPool.resumeAfterStart(ctx, wallets: ecdsaWallets) })
         }
         ctx.log.info("coordinator ready (\(ctx.manifest.nodes.count) nodes, threshold \(ctx.manifest.threshold))")
     }

@@ -52,13 +52,23 @@ actor ECDSAPool {
     let culpritsPath: String
     private(set) var culpritsTotal = 0
 
-    /// The reserved entries dropped when this coordinator started, per wallet, until `takeDroppedAtStart`.
+    /// The reserved entries dropped when this coordinator started, per wallet, until `resumeAfterStart` retires them.
     private var droppedAtStart: [String: [PooledPresignature]]
 
-    /// The entries dropped at start (once): `ECDSARetire` has their signers delete them.
-    func takeDroppedAtStart() -> [String: [PooledPresignature]] {
-        defer { droppedAtStart = [:] }
-        return droppedAtStart
+    /// Right after the coordinator starts: waits (up to a minute) until t nodes are healthy, has the signers of the
+    /// entries dropped at start delete them (`ECDSARetire`), then tops up the pools of `wallets`, so that the first
+    /// sign after a restart finds a pooled presignature instead of presigning (~0.7 s) on its path.
+    func resumeAfterStart(_ ctx: CoordinatorContext, wallets: [String]) async {
+        for _ in 0..<60 where !Task.isCancelled {
+            if await ctx.healthyNodes().count >= ctx.manifest.threshold { break }
+            try? await Task.sleep(for: .seconds(1))
+        }
+        guard !Task.isCancelled else { return }
+        let dropped = droppedAtStart
+        droppedAtStart = [:]
+        for (wallet, entries) in dropped.sorted(by: { $0.key < $1.key }) { await ECDSARetire.run(ctx: ctx, wallet: wallet, entries: entries) }
+        ctx.log.info("topping up the presignature pools of \(wallets.count) ECDSA wallet(s)")
+        for wallet in wallets { refill(ctx, wallet: wallet) }
     }
 
     init(dataDir: String, target: Int) {

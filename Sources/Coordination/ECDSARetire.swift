@@ -9,8 +9,9 @@ import Protocols
 /// them), and the coordinator says so in its log.
 enum ECDSARetire {
     static func run(ctx: CoordinatorContext, wallet: String, entries: [PooledPresignature]) async {
-        for (signers, ids) in Dictionary(grouping: entries, by: \.signers).mapValues({ $0.map(\.presignId) }).sorted(by: { $0.key.joined() < $1.key.joined() }) {
-            var rng = SystemRandom()
+        var rng = SystemRandom()
+        for (signers, group) in Dictionary(grouping: entries, by: \.signers) {
+            let ids = group.map(\.presignId)
             let session = SessionID.random(using: &rng)
             let request = ECDSANodeRequest(op: .retire, walletId: wallet, presignId: session.hex, signers: signers, retire: ids)
             switch await AskNodes.all(ctx, signers, subject: ECDSASubjects.node, type: .sessionPlan, session: session,

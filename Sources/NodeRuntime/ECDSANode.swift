@@ -69,8 +69,8 @@ actor ECDSANode {
                 ctx.log.info("ECDSA signature share sent (presignature \(req.presignId))", session: session.hex)
                 ctx.reply(to: m, session: session, body: NodeReplyBody(data: Hex.encode(sigma)))
             case .retire:
-                let found = try await retire(req)
-                ctx.reply(to: m, session: session, body: NodeReplyBody(data: Hex.encode(withUnsafeBytes(of: UInt32(found).bigEndian) { Array($0) })))
+                try await retire(req)
+                ctx.reply(to: m, session: session, body: NodeReplyBody())
             }
         } catch {
             ctx.log.warn("ECDSA request refused: \(error)", session: session.hex)
@@ -131,8 +131,8 @@ actor ECDSANode {
     static let retireLimit = 256
 
     /// Deletes the named presignatures of the wallet (stored or armed); every id is checked before any is deleted.
-    /// Deleting can only make a presignature unusable, never usable twice. Returns how many existed.
-    private func retire(_ req: ECDSANodeRequest) async throws(ClusterError) -> Int {
+    /// Deleting can only make a presignature unusable, never usable twice. How many existed goes to the log.
+    private func retire(_ req: ECDSANodeRequest) async throws(ClusterError) {
         let ids = req.retire ?? []
         guard !ids.isEmpty, ids.count <= Self.retireLimit else {
             throw ClusterError("malformed_payload", "retire names 1...\(Self.retireLimit) presignatures, got \(ids.count)")
@@ -141,7 +141,6 @@ actor ECDSANode {
         let found: Int
         do { found = try await armed.discard(keys) } catch { throw ClusterError("storage_error", "retire: \(error)") }
         ctx.log.info("retired \(found) of \(ids.count) presignature(s) of wallet \(req.walletId): \(ids.joined(separator: ","))")
-        return found
     }
 
     /// Fig. 8: consumes the presignature (gone from the store before anything is computed, so it can never sign

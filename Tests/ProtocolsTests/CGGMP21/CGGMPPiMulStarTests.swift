@@ -17,8 +17,8 @@ struct CGGMPPiMulStarTests {
         let k: BigNum, x: BigNum
     }
 
-    /// K = enc(k), D = K^x·ρ^N, X = x·G; `claimedX` replaces x in X (a statement that is false).
-    func setup(x: BigNum = BigNum(987654321), claimedX: BigNum? = nil, seed: UInt64 = 31) throws -> Setup {
+    /// K = enc(k), D = K^x·ρ^N, X = x·g with g = base·G; `claimedX` replaces x in X (a statement that is false).
+    func setup(x: BigNum = BigNum(987654321), claimedX: BigNum? = nil, base: BigNum = .one, seed: UInt64 = 31) throws -> Setup {
         let sk = try CGGMPFixtures.paillierKey(profile, 0)
         let aux = try CGGMPFixtures.ringPedersen(profile, 1).parameters
         var rng = SeededRandom(seed: seed)
@@ -26,7 +26,8 @@ struct CGGMPPiMulStarTests {
         let (K, _) = sk.encrypt(k, using: &rng)
         let rho = BigNum.randomUnit(modulo: sk.publicKey.n, using: &rng)
         let D = try sk.publicKey.multiply(K, by: x).mulMod(sk.publicKey.encrypt(.zero, nonce: rho), sk.publicKey.nSquared)
-        let st = PiMulStar<G>.Statement(pk: sk.publicKey, C: K, D: D, X: G.multiplyGenerator(claimedX ?? x), g: G.multiplyGenerator(.one))
+        let g = G.multiplyGenerator(base)
+        let st = PiMulStar<G>.Statement(pk: sk.publicKey, C: K, D: D, X: G.multiply(g, by: claimedX ?? x), g: g)
         let pi = try PiMulStar<G>.prove(st, x: x, rho: rho, verifierAux: aux, profile: profile, context: ctx, using: &rng)
         return Setup(sk: sk, aux: aux, st: st, pi: pi, k: k, x: x)
     }
@@ -45,9 +46,14 @@ struct CGGMPPiMulStarTests {
                                            X: s.st.X, g: s.st.g)
         let plainAux = try RingPedersenParameters(n: s.aux.n, s: s.aux.s, t: s.aux.t, profile: profile)
         #expect(v(s, s.pi, st: plain, aux: plainAux) == nil)
-        // A negative witness, and another base point g.
+        // A negative witness, and another base point g (as Γ in presigning).
         let neg = try setup(x: BigNum(-5555))
         #expect(v(neg, neg.pi) == nil)
+        let otherBase = try setup(base: BigNum(7))
+        #expect(v(otherBase, otherBase.pi) == nil)
+        // The same proof does not verify with X and g both taken from the generator's statement.
+        #expect(isEquationFailure(v(otherBase, otherBase.pi, st: PiMulStar<G>.Statement(pk: otherBase.st.pk, C: otherBase.st.C,
+            D: otherBase.st.D, X: G.multiplyGenerator(otherBase.x), g: G.multiplyGenerator(.one)))))
     }
 
     @Test func falseStatementsFail() throws {
@@ -91,8 +97,6 @@ struct CGGMPPiMulStarTests {
         // Checklist 9: a statement ciphertext outside Z*_{N0²}.
         let bad = PiMulStar<G>.Statement(pk: s.st.pk, C: s.st.C, D: s.st.pk.n, X: s.st.X, g: s.st.g)
         #expect(v(s, p, st: bad) == .invalidStatement("ciphertext not in Z*_{N0²}"))
-        // Another proof's transcript label: a Π^mul* is not a Π^mul.
-        #expect(CGGMPProofKind.mulStar.rawValue != CGGMPProofKind.mul.rawValue)
     }
 
     @Test func proverRefusesAnOutOfRangeWitness() throws {
