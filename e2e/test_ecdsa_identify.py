@@ -1,7 +1,8 @@
-"""CGGMP21 identification after a failed δ check, end to end: node-2 is a real mpc-node process started with the
-test-only `ecdsa.testCheatPresignDelta` (it announces δ_2 + 1 in presign round 3). The honest signers run the
-identification round (Π^mul, Π^aff-g, Π^dec), name node-2 and only node-2; the coordinator keeps it out of the
-presign pool and of signing; the signature the cluster then makes is checked with coincurve."""
+"""CGGMP21 identification after a failed δ or χ check, end to end: node-2 is a real mpc-node process started with
+the test-only `ecdsa.testCheatPresignDelta` (it announces δ_2 + 1 in presign round 3) or `ecdsa.testCheatPresignChi`
+(S_2 + G: δ holds, Σ S_j ≠ δ·X). The honest signers run the identification round (Π^mul, Π^mul*, Π^aff-g, Π^dec),
+name node-2 and only node-2; the coordinator keeps it out of the presign pool and of signing; the signature the
+cluster then makes is checked with coincurve."""
 import hashlib, json, os
 from pathlib import Path
 
@@ -20,14 +21,22 @@ def edit_yaml(path, change):
     Path(path).write_text(yaml.safe_dump(data))
 
 
-@pytest.fixture(scope="module")
-def cheat_cluster(tmp_path_factory):
+# (node setting, the check that fails at the honest signers, what their verdict says)
+CHEATS = {
+    "delta": ("testCheatPresignDelta", "δ", "badProof(Protocols.CGGMPProofKind.dec, round: 4"),
+    "chi": ("testCheatPresignChi", "χ", 'inconsistent("σ* does not match the Δ_i and S_i it announced")'),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(CHEATS))
+def cheat_cluster(request, tmp_path_factory):
     d = tmp_path_factory.mktemp("ident")
     mpc("cluster", "init", "--nodes", "5", "--threshold", "3", "--dir", str(d), "--aux-primes", str(PRIMES), timeout=120)
-    edit_yaml(d / "node-2" / "config.yaml", lambda c: c["ecdsa"].update({"testCheatPresignDelta": True}))
+    setting = CHEATS[request.param][0]
+    edit_yaml(d / "node-2" / "config.yaml", lambda c: c["ecdsa"].update({setting: True}))
     edit_yaml(d / "coordinator" / "config.yaml", lambda c: c.update({"presignPoolTarget": 1}))
     mpc("cluster", "up", "--nodes", "5", "--threshold", "3", "--dir", str(d), timeout=120)
-    yield d
+    yield d, CHEATS[request.param]
     mpc("cluster", "down", "--dir", str(d), check=False, timeout=60)
 
 
@@ -37,17 +46,19 @@ def log(d, name):
 
 
 def test_cheating_node_is_identified_and_signing_goes_on_without_it(cheat_cluster):
-    d = str(cheat_cluster)
+    d, (_, check, verdict) = str(cheat_cluster[0]), cheat_cluster[1]
     _, k, _, _ = mpc("--cluster", d, "keygen", "--curve", "secp256k1", "--wallet", "w", "--json", timeout=120)
     pub = bytes.fromhex(k["publicKey"])
-    # the pool's presign for node-1,2,3 fails its δ check; identification names node-2
+    # the pool's presign for node-1,2,3 fails its δ (or χ) check; identification names node-2
     assert wait_until(lambda: "presign culprit identified for wallet w: node-2 (presign_culprits_total" in log(d, "coordinator"),
                       timeout=300), log(d, "coordinator")[-3000:]
     for n in ("node-1", "node-3"):
+        assert f"presign {check} check failed: running identification" in log(d, n), n
         verdicts = [l for l in log(d, n).splitlines() if "identification names" in l]
         assert verdicts, n
         for v in verdicts:
-            assert "identification names node-2: " in v and "node-1:" not in v and "node-3:" not in v, v
+            assert f"{check} check failed; identification names node-2: {verdict}" in v, v
+            assert "node-1:" not in v and "node-3:" not in v, v
     # the pool refills without node-2
     pool_file = Path(d) / "coordinator" / "data" / "presign-pool.json"
     assert wait_until(lambda: pool_file.exists() and json.loads(pool_file.read_text()).get("w"), timeout=300)

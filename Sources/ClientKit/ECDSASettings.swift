@@ -17,6 +17,10 @@ public struct ECDSANodeSettings: Codable, Sendable, Equatable {
     /// identification like a cheater that wants to look honest, adds 1 to one δ_j it receives). The honest
     /// signers' identification must name it.
     public var testCheatPresignDelta: Bool?
+    /// TESTS ONLY: make this node cheat in presigning: it announces S_i + G in round 3 (δ stays right, so the χ
+    /// check fails; it also adds G to one S_j it receives, to take part in identification). The honest signers'
+    /// identification must name it.
+    public var testCheatPresignChi: Bool?
     /// TESTS ONLY: wait this long after start before loading the aux material from the store or the primes file,
     /// so a test can send a keygen while the load is under way (it must wait for the load, not be refused).
     public var testAuxLoadDelayMillis: Int?

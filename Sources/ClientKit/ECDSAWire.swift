@@ -60,6 +60,6 @@ public enum ECDSAPresignTag {
     public static let round1: UInt8 = 11
     public static let round2: UInt8 = 12
     public static let round3: UInt8 = 13
-    /// Identification after a failed δ check (Fig. 7, Output, error step).
+    /// Identification after a failed δ or χ check (Fig. 7, Output, error step).
     public static let identify: UInt8 = 14
 }

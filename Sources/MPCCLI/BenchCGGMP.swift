@@ -195,7 +195,7 @@ struct CGGMPBench: ParsableCommand {
             case .presignature(let p):
                 let pub = p.publicData
                 return (BenchSlot(p), pub)
-            case .identify: throw BenchError.protocolFailed("presign δ check failed (honest run)")
+            case .identify(_, let failed): throw BenchError.protocolFailed("presign \(failed.rawValue) check failed (honest run)")
             }
         }
         guard outs.count == signers.count, let pub = outs.first?.1 else { throw BenchError.protocolFailed("presign did not finish for every signer") }

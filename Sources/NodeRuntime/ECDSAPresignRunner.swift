@@ -8,8 +8,8 @@ import Storage
 /// messages, each sealed with the pair's `PairwiseCipher` on the session's direct subject (tags in
 /// `ECDSAPresignTag`). Messages of a later round may arrive early and wait in the inbox. The presignature is
 /// sealed in the node's store (`ECDSAPresignKey`) and only its public part goes to the coordinator, with the
-/// culprits of an identifiable abort when a peer's proof fails. When the δ check fails, a fourth exchange runs the
-/// paper's identification (Π^mul, Π^aff-g, Π^dec; tag `identify`) and the node reports whom it names.
+/// culprits of an identifiable abort when a peer's proof fails. When the δ or the χ check fails, a fourth exchange
+/// runs identification (Π^mul, Π^mul*, Π^aff-g, Π^dec; tag `identify`) and the node reports whom it names.
 actor ECDSAPresignRunner {
     let ctx: NodeContext
     let session: SessionID
@@ -25,6 +25,8 @@ actor ECDSAPresignRunner {
     private var round = 0
     /// After a failed δ check: the public data to verify the peers' identification messages.
     private var identification: PresignIdentification?
+    /// The check that failed in our view (for the report).
+    private var failedCheck = CGGMPPresignCheck.delta
     /// Which session timer counts: identification restarts the timer (its own `sessionTimeoutSeconds`).
     private var timerEpoch = 0
     /// A round's arithmetic is running (off the actor): nothing else may touch the state boxes meanwhile.
@@ -102,7 +104,7 @@ actor ECDSAPresignRunner {
 
     enum RoundThreeOutcome: Sendable {
         case presignature(secret: [UInt8], publicData: [UInt8])
-        case identify(PresignIdentification, Outgoing)
+        case identify(PresignIdentification, Outgoing, CGGMPPresignCheck)
     }
 
     /// The node ids of parties.
@@ -114,12 +116,12 @@ actor ECDSAPresignRunner {
     private func concluded(_ verdict: PresignIdentificationResult) async {
         let disputes = verdict.disputes.map { names($0).joined(separator: "/") }
         if verdict.culprits.isEmpty {
-            await fail("presign_delta_failed", "the δ check failed and identification named nobody"
+            await fail("presign_check_failed", "the \(failedCheck.rawValue) check failed and identification named nobody"
                        + (disputes.isEmpty ? "" : "; disputed pairs \(disputes.joined(separator: ","))"))
             return
         }
         let why = verdict.culprits.sorted { $0.key < $1.key }.map { "\(names([$0.key]).first ?? "?"): \($0.value)" }
-        await fail("presign_culprit", "δ check failed; identification names \(why.joined(separator: "; "))",
+        await fail("presign_culprit", "\(failedCheck.rawValue) check failed; identification names \(why.joined(separator: "; "))",
                    culprits: names(verdict.culprits.keys))
     }
 
@@ -163,17 +165,17 @@ actor ECDSAPresignRunner {
                 do { msgs = try decode(2) { b throws(CGGMPError) in try PresignRound2Message(encoded: b, profile: profile) } }
                 catch { await failProtocol(error); return }
                 let (from, to) = (box2, box3)
-                let cheat = ctx.config.ecdsa?.testCheatPresignDelta == true
+                let cheat = ECDSAPresignCheat(ctx.config.ecdsa)
                 await compute(next: 3, tag: ECDSAPresignTag.round3) {
                     let r = Self.step(from, to, msgs, profile) { st, m, rng throws(CGGMPProtocolError) in try st.receive(m, using: &rng) }
-                    guard cheat, case .success(let out) = r else { return r }
-                    return .success(ECDSAPresignCheat.outgoing(out, profile: profile))
+                    guard let cheat, case .success(let out) = r else { return r }
+                    return .success(cheat.outgoing(out, profile: profile))
                 }
             case 3:
                 var received: [PresignRound3Message]
                 do { received = try decode(3) { b throws(CGGMPError) in try PresignRound3Message(encoded: b, profile: profile) } }
                 catch { await failProtocol(error); return }
-                if ctx.config.ecdsa?.testCheatPresignDelta == true { received = ECDSAPresignCheat.incoming(received) }
+                if let cheat = ECDSAPresignCheat(ctx.config.ecdsa) { received = cheat.incoming(received) }
                 let msgs = received
                 let from = box3
                 round = 4
@@ -188,18 +190,19 @@ actor ECDSAPresignRunner {
                         case .presignature(let p):
                             guard let secret = try? p.encodedSecret() else { return .failure(.invalidInput("presignature encoding")) }
                             return .success(.presignature(secret: secret, publicData: p.publicData.encoded()))
-                        case .identify(let st):
+                        case .identify(let st, let failed):
                             var rng = SystemRandom()
                             let step = try st.prove(using: &rng)
-                            return .success(.identify(step.state, step.messages.map { ($0.to, try? $0.encoded(profile: profile)) }))
+                            return .success(.identify(step.state, step.messages.map { ($0.to, try? $0.encoded(profile: profile)) }, failed))
                         }
                     } catch { return .failure(error) }
                 }
                 computing = false
                 switch r {
                 case .failure(let e): await failProtocol(e)
-                case .success(.identify(let verifier, let out)):
-                    ctx.log.warn("presign δ check failed: running identification", session: session.hex)
+                case .success(.identify(let verifier, let out, let failed)):
+                    ctx.log.warn("presign \(failed.rawValue) check failed: running identification", session: session.hex)
+                    failedCheck = failed
                     identification = verifier
                     startTimer()
                     send(out, tag: ECDSAPresignTag.identify)

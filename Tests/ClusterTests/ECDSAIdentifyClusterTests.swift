@@ -2,11 +2,12 @@ import ClientKit
 import Foundation
 import Testing
 
-/// Identification after a failed δ check over the cluster (CGGMP21 Fig. 7, Output, error step): node-2 is a real
-/// node process started with the test-only `ecdsa.testCheatPresignDelta`, so it announces a wrong δ_2 in every
-/// presign it joins. The honest signers run the identification round (Π^mul, Π^aff-g, Π^dec) between them, name
-/// node-2 and only node-2, and report it signed; the coordinator keeps it out of the presign pool and out of
-/// signing for that wallet, and a client whose sign was waiting sees the culprit in its error.
+/// Identification after a failed δ or χ check over the cluster (CGGMP21 Fig. 7, Output, error step): node-2 is a
+/// real node process started with the test-only `ecdsa.testCheatPresignDelta` (or `testCheatPresignChi`), so it
+/// announces a wrong δ_2 (or S_2) in every presign it joins. The honest signers run the identification round
+/// (Π^mul, Π^mul*, Π^aff-g, Π^dec) between them, name node-2 and only node-2, and report it signed; the coordinator
+/// keeps it out of the presign pool and out of signing for that wallet, and a client whose sign was waiting sees
+/// the culprit in its error.
 @Suite(.serialized)
 struct ECDSAIdentifyClusterTests {
     @Test func wrongDeltaNodeIsIdentifiedAndExcluded() async throws {
@@ -23,16 +24,7 @@ struct ECDSAIdentifyClusterTests {
         // signers run identification and name node-2 alone, by its failed Π^dec.
         let identified = try await c.wait(300) { c.log("coordinator").contains("presign culprit identified for wallet e: node-2 (presign_culprits_total") }
         try #require(identified, "coordinator log: \(c.log("coordinator"))")
-        for n in ["node-1", "node-3"] {
-            let log = c.log(n)
-            #expect(log.contains("presign δ check failed: running identification"), "\(n)")
-            let verdicts = log.split(separator: "\n").filter { $0.contains("identification names") }
-            #expect(!verdicts.isEmpty, "\(n) logged no verdict")
-            for v in verdicts {
-                #expect(v.contains("identification names node-2: badProof(Protocols.CGGMPProofKind.dec, round: 4"), "\(n): \(v)")
-                #expect(!v.contains("node-1:") && !v.contains("node-3:"), "\(n) named an honest signer: \(v)")
-            }
-        }
+        expectHonestVerdicts(c, check: "δ", naming: "badProof(Protocols.CGGMPProofKind.dec, round: 4")
         // The pool refills without node-2.
         let pooled = try await c.wait(300) { !(c.pool()["e"] ?? []).isEmpty }
         try #require(pooled, "pool: \(c.pool())")
@@ -74,5 +66,46 @@ struct ECDSAIdentifyClusterTests {
             #expect(!line.contains("node-2"), "\(line)")
         }
         #expect(!restartedLog().contains("presign culprit identified"), "\(restartedLog())")
+    }
+
+    /// node-2 announces S_2 + G (δ right): the χ check Σ S_j = δ·X fails at node-1 and node-3, which name node-2 by
+    /// σ*_2·Γ ≠ m*·Δ_2 + S_2; the pool refills without it and signatures verify. Before, this aborted with
+    /// nobody named, so one node could stop ECDSA presigning for every signer set it was in.
+    @Test func wrongSNodeIsIdentifiedAndExcluded() async throws {
+        let c = try ECDSACluster.up(poolTarget: 1) { $0.ecdsa?.testCheatPresignChi = true }
+        defer { c.down() }
+        let client = try await ClusterClient.open(dir: c.dir)
+        let k = try decodeResult(try run(c.mpc, ["--cluster", c.dir, "keygen", "--curve", "secp256k1", "--wallet", "e", "--json"]))
+        try #require(k.ok, "\(k.code ?? "") \(k.message ?? "")")
+        let key = hex(k.publicKey)
+
+        let identified = try await c.wait(300) { c.log("coordinator").contains("presign culprit identified for wallet e: node-2 (presign_culprits_total") }
+        try #require(identified, "coordinator log: \(c.log("coordinator"))")
+        expectHonestVerdicts(c, check: "χ", naming: "inconsistent(\"σ* does not match the Δ_i and S_i it announced\")")
+        for n in ["node-1", "node-3"] { #expect(!c.log(n).contains("presign δ check failed"), "\(n)") }
+        let pooled = try await c.wait(300) { !(c.pool()["e"] ?? []).isEmpty }
+        try #require(pooled, "pool: \(c.pool())")
+        for entry in c.pool()["e"] ?? [] { #expect(!((entry["signers"] as? [String]) ?? []).contains("node-2"), "\(entry)") }
+
+        let d = randomDigest()
+        let s = try await client.sign(walletId: "e", digest: d)
+        try #require(s.ok, "\(s.code ?? "") \(s.message ?? "")")
+        #expect(!(s.signers ?? []).contains("node-2"))
+        #expect(IndependentECDSA.verify(hex(s.signature), key, d))
+    }
+
+    /// node-1 and node-3 (honest) logged that the `check` failed, and every verdict they logged names node-2 alone,
+    /// for `naming`.
+    func expectHonestVerdicts(_ c: ECDSACluster, check: String, naming: String) {
+        for n in ["node-1", "node-3"] {
+            let log = c.log(n)
+            #expect(log.contains("presign \(check) check failed: running identification"), "\(n)")
+            let verdicts = log.split(separator: "\n").filter { $0.contains("identification names") }
+            #expect(!verdicts.isEmpty, "\(n) logged no verdict")
+            for v in verdicts {
+                #expect(v.contains("\(check) check failed; identification names node-2: \(naming)"), "\(n): \(v)")
+                #expect(!v.contains("node-1:") && !v.contains("node-3:"), "\(n) named an honest signer: \(v)")
+            }
+        }
     }
 }

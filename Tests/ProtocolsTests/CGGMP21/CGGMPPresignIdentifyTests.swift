@@ -42,32 +42,22 @@ struct CGGMPPresignIdentifyTests {
                   using rng: inout SeededRandom) throws -> PresignIdentifyMessage {
         let sk2 = try CGGMPFixtures.paillierKey(H.profile, 1)
         let pk2 = sk2.publicKey
-        let lying = PresignIdentifyMessage(from: m.from, to: m.to, H: newH, piMul: m.piMul, sent: sent, received: m.received,
-                                           affG: m.affG, piDec: m.piDec)
+        let lying = m.delta.with(H: newH, sent: sent)
         let U = try #require(lying.aggregate(pk: pk2))
         let y = try sk2.decryptSigned(U)
         let aux = try CGGMPFixtures.ringPedersen(H.profile, Int(m.to) - 1).parameters
         let dec = try PiDec.prove(.init(pk: pk2, C: U, x: y.mod(q)), y: y, rho: try #require(sk2.recoverNonce(U)),
                                   verifierAux: aux, profile: H.profile, context: proofContext(), using: &rng)
-        return PresignIdentifyMessage(from: m.from, to: m.to, H: newH, piMul: m.piMul, sent: sent, received: m.received,
-                                      affG: m.affG, piDec: dec)
+        return m.with(delta: lying.with(piDec: dec))
     }
 
     /// Asserts that each honest party names exactly party 2, and `check` accepts the blame.
     func expectOnlyCheaterNamed(_ verdicts: [CGGMPPartyId: PresignIdentificationResult],
                                 _ check: (CGGMPPartyId, CGGMPBlame) -> Bool) {
-        for i in honest {
-            guard let v = verdicts[i] else { Issue.record("no verdict from \(i)"); continue }
-            #expect(Set(v.culprits.keys) == [2], "party \(i) named \(v.culprits)")
-            if let b = v.culprits[2] { #expect(check(i, b), "party \(i): \(b)") }
-            #expect(v.disputes.isEmpty)
-        }
+        H.expectOnly(2, namedBy: honest, verdicts, check)
     }
 
-    func isBadProof(_ b: CGGMPBlame, _ kind: CGGMPProofKind) -> Bool {
-        if case .badProof(let k, 4, _) = b { return k == kind }
-        return false
-    }
+    func isBadProof(_ b: CGGMPBlame, _ kind: CGGMPProofKind) -> Bool { H.isBadProof(b, kind, round: 4) }
 
     /// A wrong δ_2: its honest Π^dec proves the true δ_2, which is not what it announced.
     @Test func wrongDeltaNamedByPiDec() throws {
@@ -93,8 +83,8 @@ struct CGGMPPresignIdentifyTests {
         var rng = SeededRandom(seed: 77)
         let verdicts = try H.identify(results) { m in
             guard m.from == 2 else { return m }
-            let H2 = m.H.mulMod(try pk2.encrypt(.one, nonce: BigNum(5)), pk2.nSquared)
-            return try reproved(m, H: H2, sent: m.sent, using: &rng)
+            let H2 = m.delta.H.mulMod(try pk2.encrypt(.one, nonce: BigNum(5)), pk2.nSquared)
+            return try reproved(m, H: H2, sent: m.delta.sent, using: &rng)
         }
         expectOnlyCheaterNamed(verdicts) { _, b in isBadProof(b, .mul) }
     }
@@ -106,18 +96,17 @@ struct CGGMPPresignIdentifyTests {
         let sk2 = try CGGMPFixtures.paillierKey(H.profile, 1)
         let verdicts = try H.identify(results) { m in
             guard m.from == 2 else { return m }
-            let U = try #require(m.aggregate(pk: sk2.publicKey))
+            let U = try #require(m.delta.aggregate(pk: sk2.publicKey))
             let y = try sk2.decryptSigned(U)
             let aux = try CGGMPFixtures.ringPedersen(H.profile, Int(m.to) - 1).parameters
-            let p = m.piDec
+            let p = m.delta.piDec
             let e = PiDec.challenge(.init(pk: sk2.publicKey, C: U, x: y.mod(q)), aux: aux, p.S, p.T, p.A, p.gamma, context: proofContext())
             let lied = (y + .one).mod(q)
             let e2 = PiDec.challenge(.init(pk: sk2.publicKey, C: U, x: lied), aux: aux, p.S, p.T, p.A, p.gamma, context: proofContext())
             let z1 = p.z1 + (e2 - e) * y + e2
             #expect(z1.mod(q) == (p.gamma + e2 * lied).mod(q))
             let forged = PiDec(S: p.S, T: p.T, A: p.A, gamma: p.gamma, z1: z1, z2: p.z2, w: p.w)
-            return PresignIdentifyMessage(from: m.from, to: m.to, H: m.H, piMul: m.piMul, sent: m.sent, received: m.received,
-                                          affG: m.affG, piDec: forged)
+            return m.with(delta: m.delta.with(piDec: forged))
         }
         expectOnlyCheaterNamed(verdicts) { _, b in
             if case .badProof(.dec, 4, .equationFailed(let eq)) = b { return eq.hasPrefix("(1+N0)^z1") }
@@ -133,10 +122,10 @@ struct CGGMPPresignIdentifyTests {
         let pk2 = try CGGMPFixtures.paillierKey(H.profile, 1).publicKey
         var rng = SeededRandom(seed: 78)
         let verdicts = try H.identify(results) { m in
-            guard m.from == 2, let pair = m.sent[1] else { return m }
-            var sent = m.sent
+            guard m.from == 2, let pair = m.delta.sent[1] else { return m }
+            var sent = m.delta.sent
             sent[1] = .init(D: pair.D, F: pair.F.mulMod(try pk2.encrypt(.one, nonce: BigNum(7)), pk2.nSquared))
-            return try reproved(m, H: m.H, sent: sent, using: &rng)
+            return try reproved(m, H: m.delta.H, sent: sent, using: &rng)
         }
         expectOnlyCheaterNamed(verdicts) { i, b in
             if i == 1, case .inconsistent = b { return true }
@@ -151,11 +140,9 @@ struct CGGMPPresignIdentifyTests {
         let verdicts = try H.identify(results) { m in
             switch (m.from, m.to) {
             case (2, 1):
-                return PresignIdentifyMessage(from: m.from, to: m.to, H: .zero, piMul: m.piMul, sent: m.sent, received: m.received,
-                                              affG: m.affG, piDec: m.piDec)
+                return m.with(delta: m.delta.with(H: .zero))
             case (3, 1):
-                return PresignIdentifyMessage(from: m.from, to: m.to, H: m.H, piMul: m.piMul, sent: m.sent, received: m.received,
-                                              affG: [:], piDec: m.piDec)
+                return m.with(chi: m.chi.with(affG: [:]))
             default: return m
             }
         }
@@ -178,7 +165,8 @@ struct CGGMPPresignIdentifyTests {
         }
         // Every message to party 1 carries Π^aff-g for exactly the third party, Π^dec against party 1's parameters.
         for m in captured where m.to == 1 {
-            #expect(Set(m.affG.keys) == Set(signers).subtracting([1, m.from]))
+            #expect(Set(m.delta.affG.keys) == Set(signers).subtracting([1, m.from]))
+            #expect(Set(m.chi.affG.keys) == Set(signers).subtracting([1, m.from]))
         }
     }
 }

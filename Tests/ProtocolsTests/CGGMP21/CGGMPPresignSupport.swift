@@ -72,7 +72,7 @@ enum CGGMPHarness {
     enum PartyResult {
         case failed(CGGMPProtocolError)
         case presignature(CGGMPSlot<CGGMPPresignature>)
-        case identify(CGGMPSlot<PresignIdentifyState>)
+        case identify(CGGMPSlot<PresignIdentifyState>, failed: CGGMPPresignCheck)
     }
 
     static func inbox<M>(_ all: [M], to j: CGGMPPartyId, _ to: (M) -> CGGMPPartyId) -> [M] { all.filter { to($0) == j } }
@@ -120,14 +120,14 @@ enum CGGMPHarness {
                 let outcome = try st.receive(inbox(m3, to: i, \.to))
                 switch consume outcome {
                 case .presignature(let p): results[i] = .presignature(CGGMPSlot(p))
-                case .identify(let st): results[i] = .identify(CGGMPSlot(st))
+                case .identify(let st, let failed): results[i] = .identify(CGGMPSlot(st), failed: failed)
                 }
             } catch { results[i] = .failed(error) }
         }
         return results
     }
 
-    /// Identification after a failed δ check: every party in `results` must be in identification.
+    /// Identification after a failed δ or χ check: every party in `results` must be in identification.
     /// `tamper` may replace any message before delivery. Returns each party's verdict.
     static func identify(_ results: [CGGMPPartyId: PartyResult], seed: UInt64 = 9,
                          tamper: (PresignIdentifyMessage) throws -> PresignIdentifyMessage = { $0 }) throws
@@ -136,7 +136,7 @@ enum CGGMPHarness {
         var verifiers = [CGGMPPartyId: PresignIdentification]()
         var messages = [PresignIdentifyMessage]()
         for (i, r) in results.sorted(by: { $0.key < $1.key }) {
-            guard case .identify(let slot) = r, let st = slot.take() else { throw CGGMPError.invalidInput("party \(i) not in identification") }
+            guard case .identify(let slot, _) = r, let st = slot.take() else { throw CGGMPError.invalidInput("party \(i) not in identification") }
             let step = try st.prove(using: &rng)
             messages += try step.messages.map(tamper)
             verifiers[i] = step.state
@@ -173,5 +173,41 @@ enum CGGMPHarness {
         var len = 33
         _ = secp256k1_ec_pubkey_serialize(ctx, &out, &len, &pk, UInt32(SECP256K1_EC_COMPRESSED))
         return out
+    }
+}
+
+/// Test edits of identification messages (what a cheater could send instead).
+extension PresignIdentifyMessage.Part {
+    func with(H: BigNum? = nil, sent: [CGGMPPartyId: PresignIdentifyMessage.MtA]? = nil,
+              affG: [CGGMPPartyId: PiAffG<Secp256k1Group>]? = nil, piDec: PiDec? = nil) -> Self {
+        Self(H: H ?? self.H, sent: sent ?? self.sent, received: received, affG: affG ?? self.affG, piDec: piDec ?? self.piDec)
+    }
+}
+
+extension PresignIdentifyMessage {
+    func with(delta: Part? = nil, chi: Part? = nil, sigmaStar: BigNum? = nil) -> Self {
+        Self(from: from, to: to, delta: delta ?? self.delta, piMul: piMul, chi: chi ?? self.chi, piMulStar: piMulStar,
+             sigmaStar: sigmaStar ?? self.sigmaStar)
+    }
+}
+
+/// Verdict checks shared by the identification tests.
+extension CGGMPHarness {
+    /// Each of `honest` names exactly `culprit`, `check` accepts the blame, and nobody reports a dispute.
+    static func expectOnly(_ culprit: CGGMPPartyId, namedBy honest: [CGGMPPartyId],
+                           _ verdicts: [CGGMPPartyId: PresignIdentificationResult],
+                           _ check: (CGGMPPartyId, CGGMPBlame) -> Bool) {
+        for i in honest {
+            guard let v = verdicts[i] else { Issue.record("no verdict from \(i)"); continue }
+            #expect(Set(v.culprits.keys) == [culprit], "party \(i) named \(v.culprits)")
+            if let b = v.culprits[culprit] { #expect(check(i, b), "party \(i): \(b)") }
+            #expect(v.disputes.isEmpty)
+        }
+    }
+
+    /// A failed proof of `kind` in identification round `round` (4: δ part, 5: χ part).
+    static func isBadProof(_ b: CGGMPBlame, _ kind: CGGMPProofKind, round: Int) -> Bool {
+        if case .badProof(let k, let r, _) = b { return k == kind && r == round }
+        return false
     }
 }

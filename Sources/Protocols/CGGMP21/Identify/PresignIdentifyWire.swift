@@ -1,4 +1,4 @@
-/// Canonical encodings of Π^mul, Π^dec and the identification message (fixed widths per profile,
+/// Canonical encodings of Π^mul, Π^mul*, Π^dec and the identification message (fixed widths per profile,
 /// trailing bytes rejected; ranges are checked in `verify`).
 
 extension CGGMPWire.Widths {
@@ -55,15 +55,39 @@ extension PiDec {
     }
 }
 
-extension PresignIdentifyMessage {
-    /// from, to, H, Π^mul, then per other signer j (ascending): j, D_{j,i}, F_{j,i}, D_{i,j}; then the
-    /// Π^aff-g count and per j: j, proof; then Π^dec.
+extension PiMulStar {
     public func encoded(profile: CGGMPProfile) throws(CGGMPError) -> [UInt8] {
         let wd = CGGMPWire.Widths(profile)
         var out = CGGMPWire.Writer()
-        out.u16(Int(from)); out.u16(Int(to))
+        try out.unsigned(A, width: wd.modSquared, "A")
+        out.raw(G.encode(Bx))
+        try out.unsigned(E, width: wd.mod, "E"); try out.unsigned(S, width: wd.mod, "S")
+        try out.signed(z1, width: wd.ellEps, "z1")
+        try out.signed(z2, width: wd.commitmentMask, "z2")
+        try out.unsigned(w, width: wd.mod, "w")
+        return out.bytes
+    }
+
+    public init(encoded bytes: [UInt8], profile: CGGMPProfile) throws(CGGMPError) {
+        let wd = CGGMPWire.Widths(profile)
+        var r = try CGGMPWire.Reader(bytes)
+        let A = try r.unsigned(width: wd.modSquared, "A")
+        guard let Bx = G.decode(try r.raw(G.encodedPointLength, "Bx")) else { throw .malformedEncoding("Bx") }
+        let E = try r.unsigned(width: wd.mod, "E"), S = try r.unsigned(width: wd.mod, "S")
+        let z1 = try r.signed(width: wd.ellEps, "z1")
+        let z2 = try r.signed(width: wd.commitmentMask, "z2")
+        let w = try r.unsigned(width: wd.mod, "w")
+        try r.finish()
+        self.init(A: A, Bx: Bx, E: E, S: S, z1: z1, z2: z2, w: w)
+    }
+}
+
+extension PresignIdentifyMessage.Part {
+    /// H, then per other signer j (ascending): j, D_{j,i}, F_{j,i}, D_{i,j}; then the Π^aff-g count and per j:
+    /// j, proof; then Π^dec.
+    func encode(_ out: inout CGGMPWire.Writer, profile: CGGMPProfile) throws(CGGMPError) {
+        let wd = CGGMPWire.Widths(profile)
         try out.unsigned(H, width: wd.modSquared, "H")
-        out.blob(try piMul.encoded(profile: profile))
         let ids = sent.keys.sorted()
         guard Set(ids) == Set(received.keys) else { throw .malformedEncoding("sent / received entries differ") }
         out.u16(ids.count)
@@ -79,25 +103,21 @@ extension PresignIdentifyMessage {
             out.u16(Int(j)); out.blob(try p.encoded(profile: profile))
         }
         out.blob(try piDec.encoded(profile: profile))
-        return out.bytes
     }
 
-    public init(encoded bytes: [UInt8], profile: CGGMPProfile) throws(CGGMPError) {
+    init(decoding r: inout CGGMPWire.Reader, profile: CGGMPProfile) throws(CGGMPError) {
         let wd = CGGMPWire.Widths(profile)
-        var r = try CGGMPWire.Reader(bytes)
-        let from = CGGMPPartyId(try r.u16("from")), to = CGGMPPartyId(try r.u16("to"))
         let H = try r.unsigned(width: wd.modSquared, "H")
-        let piMul = try PiMul(encoded: try r.blob("Π^mul"), profile: profile)
         let count = try r.u16("count")
         guard count <= 255 else { throw .malformedEncoding("count") }
-        var sent = [CGGMPPartyId: MtA](), received = [CGGMPPartyId: BigNum]()
+        var sent = [CGGMPPartyId: PresignIdentifyMessage.MtA](), received = [CGGMPPartyId: BigNum]()
         var last = 0
         for _ in 0..<count {
             let j = try r.u16("j")
             guard j > last else { throw .malformedEncoding("ids must ascend") }
             last = j
             let D = try r.unsigned(width: wd.modSquared, "D"), F = try r.unsigned(width: wd.modSquared, "F")
-            sent[CGGMPPartyId(j)] = MtA(D: D, F: F)
+            sent[CGGMPPartyId(j)] = .init(D: D, F: F)
             received[CGGMPPartyId(j)] = try r.unsigned(width: wd.modSquared, "D received")
         }
         let affCount = try r.u16("affG count")
@@ -111,7 +131,32 @@ extension PresignIdentifyMessage {
             affG[CGGMPPartyId(j)] = try PiAffG<Secp256k1Group>(encoded: try r.blob("Π^aff-g"), profile: profile)
         }
         let piDec = try PiDec(encoded: try r.blob("Π^dec"), profile: profile)
+        self.init(H: H, sent: sent, received: received, affG: affG, piDec: piDec)
+    }
+}
+
+extension PresignIdentifyMessage {
+    /// from, to, the δ part, Π^mul, the χ part, Π^mul*, σ* (32 bytes).
+    public func encoded(profile: CGGMPProfile) throws(CGGMPError) -> [UInt8] {
+        var out = CGGMPWire.Writer()
+        out.u16(Int(from)); out.u16(Int(to))
+        try delta.encode(&out, profile: profile)
+        out.blob(try piMul.encoded(profile: profile))
+        try chi.encode(&out, profile: profile)
+        out.blob(try piMulStar.encoded(profile: profile))
+        try out.unsigned(sigmaStar, width: 32, "σ*")
+        return out.bytes
+    }
+
+    public init(encoded bytes: [UInt8], profile: CGGMPProfile) throws(CGGMPError) {
+        var r = try CGGMPWire.Reader(bytes)
+        let from = CGGMPPartyId(try r.u16("from")), to = CGGMPPartyId(try r.u16("to"))
+        let delta = try Part(decoding: &r, profile: profile)
+        let piMul = try PiMul(encoded: try r.blob("Π^mul"), profile: profile)
+        let chi = try Part(decoding: &r, profile: profile)
+        let piMulStar = try PiMulStar<Secp256k1Group>(encoded: try r.blob("Π^mul*"), profile: profile)
+        let sigmaStar = try r.unsigned(width: 32, "σ*")
         try r.finish()
-        self.init(from: from, to: to, H: H, piMul: piMul, sent: sent, received: received, affG: affG, piDec: piDec)
+        self.init(from: from, to: to, delta: delta, piMul: piMul, chi: chi, piMulStar: piMulStar, sigmaStar: sigmaStar)
     }
 }

@@ -1,5 +1,5 @@
-/// CGGMP21 presigning, output step (eprint 2021/060, Fig. 7 "Output"). When the δ check fails the
-/// parties run the figure's identification (Π^mul, Π^aff-g, Π^dec; see Identify/).
+/// CGGMP21 presigning, output step (eprint 2021/060, Fig. 7 "Output"). When the δ check or the χ check fails
+/// the parties run identification (Π^mul, Π^mul*, Π^aff-g, Π^dec; see Identify/).
 
 /// The public part of a presignature (the same at every signer): R, Γ, and per signer Δ_j = k_j·Γ,
 /// S_j = χ_j·Γ to check signature shares (σ_j·Γ = m·Δ_j + r·S_j).
@@ -21,12 +21,20 @@ public struct CGGMPPresignature: ~Copyable, Sendable {
     let chi: BigNum
 }
 
-/// The outcome of round 3: a presignature, or (δ check failed) identification.
+/// Which output check of presigning failed.
+public enum CGGMPPresignCheck: String, Sendable {
+    /// δ·G ≠ Σ Δ_j.
+    case delta = "δ"
+    /// Σ S_j ≠ δ·X (δ itself correct).
+    case chi = "χ"
+}
+
+/// The outcome of round 3: a presignature, or (a check failed) identification.
 public enum CGGMPPresignOutcome: ~Copyable, Sendable {
     case presignature(CGGMPPresignature)
     /// Prove with `PresignIdentifyState.prove`, send the messages, verify the peers' with
     /// `PresignIdentification.identify` (Identify/).
-    case identify(PresignIdentifyState)
+    case identify(PresignIdentifyState, failed: CGGMPPresignCheck)
 }
 
 extension PresignRound3State {
@@ -77,12 +85,16 @@ extension PresignRound3State {
             SSum = SSum + (Ss[j] ?? .identity)
         }
         deltaSum = deltaSum.mod(q)
-        guard Secp256k1Group.multiplyGenerator(deltaSum) == DeltaSum, !deltaSum.isZero else {
-            return .identify(PresignIdentifyState(ctx: ctx, k: k, gamma: gamma, rho: rho, round1: round1, Gammas: Gammas,
-                                                  deltas: deltas, sent: sent, received: received))
+        // Σ S_j = χ·Γ = k·x·γ·G = δ·X binds the S_j used to check signature shares. When either check fails,
+        // every party proves both of its round-3 values (Identify/).
+        let deltaHolds = Secp256k1Group.multiplyGenerator(deltaSum) == DeltaSum && !deltaSum.isZero
+        guard deltaHolds, Secp256k1Group.multiplyPublic(ctx.publicKey, by: deltaSum) == SSum else {
+            let announced = PresignRound3Public(round1: round1, Gammas: Gammas, Gamma: Gamma, deltas: deltas,
+                                                Deltas: Deltas, Ss: Ss)
+            return .identify(PresignIdentifyState(ctx: ctx, k: k, rho: rho, gamma: gamma, x: x, delta: delta, chi: chi,
+                                                  announced: announced, sent: sent, received: received),
+                             failed: deltaHolds ? .chi : .delta)
         }
-        // Σ S_j = χ·Γ = k·x·γ·G = δ·X (binds the S_j used to check signature shares).
-        guard Secp256k1Group.multiplyPublic(ctx.publicKey, by: deltaSum) == SSum else { throw .inconsistentChi }
         // R = δ^{-1}·Γ.
         guard let deltaInv = deltaSum.inverse(modulus: q) else { throw .deltaCheckFailed }
         let R = Secp256k1Group.multiplyPublic(Gamma, by: deltaInv)

@@ -20,10 +20,17 @@ public struct PresignRound2Message: Sendable {
     }
 }
 
-/// What P_i sent to P_j in round 2 and the openings (kept for identification).
+/// One MtA pair P_i sent to P_j in round 2 and its openings (kept for identification): D_{j,i} under N_j
+/// with nonce s, F_{j,i} = enc_i(β; r).
 struct PresignSentMtA: Sendable {
     let D: BigNum, F: BigNum, beta: BigNum, s: BigNum, r: BigNum
-    let betaHat: BigNum
+}
+
+/// Both pairs P_i sent to P_j: for γ_i (δ, identified after a failed δ check) and for x_i (χ, identified after
+/// a failed χ check).
+struct PresignSentPairs: Sendable {
+    let gamma: PresignSentMtA
+    let x: PresignSentMtA
 }
 
 /// Round-1 public values of every signer.
@@ -77,7 +84,7 @@ extension PresignRound1State {
         }
         let pc = ctx.proofContext(prover: ctx.me, round: 2)
         let results = try local { () throws(CGGMPError) in
-            try CGGMPConcurrent.map(recipients.count, using: &rng) { (n: Int, rng: inout ForkedRandom) throws(CGGMPError) -> (PresignRound2Message, PresignSentMtA) in
+            try CGGMPConcurrent.map(recipients.count, using: &rng) { (n: Int, rng: inout ForkedRandom) throws(CGGMPError) -> (PresignRound2Message, PresignSentPairs) in
                 let (peer, Kj) = recipients[n], j = ctx.others[n]
                 let pkj = peer.paillier
                 // Fig. 7, Round 2, step 2: β_{i,j}, β̂_{i,j} ← J; D_{j,i} = (γ_i ⊙ K_j) ⊕ enc_j(β_{i,j}; s_{i,j}),
@@ -104,11 +111,12 @@ extension PresignRound1State {
                                                                    context: pc, using: &rng)
                 return (PresignRound2Message(from: ctx.me, to: j, Gamma: Gamma, D: D, F: F, Dhat: Dhat, Fhat: Fhat,
                                              psi: psi, psiHat: psiHat, psiPrime: psiPrime, echo: echo),
-                        PresignSentMtA(D: D, F: F, beta: beta, s: s, r: r, betaHat: betaHat))
+                        PresignSentPairs(gamma: PresignSentMtA(D: D, F: F, beta: beta, s: s, r: r),
+                                         x: PresignSentMtA(D: Dhat, F: Fhat, beta: betaHat, s: sHat, r: rHat)))
             }
         }
         let out = results.map(\.0)
-        var sent = [CGGMPPartyId: PresignSentMtA]()
+        var sent = [CGGMPPartyId: PresignSentPairs]()
         for (j, r) in zip(ctx.others, results) { sent[j] = r.1 }
         let state = PresignRound2State(ctx: ctx, x: x, k: k, gamma: gamma, rho: rho, nu: nu, Gamma: Gamma,
                                        round1: pub, sent: sent)
@@ -122,5 +130,5 @@ public struct PresignRound2State: ~Copyable, Sendable {
     let x: BigNum, k: BigNum, gamma: BigNum, rho: BigNum, nu: BigNum
     let Gamma: Secp256k1Point
     let round1: PresignRound1Public
-    let sent: [CGGMPPartyId: PresignSentMtA]
+    let sent: [CGGMPPartyId: PresignSentPairs]
 }

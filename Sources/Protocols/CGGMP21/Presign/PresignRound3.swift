@@ -16,11 +16,18 @@ public struct PresignRound3Message: Sendable {
     }
 }
 
-/// What P_i received from P_j in round 2 (kept for identification).
+/// One MtA pair P_i received from P_j in round 2 (kept for identification): D_{i,j} under N_i, F_{i,j} under
+/// N_j, α = dec_i(D_{i,j}).
 struct PresignReceivedMtA: Sendable {
     let D: BigNum
     let F: BigNum
     let alpha: BigNum
+}
+
+/// Both pairs P_i received from P_j: for γ_j (δ) and for x_j (χ).
+struct PresignReceivedPairs: Sendable {
+    let gamma: PresignReceivedMtA
+    let x: PresignReceivedMtA
 }
 
 /// One sender's round-2 message after verification (computed concurrently, folded in message order).
@@ -40,14 +47,14 @@ extension PresignRound2State {
     public consuming func receive<R: RandomSource>(_ messages: [PresignRound2Message], using rng: inout R)
         throws(CGGMPProtocolError) -> CGGMPStep<PresignRound3State, PresignRound3Message> {
         let ctx = self.ctx
-        let k = self.k, rho = self.rho
+        let k = self.k, rho = self.rho, x = self.x
         try ctx.checkSenders(messages.map { ($0.from, $0.to) })
         let q = CGGMPProfile.curveOrder
         let sk = ctx.aux.paillier, own = sk.publicKey
         guard let Ki = round1.K[ctx.me] else { throw .invalidInput("missing own K") }
         var culprits = [CGGMPPartyId: CGGMPBlame]()
         var Gammas = [ctx.me: Gamma]
-        var received = [CGGMPPartyId: PresignReceivedMtA]()
+        var received = [CGGMPPartyId: PresignReceivedPairs]()
         var sumAlphaHat = BigNum.zero
         var sumAlpha = BigNum.zero
         // Echo of round 1 (checklist 12), before anything else: a mismatch means someone equivocated.
@@ -83,7 +90,8 @@ extension PresignRound2State {
             case .blame(let b): culprits[m.from] = b
             case .localFailure(let e): throw .local(e)
             case .decrypted(let alpha, let alphaHat):
-                received[m.from] = PresignReceivedMtA(D: m.D, F: m.F, alpha: alpha)
+                received[m.from] = PresignReceivedPairs(gamma: PresignReceivedMtA(D: m.D, F: m.F, alpha: alpha),
+                                                        x: PresignReceivedMtA(D: m.Dhat, F: m.Fhat, alpha: alphaHat))
                 sumAlpha = sumAlpha + alpha
                 sumAlphaHat = sumAlphaHat + alphaHat
                 Gammas[m.from] = m.Gamma
@@ -96,7 +104,7 @@ extension PresignRound2State {
         for j in ctx.signers { GammaSum = GammaSum + (Gammas[j] ?? .identity) }
         let Delta = Secp256k1Group.multiply(GammaSum, by: k)
         var sumBeta = BigNum.zero, sumBetaHat = BigNum.zero
-        for (_, s) in sent { sumBeta = sumBeta + s.beta; sumBetaHat = sumBetaHat + s.betaHat }
+        for (_, s) in sent { sumBeta = sumBeta + s.gamma.beta; sumBetaHat = sumBetaHat + s.x.beta }
         let delta = (gamma * k + sumAlpha - sumBeta).mod(q)
         let chi = (x * k + sumAlphaHat - sumBetaHat).mod(q)
         let S = Secp256k1Group.multiply(GammaSum, by: chi)
@@ -114,7 +122,7 @@ extension PresignRound2State {
         let out = zip(ctx.others, proofs).map {
             PresignRound3Message(from: ctx.me, to: $0, delta: delta, Delta: Delta, S: S, psiDoublePrime: $1)
         }
-        let state = PresignRound3State(ctx: ctx, k: k, chi: chi, gamma: gamma, rho: rho, nu: nu, delta: delta,
+        let state = PresignRound3State(ctx: ctx, x: x, k: k, chi: chi, gamma: gamma, rho: rho, nu: nu, delta: delta,
                                        Delta: Delta, S: S, Gamma: GammaSum, Gammas: Gammas, round1: round1, sent: sent,
                                        received: received)
         return CGGMPStep(state: state, messages: out)
@@ -124,6 +132,8 @@ extension PresignRound2State {
 /// Our secret state after round 3.
 public struct PresignRound3State: ~Copyable, Sendable {
     let ctx: PresignContext
+    /// x_i: our additive key share (the witness of the χ identification).
+    let x: BigNum
     let k: BigNum, chi: BigNum
     let gamma: BigNum, rho: BigNum, nu: BigNum
     let delta: BigNum
@@ -131,6 +141,6 @@ public struct PresignRound3State: ~Copyable, Sendable {
     /// Γ_j of every signer (for the Π^aff-g statements of identification).
     let Gammas: [CGGMPPartyId: Secp256k1Point]
     let round1: PresignRound1Public
-    let sent: [CGGMPPartyId: PresignSentMtA]
-    let received: [CGGMPPartyId: PresignReceivedMtA]
+    let sent: [CGGMPPartyId: PresignSentPairs]
+    let received: [CGGMPPartyId: PresignReceivedPairs]
 }

@@ -65,14 +65,16 @@ public struct CGGMPAuxInfo: Sendable {
 /// Why a party is blamed (identifiable abort), with the evidence available locally.
 public enum CGGMPBlame: Error, Equatable, Sendable {
     /// A zero-knowledge proof from the culprit failed (Π^enc round 1, Π^aff-g / Π^log* round 2, Π^log* round 3,
-    /// Π^mul / Π^aff-g / Π^dec in identification, "round" 4).
+    /// in identification Π^mul / Π^aff-g / Π^dec of the δ part, "round" 4, and Π^mul* / Π^aff-g / Π^dec of the
+    /// χ part, "round" 5).
     case badProof(CGGMPProofKind, round: Int, CGGMPProofRejection)
     /// A value in the culprit's message is malformed (not a unit / ciphertext / wrong size).
     case malformed(String)
     /// A decommitment or share does not match its commitment (aux-info refresh).
     case badOpening(String)
     /// Identification (Fig. 7, Output, error step): the culprit's identification message contradicts
-    /// what it sent us, or what we sent it, in round 2 (equivocation).
+    /// what it sent us, or what we sent it, in round 2 (equivocation), or its σ* does not match the Δ_i and S_i
+    /// it announced in round 3.
     case inconsistent(String)
     /// Signing (Fig. 8): σ_j·Γ ≠ m·Δ_j + r·S_j.
     case wrongSignatureShare
@@ -92,11 +94,9 @@ public enum CGGMPProtocolError: Error, Equatable, Sendable {
     /// Echo broadcast (checklist 12): these parties' hash of the round-1 broadcasts differs from
     /// ours, so someone equivocated in round 1. Not attributable from the echo alone: abort.
     case echoMismatch([CGGMPPartyId])
-    /// The δ check failed (g^δ ≠ Δ): run identification (`PresignIdentification`).
+    /// δ has no inverse mod q (cannot happen after the δ check, which requires δ ≠ 0). A failed δ or χ check is
+    /// not an error: it leads to identification (`CGGMPPresignOutcome.identify`).
     case deltaCheckFailed
-    /// Σ S_j ≠ δ·X: the χ shares are inconsistent and the culprit cannot be identified from
-    /// public data (the presignature is discarded).
-    case inconsistentChi
     /// The message digest is not 32 bytes (checklist 19).
     case invalidDigest
     /// The combined signature does not verify and no share was found wrong (cannot happen with
