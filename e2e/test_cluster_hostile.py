@@ -31,8 +31,8 @@ def envelope(payload, session=None, nonce=None, timestamp=None, ttl_ms=120_000, 
     return fields + key.sign(CONTEXT + fields).signature
 
 
-def sign_body(wallet, digest):
-    return json.dumps({"walletId": wallet, "digest": digest.hex(), "derivationPath": ""}).encode()
+def sign_body(wallet, digest, derivation_path=""):
+    return json.dumps({"walletId": wallet, "digest": digest.hex(), "derivationPath": derivation_path}).encode()
 
 
 def decode(data):
@@ -109,7 +109,7 @@ def test_200_concurrent_sign_requests_all_complete_and_verify(hostile_cluster):
     assert len({b["signature"] for b in bodies}) == 200
 
 
-def test_expired_replayed_and_badly_signed_requests_are_refused_with_their_codes(hostile_cluster):
+def test_expired_replayed_badly_signed_and_derived_requests_are_refused_with_their_codes(hostile_cluster):
     import nats
     c = hostile_cluster
 
@@ -133,6 +133,8 @@ def test_expired_replayed_and_badly_signed_requests_are_refused_with_their_codes
         out["replay"] = await ask(nc, first_bytes, c["coordinator"])
         # ... and the same nonce in a new, validly signed request is refused as a replay
         out["nonce_reuse"] = await ask(nc, envelope(sign_body("hostile", secrets.token_bytes(32)), nonce=nonce), c["coordinator"])
+        # a derivation path (not implemented): refused, never signed with the root key (checklist 20)
+        out["derivation"] = await ask(nc, envelope(sign_body("hostile", secrets.token_bytes(32), "m/44'/501'/0'")), c["coordinator"])
         await nc.close()
         return out
 
@@ -140,7 +142,8 @@ def test_expired_replayed_and_badly_signed_requests_are_refused_with_their_codes
     assert out["expired"]["code"] == "expired", out["expired"]
     assert out["bad_signature"]["code"] == "bad_signature", out["bad_signature"]
     assert out["impostor"]["code"] == "bad_signature", out["impostor"]
-    for refused in ("expired", "bad_signature", "impostor", "nonce_reuse"):
+    assert out["derivation"]["code"] == "derivation_unsupported", out["derivation"]
+    for refused in ("expired", "bad_signature", "impostor", "nonce_reuse", "derivation"):
         assert not out[refused].get("signature"), refused
     assert out["first"].get("code") is None, out["first"]
     assert out["replay"] == out["first"]

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Threshold ECDSA (CGGMP21) signing end to end over NATS, 3-of-5, release build: with a pooled presignature
-# (one signing round) vs. without (presign + sign per request). Nodes import the test fixture primes
-# (tests/dev only). Usage: [BIN=DIR] [POOLED_ONLY=1] bash scripts/bench-ecdsa.sh [COUNT] [INTERVAL_MS] [POOL_TARGET]   (prints both bench reports, JSON)
+# Threshold ECDSA (CGGMP21) signing end to end over NATS, release build: with a pooled presignature
+# (one signing round) vs. without (presign + sign per request). Nodes import the benchmark primes
+# (benchmarks/safe-primes.json, 11 nodes' worth; tests/dev only). Usage:
+#   [BIN=DIR] [POOLED_ONLY=1] [NODES=5 THRESHOLD=3 PROFILE=2048|3072] bash scripts/bench-ecdsa.sh [COUNT] [INTERVAL_MS] [POOL_TARGET]
+# prints, per run, the keygen time (`mpc keygen`: FROST DKG + conversion), the time until every node has verified
+# every peer's aux info (Π^mod, Π^prm, Π^fac; the exchange starts with the first ECDSA keygen), and the bench report (JSON).
 # Defaults 9, 4000, 4: the pool refills between two requests. INTERVAL_MS 1000 with POOL_TARGET 16 signs while the
 # background refill (one presign after every sign) is running; a 4th argument START below POOL_TARGET starts signing
 # once START are pooled, while presigning runs back to back. INTERVAL_MS 0 with POOL_TARGET 64 and COUNT 40 signs a burst
@@ -13,6 +16,10 @@ COUNT=${1:-9}
 INTERVAL=${2:-4000}
 POOL=${3:-4}
 START=${4:-$POOL}   # pooled presignatures to wait for before the first request (below POOL: the refill is still running)
+NODES=${NODES:-5}
+THRESHOLD=${THRESHOLD:-3}
+PROFILE=${PROFILE:-2048}
+PRIMES=${PRIMES:-benchmarks/safe-primes.json}
 # BIN=DIR runs the binaries in DIR (e.g. another build, for an A/B) instead of building this tree's.
 if [ -z "${BIN:-}" ]; then for p in mpc mpc-node mpc-coordinator; do swift build -c release --product "$p" 2>&1 | tail -1; done; fi
 B=${BIN:-.build/release}
@@ -28,18 +35,24 @@ cluster_cpu() {  # {"process": clock ticks} of every process of the cluster in $
 run() {  # $1 = mode (pooled | fresh), $2 = pool target
   local DIR; DIR=$(mktemp -d /tmp/mpc-bench-ecdsa.XXXXXX)
   trap "$B/mpc cluster down --dir $DIR >/dev/null 2>&1 || true; rm -rf $DIR" RETURN
-  $B/mpc cluster init --nodes 5 --threshold 3 --dir "$DIR" --aux-primes Tests/ProtocolsTests/Fixtures/safe-primes.json >/dev/null
-  python3 - "$DIR/coordinator" "$2" <<'PY'
-import json, os, sys, yaml
-d, target = sys.argv[1], int(sys.argv[2])
-p = os.path.join(d, "config.yaml") if os.path.exists(os.path.join(d, "config.yaml")) else os.path.join(d, "config.json")
-load, dump = (yaml.safe_load, yaml.safe_dump) if p.endswith(".yaml") else (json.load, json.dump)
-c = load(open(p)); c["presignPoolTarget"] = target; dump(c, open(p, "w"))
+  $B/mpc cluster init --nodes "$NODES" --threshold "$THRESHOLD" --dir "$DIR" --aux-primes "$PRIMES" >/dev/null
+  python3 - "$DIR" "$2" "$PROFILE" <<'PY'
+import glob, os, sys, yaml
+d, target, profile = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def edit(path, change):
+    c = yaml.safe_load(open(path)); change(c); yaml.safe_dump(c, open(path, "w"))
+edit(os.path.join(d, "coordinator", "config.yaml"), lambda c: c.update({"presignPoolTarget": target}))
+for p in glob.glob(os.path.join(d, "node-*", "config.yaml")):
+    edit(p, lambda c: c.setdefault("ecdsa", {}).update({"profileBits": profile}))
 PY
-  $B/mpc cluster up --nodes 5 --threshold 3 --dir "$DIR" >/dev/null
+  $B/mpc cluster up --nodes "$NODES" --threshold "$THRESHOLD" --dir "$DIR" >/dev/null
+  local t0 t1 t2; t0=$(date +%s%N)
   $B/mpc --cluster "$DIR" keygen --curve secp256k1 --wallet bench --json >/dev/null
-  # every node has verified every peer's aux info (Π^mod, Π^prm, Π^fac; started by the keygen): 5 × 4 exchanges
-  for _ in $(seq 600); do [ "$(cat "$DIR"/logs/node-*.log | grep -c 'aux info of .* verified')" -ge 20 ] && break; sleep 0.5; done
+  t1=$(date +%s%N)
+  # every node has verified every peer's aux info (Π^mod, Π^prm, Π^fac; started by the keygen): n × (n−1) exchanges
+  for _ in $(seq 2400); do [ "$(cat "$DIR"/logs/node-*.log | grep -c 'aux info of .* verified')" -ge $((NODES * (NODES - 1))) ] && break; sleep 0.5; done
+  t2=$(date +%s%N)
+  echo "$THRESHOLD-of-$NODES, $PROFILE-bit: keygen $(( (t1 - t0) / 1000000 )) ms; every peer's aux info verified at every node $(( (t2 - t0) / 1000000 )) ms after the keygen started"
   if [ "$1" = pooled ]; then
     for _ in $(seq 600); do python3 -c "import json,sys; sys.exit(0 if len(json.load(open('$DIR/coordinator/data/presign-pool.json')).get('bench',[]))>=$START else 1)" 2>/dev/null && break; sleep 0.5; done
     local before; before=$(cluster_cpu "$DIR")

@@ -22,6 +22,16 @@ public struct SignRequestBody: Codable, Sendable, Equatable {
     public init(walletId: String, digest: String, derivationPath: String = "", signers: [String]? = nil) {
         self.walletId = walletId; self.digest = digest; self.derivationPath = derivationPath; self.signers = signers
     }
+
+    /// Key derivation (HD tweaks of the wallet key) is not implemented, so a request that names a derivation path is
+    /// refused, by the coordinator before it picks signers and by every node before it touches a nonce or a
+    /// presignature (SECURITY-CHECKLIST 20: a tweak must be bound before a presignature is used; signing with the
+    /// wallet's root key for a request that asked for a derived key would answer a different key than asked).
+    public func checkDerivation() throws(ClusterError) {
+        guard derivationPath.isEmpty else {
+            throw ClusterError("derivation_unsupported", "key derivation is not supported: derivationPath must be empty")
+        }
+    }
 }
 
 /// `sign`: two rounds (plan -> commitments, signing package -> share). `commit` and `signPrepared` are the

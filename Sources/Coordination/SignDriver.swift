@@ -7,6 +7,7 @@ import Protocols
 enum SignDriver {
     static func run(ctx: CoordinatorContext, registry: WalletRegistry, body: SignRequestBody,
                     clientRequest: [UInt8]) async -> Result<(signature: [UInt8], signers: [String], entry: WalletEntry, evidence: [String]), ClusterError> {
+        do throws(ClusterError) { try body.checkDerivation() } catch { return .failure(error) }
         guard let entry = await registry.get(body.walletId) else { return .failure(ClusterError("unknown_wallet", "no wallet \(body.walletId)")) }
         guard let digest = Hex.decode(body.digest) else { return .failure(ClusterError("invalid_digest", "digest must be hex")) }
         if let refused = SignMessageRule.check(curve: entry.curve, message: digest) { return .failure(refused) }

@@ -154,6 +154,7 @@ public actor NodeService {
         case .sign, .signPrepared:
             guard req.envelope.type == .signRequest else { throw ClusterError("plan_mismatch", "request is not a sign request") }
             let body = try WireBody.decode(SignRequestBody.self, req.envelope.payload)
+            try body.checkDerivation()
             guard body.walletId == plan.walletId, body.digest.lowercased() == plan.digest?.lowercased() else {
                 throw ClusterError("plan_mismatch", "wallet or digest differs")
             }

@@ -108,9 +108,9 @@ struct FakeCoordinator {
 
     /// Asks `node` to sign `digest` with presignature `presignId`; the node's reply body.
     func sign(_ node: String, client: ClusterClient, wallet: String, presignId: String, signers: [String], digest: [UInt8],
-              timeout: Duration = .seconds(10)) async throws -> NodeReplyBody {
+              derivationPath: String = "", timeout: Duration = .seconds(10)) async throws -> NodeReplyBody {
         let (_, clientRequest) = try client.makeRequest(.signRequest, payload: WireBody.encode(
-            SignRequestBody(walletId: wallet, digest: hexString(digest), signers: nil)))
+            SignRequestBody(walletId: wallet, digest: hexString(digest), derivationPath: derivationPath, signers: nil)))
         let req = ECDSANodeRequest(op: .sign, walletId: wallet, presignId: presignId, signers: signers, digest: hexString(digest),
                                    clientRequest: hexString(clientRequest))
         let session = try #require(SessionID(bytes: hex(presignId)))
@@ -183,6 +183,15 @@ struct ECDSAClusterTests {
         let refilled = try await c.wait(240) { c.pooledIds("e").count == 2 }
         try #require(refilled, "pool: \(c.pool())")
         let p = try #require(c.pooledIds("e").first)
+        // Checklist 20: key derivation is not implemented, so a request naming a derivation path is refused: by the
+        // coordinator, and by a node asked directly before it consumes anything (p still signs below).
+        let (_, derived) = try client.makeRequest(.signRequest, payload: WireBody.encode(
+            SignRequestBody(walletId: "e", digest: hexString(randomDigest()), derivationPath: "m/44'/60'/0'/0/0")))
+        let derivedReply = try await client.send(subject: Subjects.signRequest, bytes: derived)
+        #expect(derivedReply.code == "derivation_unsupported", "\(derivedReply)")
+        let derivedAtNode = try await fake.sign("node-1", client: client, wallet: "e", presignId: p, signers: ["node-1", "node-2", "node-3"],
+                                                digest: randomDigest(), derivationPath: "m/0")
+        #expect(derivedAtNode.code == "derivation_unsupported", "\(derivedAtNode)")
         let first = try await fake.sign("node-1", client: client, wallet: "e", presignId: p, signers: ["node-1", "node-2", "node-3"], digest: randomDigest())
         #expect(first.code == nil && hex(first.data).count == 32, "\(first)")
         // p was the pool's other entry when the coordinator signed d2, so it named p in `armNext`: node-1 had
