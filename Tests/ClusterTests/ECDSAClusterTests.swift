@@ -192,6 +192,16 @@ struct ECDSAClusterTests {
         let derivedAtNode = try await fake.sign("node-1", client: client, wallet: "e", presignId: p, signers: ["node-1", "node-2", "node-3"],
                                                 digest: randomDigest(), derivationPath: "m/0")
         #expect(derivedAtNode.code == "derivation_unsupported", "\(derivedAtNode)")
+        // Checklist 19: ECDSA signs 32-byte digests only: the coordinator refuses 31 and 33 bytes, and so does a node
+        // asked directly, before it consumes anything.
+        for n in [31, 33] {
+            let digest = Array((randomDigest() + randomDigest()).prefix(n))
+            let short = try await client.sign(walletId: "e", digest: digest)
+            #expect(short.code == "invalid_digest", "\(n) bytes: \(short)")
+            let shortAtNode = try await fake.sign("node-1", client: client, wallet: "e", presignId: p, signers: ["node-1", "node-2", "node-3"],
+                                                  digest: digest)
+            #expect(shortAtNode.code == "invalid_digest", "\(n) bytes: \(shortAtNode)")
+        }
         let first = try await fake.sign("node-1", client: client, wallet: "e", presignId: p, signers: ["node-1", "node-2", "node-3"], digest: randomDigest())
         #expect(first.code == nil && hex(first.data).count == 32, "\(first)")
         // p was the pool's other entry when the coordinator signed d2, so it named p in `armNext`: node-1 had

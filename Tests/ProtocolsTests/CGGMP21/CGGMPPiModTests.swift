@@ -69,6 +69,19 @@ struct CGGMPPiModTests {
         #expect(rejection { try prefix.verify(n: sk.publicKey.n, profile: profile, context: ctx) } != nil)
     }
 
+    /// Checklist 5 for the 128-bit profile: a 3072-bit modulus needs m = 128 repetitions; 80 (the 2048 profile's) or
+    /// 127 are refused.
+    @Test func profile3072DemandsOneHundredTwentyEightRepetitions() throws {
+        let n3072 = try CGGMPFixtures.paillierKey(.bits3072, 0).publicKey.n
+        let (_, pi) = try proof()
+        #expect(rejection { try pi.verify(n: n3072, profile: .bits3072, context: ctx) } == .malformed("expected 128 repetitions"))
+        func take(_ k: Int) -> PiMod {
+            PiMod(w: pi.w, x: Array((pi.x + pi.x).prefix(k)), a: Array((pi.a + pi.a).prefix(k)), b: Array((pi.b + pi.b).prefix(k)),
+                  z: Array((pi.z + pi.z).prefix(k)))
+        }
+        #expect(rejection { try take(127).verify(n: n3072, profile: .bits3072, context: ctx) } == .malformed("expected 128 repetitions"))
+    }
+
     @Test func invalidModuliRejected() throws {
         let (sk, pi) = try proof()
         let n = sk.publicKey.n

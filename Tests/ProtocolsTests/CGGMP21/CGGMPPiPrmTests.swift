@@ -51,6 +51,16 @@ struct CGGMPPiPrmTests {
         #expect(rejection { try one.verify(rp.parameters, profile: profile, context: ctx) } == .malformed("expected 80 repetitions"))
     }
 
+    /// Checklist 5 for the 128-bit profile: 3072-bit parameters need m = 128 repetitions; 80 or 127 are refused.
+    @Test func profile3072DemandsOneHundredTwentyEightRepetitions() throws {
+        let rp3072 = try CGGMPFixtures.ringPedersen(.bits3072, 0).parameters
+        let (_, pi) = try proof()
+        for k in [80, 127] {
+            let cut = PiPrm(A: Array((pi.A + pi.A).prefix(k)), z: Array((pi.z + pi.z).prefix(k)))
+            #expect(rejection { try cut.verify(rp3072, profile: .bits3072, context: ctx) } == .malformed("expected 128 repetitions"))
+        }
+    }
+
     @Test func degenerateParametersRejected() throws {
         // Checklist 6: s or t = 1 (or -1) are rejected even with a "valid" proof.
         let (rp, pi) = try proof()

@@ -2,7 +2,7 @@ import Testing
 @testable import Protocols
 
 /// Identifiable abort in the presigning rounds and message validation (identification after a failed
-/// δ check: CGGMPPresignIdentifyTests).
+/// δ or χ check: CGGMPPresignIdentifyTests, CGGMPPresignChiIdentifyTests).
 @Suite("CGGMP21 presign identifiable abort")
 struct CGGMPPresignAbortTests {
     typealias H = CGGMPHarness
@@ -34,6 +34,41 @@ struct CGGMPPresignAbortTests {
         let errs = errors(try H.presign(keys, signers: signers, adversary: adv))
         #expect(errs.count == 1)
         #expect(isBadProof(errs[1], culprit: 2, .affG, round: 2))
+    }
+
+    /// Checklist 9: ciphertexts that are not units of Z*_{N²} (0, or a multiple of N) in rounds 1 and 2 name their
+    /// sender, before any arithmetic on them, and crash nothing.
+    @Test func nonUnitCiphertextsNameTheirSender() throws {
+        let keys = try H.dealer(n: 3, t: 2, seed: 16)
+        let pk1 = try CGGMPFixtures.paillierKey(H.profile, 0).publicKey
+        let pk2 = try CGGMPFixtures.paillierKey(H.profile, 1).publicKey
+        var a1 = H.Adversary()
+        a1.round1 = { m in
+            switch (m.from, m.to) {
+            case (2, 1): PresignRound1Message(from: m.from, to: m.to, K: m.K, G: pk2.n, psi0: m.psi0)        // gcd(G, N_2) = N_2
+            case (2, 3): PresignRound1Message(from: m.from, to: m.to, K: .zero, G: m.G, psi0: m.psi0)
+            default: m
+            }
+        }
+        var errs = errors(try H.presign(keys, signers: signers, adversary: a1))
+        #expect(errs[1] == .culprits([2: .malformed("G not in Z*_{N²}")]), "\(String(describing: errs[1]))")
+        #expect(isBadProof(errs[3], culprit: 2, .enc, round: 1), "\(String(describing: errs[3]))")
+        var a2 = H.Adversary()
+        a2.round2 = { m in
+            switch (m.from, m.to) {
+            case (2, 1):
+                PresignRound2Message(from: m.from, to: m.to, Gamma: m.Gamma, D: m.D, F: m.F, Dhat: pk1.n * .two, Fhat: m.Fhat,
+                                     psi: m.psi, psiHat: m.psiHat, psiPrime: m.psiPrime, echo: m.echo)
+            case (2, 3):
+                PresignRound2Message(from: m.from, to: m.to, Gamma: m.Gamma, D: m.D, F: .zero, Dhat: m.Dhat, Fhat: m.Fhat,
+                                     psi: m.psi, psiHat: m.psiHat, psiPrime: m.psiPrime, echo: m.echo)
+            default: m
+            }
+        }
+        errs = errors(try H.presign(keys, signers: signers, adversary: a2))
+        #expect(isBadProof(errs[1], culprit: 2, .affG, round: 2), "\(String(describing: errs[1]))")
+        #expect(isBadProof(errs[3], culprit: 2, .affG, round: 2), "\(String(describing: errs[3]))")
+        #expect(errs[2] == nil)
     }
 
     @Test func badProofsNameTheirProvers() throws {
