@@ -146,4 +146,30 @@ extension CGGMPAuxRefreshTests {
             Issue.record("party 3 should name party 2 for Π^mod: \(String(describing: failure(r[3])))"); return
         }
     }
+
+    /// Checklist 1-2: a Π^fac that is not for the sender's modulus (party 1's proof to party 3, relayed by party 2 as
+    /// its own) and a Π^prm for other parameters (party 1's) name the sender, party 2, at the verifier.
+    @Test func badPiFacAndPiPrmAreNamed() throws {
+        let keys = try H.dealer(n: 3, t: 2, seed: 45)
+        final class Captured: @unchecked Sendable { var fac: PiFac?; var prm: PiPrm? }
+        let captured = Captured()
+        var adv = Adversary()
+        adv.round3 = { m in
+            if m.from == 1, m.to == 3 { captured.fac = m.psiFac; captured.prm = m.psiPrm }
+            if m.from == 2, m.to == 3, let fac = captured.fac {
+                return AuxRefreshRound3Message(from: m.from, to: m.to, psiMod: m.psiMod, psiPrm: m.psiPrm, psiFac: fac, C: m.C)
+            }
+            if m.from == 2, m.to == 1, let prm = captured.prm {
+                return AuxRefreshRound3Message(from: m.from, to: m.to, psiMod: m.psiMod, psiPrm: prm, psiFac: m.psiFac, C: m.C)
+            }
+            return m
+        }
+        let r = try refresh(keys, adversary: adv)
+        guard case .culprits(let c3)? = failure(r[3]), case .badProof(.fac, 3, _)? = c3[2], c3.count == 1 else {
+            Issue.record("party 3 should name party 2 for Π^fac: \(String(describing: failure(r[3])))"); return
+        }
+        guard case .culprits(let c1)? = failure(r[1]), case .badProof(.prm, 3, _)? = c1[2], c1.count == 1 else {
+            Issue.record("party 1 should name party 2 for Π^prm: \(String(describing: failure(r[1])))"); return
+        }
+    }
 }
