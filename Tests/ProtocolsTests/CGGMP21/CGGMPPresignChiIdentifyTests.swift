@@ -160,6 +160,39 @@ struct CGGMPPresignChiIdentifyTests {
         #expect(verdicts[3]?.culprits == [2: .inconsistent("σ* does not match the Δ_i and S_i it announced")])
     }
 
+    /// Two colluding cheaters among four signers: party 2 lies about S_2, party 3 about δ_3 (each also shifts one value
+    /// it receives, to take part). The δ check fails at the honest parties 1 and 4; identification names both cheaters,
+    /// each for its own lie, and never an honest party.
+    @Test func twoCheatersBothNamed() throws {
+        let four: [CGGMPPartyId] = [1, 2, 3, 4]
+        let keys = try H.dealer(n: 4, t: 3, seed: 38)
+        var adv = H.Adversary()
+        adv.round3 = { m in
+            if m.from == 2 || (m.from == 1 && m.to == 2) {
+                return PresignRound3Message(from: m.from, to: m.to, delta: m.delta, Delta: m.Delta, S: m.S + .generator,
+                                            psiDoublePrime: m.psiDoublePrime)
+            }
+            if m.from == 3 || (m.from == 1 && m.to == 3) {
+                return PresignRound3Message(from: m.from, to: m.to, delta: (m.delta + .one).mod(CGGMPProfile.curveOrder), Delta: m.Delta,
+                                            S: m.S, psiDoublePrime: m.psiDoublePrime)
+            }
+            return m
+        }
+        let results = try H.presign(keys, signers: four, adversary: adv)
+        for i: CGGMPPartyId in [1, 4] {
+            guard case .identify(_, let failed)? = results[i] else { Issue.record("party \(i) did not go to identification"); return }
+            #expect(failed == .delta)
+        }
+        let verdicts = try H.identify(results)
+        for i: CGGMPPartyId in [1, 4] {
+            let culprits = verdicts[i]?.culprits ?? [:]
+            #expect(Set(culprits.keys) == [2, 3], "party \(i) named \(culprits)")
+            #expect(culprits[2] == .inconsistent("σ* does not match the Δ_i and S_i it announced"), "party \(i): \(String(describing: culprits[2]))")
+            if let b = culprits[3] { #expect(H.isBadProof(b, .dec, round: 4), "party \(i): \(b)") }
+            #expect(verdicts[i]?.disputes.isEmpty == true)
+        }
+    }
+
     /// Hostile χ parts (checklist 9): σ* ≥ q, Ĥ not a unit, a missing Π^aff-g, a Π^mul* proven in the δ part's context
     /// (round 4): each is refused with a blame and never crashes.
     @Test func hostileChiPartsNamed() throws {
