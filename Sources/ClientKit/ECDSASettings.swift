@@ -21,6 +21,10 @@ public struct ECDSANodeSettings: Codable, Sendable, Equatable {
     /// check fails; it also adds G to one S_j it receives, to take part in identification). The honest signers'
     /// identification must name it.
     public var testCheatPresignChi: Bool?
+    /// TESTS ONLY: with one of the two cheats above, lie only in the round-3 message to the first other signer and
+    /// leave what the node receives alone: the other signers' checks pass and they store a presignature the
+    /// coordinator never pools (it must retire it).
+    public var testCheatPresignFirstPeerOnly: Bool?
     /// TESTS ONLY: wait this long after start before loading the aux material from the store or the primes file,
     /// so a test can send a keygen while the load is under way (it must wait for the load, not be refused).
     public var testAuxLoadDelayMillis: Int?

@@ -42,6 +42,15 @@ enum ECDSAPresignDriver {
         var byNode: [String: ECDSAPresignResult] = [:]
         for (n, b) in collected where byNode[n] == nil { byNode[n] = b }
         let verdict = judge(byNode, signers: signers, presignId: presignId, abandon: abandon)
+        if case .failure = verdict {
+            // Signers whose own checks passed sealed their part before reporting it; nobody will hand this presignature
+            // out, so they delete it (in the background; the attempt's failure is answered now).
+            let holders = byNode.filter { $0.value.publicData != nil }.keys.sorted()
+            if !holders.isEmpty {
+                let orphan = PooledPresignature(presignId: presignId, signers: holders, publicData: "")
+                Task { await ECDSARetire.run(ctx: ctx, wallet: walletId, entries: [orphan], why: "orphaned") }
+            }
+        }
         if case .failure(let f) = verdict, !f.culprits.isEmpty {
             // A culprit of presigning (a failed proof, or named by identification after a failed δ check) leaves the
             // wallet's presign pool: its pooled presignatures are dropped and it is kept out of the pool's signer sets.

@@ -3,12 +3,14 @@ import Foundation
 import Messaging
 import Protocols
 
-/// Tells the signers of presignatures the coordinator will never hand out (the reserved entries a restart
-/// dropped) to delete their parts, so that no unusable secret material (k_i, χ_i) stays at rest in the nodes'
-/// stores. Best effort: a signer that does not answer keeps its parts (unusable: the coordinator has forgotten
-/// them), and the coordinator says so in its log.
+/// Tells the signers of presignatures the coordinator will never hand out to delete their parts, so that no
+/// unusable secret material (k_i, χ_i) stays at rest in the nodes' stores: the reserved entries a restart dropped
+/// ("dropped"), and the parts that the signers whose own checks passed stored in a presign session that failed
+/// elsewhere ("orphaned": a cheater lied in round 3 to some signers only, or the reports disagree). Best effort: a
+/// signer that does not answer keeps its parts (unusable: the coordinator never pools them), and the coordinator
+/// says so in its log.
 enum ECDSARetire {
-    static func run(ctx: CoordinatorContext, wallet: String, entries: [PooledPresignature]) async {
+    static func run(ctx: CoordinatorContext, wallet: String, entries: [PooledPresignature], why: String = "dropped") async {
         var rng = SystemRandom()
         for (signers, group) in Dictionary(grouping: entries, by: \.signers) {
             let ids = group.map(\.presignId)
@@ -17,9 +19,9 @@ enum ECDSARetire {
             switch await AskNodes.all(ctx, signers, subject: ECDSASubjects.node, type: .sessionPlan, session: session,
                                       payload: WireBody.encode(request), addressedToAll: true) {
             case .success:
-                ctx.log.info("retired \(ids.count) dropped presignature(s) of wallet \(wallet) at \(signers.joined(separator: ","))")
+                ctx.log.info("retired \(ids.count) \(why) presignature(s) of wallet \(wallet) at \(signers.joined(separator: ","))")
             case .failure(let f):
-                ctx.log.warn("retiring \(ids.count) dropped presignature(s) of wallet \(wallet): \(f.error); unanswered: "
+                ctx.log.warn("retiring \(ids.count) \(why) presignature(s) of wallet \(wallet): \(f.error); unanswered: "
                              + (f.unavailable + f.codes.keys).sorted().joined(separator: ","))
             }
         }

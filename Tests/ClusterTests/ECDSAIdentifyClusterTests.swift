@@ -94,6 +94,28 @@ struct ECDSAIdentifyClusterTests {
         #expect(IndependentECDSA.verify(hex(s.signature), key, d))
     }
 
+    /// A split lie (test-only `testCheatPresignFirstPeerOnly`: node-2 shows only node-1 a wrong S_2): node-2 and
+    /// node-3 pass their checks and seal a presignature; node-1 runs identification, gets no identification message
+    /// from them and names both as silent; the coordinator (no majority) names nobody and the session fails. The parts
+    /// node-2 and node-3 sealed are retired (before, they stayed in their stores, never used).
+    @Test func splitLieLeavesNoOrphanedPresignatures() async throws {
+        let c = try ECDSACluster.up(poolTarget: 1) {
+            $0.ecdsa?.testCheatPresignChi = true
+            $0.ecdsa?.testCheatPresignFirstPeerOnly = true
+        }
+        defer { c.down() }
+        let k = try decodeResult(try run(c.mpc, ["--cluster", c.dir, "keygen", "--curve", "secp256k1", "--wallet", "e", "--json"]))
+        try #require(k.ok, "\(k.code ?? "") \(k.message ?? "")")
+        let retired = try await c.wait(300) { c.log("coordinator").contains("retired 1 orphaned presignature(s) of wallet e at node-2,node-3") }
+        try #require(retired, "coordinator log: \(c.log("coordinator"))")
+        #expect(c.log("node-1").contains("presign χ check failed: running identification"))
+        for n in ["node-2", "node-3"] {
+            #expect(c.log(n).contains("retired 1 of 1 presignature(s) of wallet e"), "\(n): \(c.log(n))")
+            #expect(!c.log(n).contains("check failed: running identification"), "\(n)")
+        }
+        #expect(!c.log("coordinator").contains("presign culprit identified"))
+    }
+
     /// node-1 and node-3 (honest) logged that the `check` failed, and every verdict they logged names node-2 alone,
     /// for `naming`.
     func expectHonestVerdicts(_ c: ECDSACluster, check: String, naming: String) {
