@@ -8,6 +8,25 @@ import Storage
 /// Opens everything a node needs from its configuration, with one error per failure; registers with
 /// discovery once ready; on SIGTERM deregisters, drains its sessions and exits 0.
 public enum NodeBoot {
+    static func openStore(_ config: NodeConfig) throws(ClusterError) -> NodeStore {
+        do { return try NodeStore.open(directory: config.dbPath, passphraseFile: config.passphraseFile,
+                                       kdf: config.kdf == "moderate" ? .moderate : .interactive) }
+        catch { throw ClusterError(error == .wrongPassphrase ? "wrong_passphrase" : "storage_error", error.description) }
+    }
+
+    /// `mpc-node --config FILE --drop-presignatures`: deletes every presignature in the node's store and returns how
+    /// many, without starting the node. For a store restored from a backup (SECURITY-CHECKLIST 17: a presignature in a
+    /// backup may have been used since, and signing with it again reveals the key share). The coordinator drops pooled
+    /// entries whose parts are gone (`presignature_unknown`) and presigns afresh.
+    public static func dropPresignatures(configPath: String) async throws(ClusterError) -> (count: Int, store: String) {
+        let config = try NodeConfig.load(path: configPath, environment: ProcessInfo.processInfo.environment)
+        let store = try openStore(config)
+        let dropped: Int
+        do { dropped = try await store.dropAllPresignatures() } catch { await store.close(); throw ClusterError("storage_error", error.description) }
+        await store.close()
+        return (dropped, config.dbPath)
+    }
+
     public static func run(configPath: String) async throws(ClusterError) -> Never {
         let environment = ProcessInfo.processInfo.environment
         let config = try NodeConfig.load(path: configPath, environment: environment)
@@ -19,10 +38,7 @@ public enum NodeBoot {
         guard identity.id == config.nodeId, identity.publicIdentity == manifest.node(config.nodeId) else {
             throw ClusterError("config_invalid", "identityFile: does not match the manifest entry for \(config.nodeId)")
         }
-        let store: NodeStore
-        do { store = try NodeStore.open(directory: config.dbPath, passphraseFile: config.passphraseFile,
-                                        kdf: config.kdf == "moderate" ? .moderate : .interactive) }
-        catch { throw ClusterError(error == .wrongPassphrase ? "wrong_passphrase" : "storage_error", error.description) }
+        let store = try openStore(config)
         let replay: ReplayCache
         do { replay = try await ReplayCache.open(besides: store, storeDirectory: config.dbPath, now: Clock.nowMillis()) }
         catch { throw ClusterError("storage_error", "replay cache: \(error.description)") }

@@ -34,6 +34,17 @@ extension NodeStore {
         return try env.read { txn throws(StorageError) in try txn.entries(db(.presignatures), prefix: p).map(\.key) }
     }
 
+    /// Deletes every stored presignature in one durable transaction and returns how many there were. For a store
+    /// restored from a backup (SECURITY-CHECKLIST 17): presignatures in a backup may have been used since it was taken,
+    /// and a second use of a presignature reveals the key share; `mpc-node --drop-presignatures` calls this.
+    public func dropAllPresignatures() throws(StorageError) -> Int {
+        try env.write { txn throws(StorageError) -> Int in
+            let keys = try txn.entries(db(.presignatures)).map(\.key)
+            for key in keys { _ = try txn.delete(db(.presignatures), key) }
+            return keys.count
+        }
+    }
+
     /// Number of stored presignatures.
     public func presignatureCount() throws(StorageError) -> Int { try count(.presignatures) }
 }

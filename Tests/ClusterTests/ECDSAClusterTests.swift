@@ -270,6 +270,21 @@ struct ECDSAClusterTests {
         #expect(presignCheat.code == "presign_culprit", "\(presignCheat)")
         #expect(presignCheat.message?.contains("culprits node-3") == true, "\(presignCheat)")
         #expect(c.log("node-1").contains("presign failed: presign_culprit"))
+
+        // Checklist 17, the operator's tool for a store restored from a backup: with node-1 stopped, `mpc-node --config
+        // FILE --drop-presignatures` deletes every presignature it holds (the pool refilled sets with it) and exits;
+        // a second run finds none.
+        let withNode1 = try await c.wait(240) { (c.pool()["e"] ?? []).contains { (($0["signers"] as? [String]) ?? []).contains("node-1") } }
+        try #require(withNode1, "pool: \(c.pool())")
+        let node1 = try #require(pids(c.dir)["node-1"])
+        kill(node1, SIGTERM)
+        for _ in 0..<200 where isAlive(node1) { usleep(50_000) }
+        let dropped = try run(c.bin.path("mpc-node"), ["--config", c.layout.nodeConfig("node-1"), "--drop-presignatures"])
+        #expect(dropped.status == 0, "\(dropped.stderr)")
+        #expect(dropped.stdout.hasPrefix("dropped ") && !dropped.stdout.hasPrefix("dropped 0 ") && dropped.stdout.contains(" presignature(s) from "),
+                "\(dropped.stdout)")
+        let again1 = try run(c.bin.path("mpc-node"), ["--config", c.layout.nodeConfig("node-1"), "--drop-presignatures"])
+        #expect(again1.status == 0 && again1.stdout.hasPrefix("dropped 0 presignature(s)"), "\(again1.stdout) \(again1.stderr)")
     }
 }
 

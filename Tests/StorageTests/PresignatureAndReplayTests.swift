@@ -25,6 +25,40 @@ import Testing
         }
     }
 
+    /// Checklist 17: a store restored from a backup brings back presignatures used since the backup (shown here), and
+    /// `dropAllPresignatures` (what `mpc-node --drop-presignatures` runs) deletes every one of them durably.
+    @Test func restoredBackupIsMadeSafeByDroppingPresignatures() async throws {
+        try await withTemporaryDirectory { dir in
+            let backup = dir + "-backup"
+            defer { try? FileManager.default.removeItem(atPath: backup) }
+            do {
+                let store = try openStore(dir)
+                try await store.putPresignature(id: "p1", value: [1])
+                try await store.putPresignature(id: "p2", value: [2])
+                await store.close()
+            }
+            try FileManager.default.copyItem(atPath: dir, toPath: backup)
+            do {
+                let store = try openStore(dir)
+                #expect(try await store.consumePresignature(id: "p1") == [1])
+                await store.close()
+            }
+            try FileManager.default.removeItem(atPath: dir)
+            try FileManager.default.copyItem(atPath: backup, toPath: dir)
+            do {
+                let store = try openStore(dir)
+                #expect(try await store.presignatureIDs() == [Array("p1".utf8), Array("p2".utf8)])   // p1 is back: the danger
+                #expect(try await store.dropAllPresignatures() == 2)
+                #expect(try await store.dropAllPresignatures() == 0)
+                await store.close()
+            }
+            let store = try openStore(dir)
+            #expect(try await store.consumePresignature(id: "p1") == nil)
+            #expect(try await store.presignatureCount() == 0)
+            await store.close()
+        }
+    }
+
     @Test func concurrentConsumersGetEachPresignatureExactlyOnce() async throws {
         try await withTemporaryDirectory { dir in
             let store = try openStore(dir)
