@@ -66,7 +66,7 @@ actor ECDSAPool {
         guard !Task.isCancelled else { return }
         let dropped = droppedAtStart
         droppedAtStart = [:]
-        for (wallet, entries) in dropped.sorted(by: { $0.key < $1.key }) { await ECDSARetire.run(ctx: ctx, wallet: wallet, entries: entries) }
+        for (wallet, entries) in dropped.sorted(by: { $0.key < $1.key }) { await ECDSARetire.run(ctx: ctx, wallet: wallet, entries: entries, why: "dropped") }
         ctx.log.info("topping up the presignature pools of \(wallets.count) ECDSA wallet(s)")
         for wallet in wallets { refill(ctx, wallet: wallet) }
     }

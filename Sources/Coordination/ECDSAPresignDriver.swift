@@ -47,12 +47,11 @@ enum ECDSAPresignDriver {
             // out, so they delete it (in the background; the attempt's failure is answered now).
             let holders = byNode.filter { $0.value.publicData != nil }.keys.sorted()
             if !holders.isEmpty {
-                let orphan = PooledPresignature(presignId: presignId, signers: holders, publicData: "")
-                Task { await ECDSARetire.run(ctx: ctx, wallet: walletId, entries: [orphan], why: "orphaned") }
+                Task { await ECDSARetire.run(ctx: ctx, wallet: walletId, ids: [presignId], at: holders, why: "orphaned") }
             }
         }
         if case .failure(let f) = verdict, !f.culprits.isEmpty {
-            // A culprit of presigning (a failed proof, or named by identification after a failed δ check) leaves the
+            // A culprit of presigning (a failed proof, or named by identification after a failed δ or χ check) leaves the
             // wallet's presign pool: its pooled presignatures are dropped and it is kept out of the pool's signer sets.
             let total = await ctx.presignPool.exclude(walletId, culprits: f.culprits)
             ctx.log.error("presign culprit identified for wallet \(walletId): \(f.culprits.joined(separator: ",")) "

@@ -23,10 +23,11 @@ actor ECDSAPresignRunner {
     private let box2 = StateBox<PresignRound2State>()
     private let box3 = StateBox<PresignRound3State>()
     private var round = 0
-    /// After a failed δ check: the public data to verify the peers' identification messages.
-    private var identification: PresignIdentification?
-    /// The check that failed in our view (for the report).
-    private var failedCheck = CGGMPPresignCheck.delta
+    /// After a failed δ or χ check: the public data to verify the peers' identification messages, and which check
+    /// failed in our view (for the report).
+    private var identification: (verifier: PresignIdentification, failed: CGGMPPresignCheck)?
+    /// TESTS ONLY: the node's configured round-3 lie, if any.
+    private let cheat: ECDSAPresignCheat?
     /// Which session timer counts: identification restarts the timer (its own `sessionTimeoutSeconds`).
     private var timerEpoch = 0
     /// A round's arithmetic is running (off the actor): nothing else may touch the state boxes meanwhile.
@@ -41,6 +42,7 @@ actor ECDSAPresignRunner {
          keyShare: CGGMPKeyShare, aux: CGGMPAuxInfo, onEnd: @escaping @Sendable () async -> Void) {
         self.ctx = ctx; self.session = session; self.request = request; self.profile = profile; self.ids = ids
         self.keyShare = keyShare; self.aux = aux; self.onEnd = onEnd
+        cheat = ECDSAPresignCheat(ctx.config.ecdsa)
     }
 
     var others: [String] { request.signers.filter { $0 != ctx.identity.id } }
@@ -113,7 +115,7 @@ actor ECDSAPresignRunner {
     }
 
     /// Identification is over: report whom it names (the coordinator excludes a signer named by a majority).
-    private func concluded(_ verdict: PresignIdentificationResult) async {
+    private func concluded(_ verdict: PresignIdentificationResult, failedCheck: CGGMPPresignCheck) async {
         let disputes = verdict.disputes.map { names($0).joined(separator: "/") }
         if verdict.culprits.isEmpty {
             await fail("presign_check_failed", "the \(failedCheck.rawValue) check failed and identification named nobody"
@@ -165,7 +167,7 @@ actor ECDSAPresignRunner {
                 do { msgs = try decode(2) { b throws(CGGMPError) in try PresignRound2Message(encoded: b, profile: profile) } }
                 catch { await failProtocol(error); return }
                 let (from, to) = (box2, box3)
-                let cheat = ECDSAPresignCheat(ctx.config.ecdsa)
+                let cheat = self.cheat
                 await compute(next: 3, tag: ECDSAPresignTag.round3) {
                     let r = Self.step(from, to, msgs, profile) { st, m, rng throws(CGGMPProtocolError) in try st.receive(m, using: &rng) }
                     guard let cheat, case .success(let out) = r else { return r }
@@ -175,7 +177,7 @@ actor ECDSAPresignRunner {
                 var received: [PresignRound3Message]
                 do { received = try decode(3) { b throws(CGGMPError) in try PresignRound3Message(encoded: b, profile: profile) } }
                 catch { await failProtocol(error); return }
-                if let cheat = ECDSAPresignCheat(ctx.config.ecdsa) { received = cheat.incoming(received) }
+                if let cheat { received = cheat.incoming(received) }
                 let msgs = received
                 let from = box3
                 round = 4
@@ -202,14 +204,13 @@ actor ECDSAPresignRunner {
                 case .failure(let e): await failProtocol(e)
                 case .success(.identify(let verifier, let out, let failed)):
                     ctx.log.warn("presign \(failed.rawValue) check failed: running identification", session: session.hex)
-                    failedCheck = failed
-                    identification = verifier
+                    identification = (verifier, failed)
                     startTimer()
                     send(out, tag: ECDSAPresignTag.identify)
                 case .success(.presignature(let secret, let publicData)): await finish(secret: secret, publicData: publicData)
                 }
             default:
-                guard let verifier = identification else { return }
+                guard let (verifier, failed) = identification else { return }
                 let msgs: [PresignIdentifyMessage]
                 do { msgs = try decode(4) { b throws(CGGMPError) in try PresignIdentifyMessage(encoded: b, profile: profile) } }
                 catch { await failProtocol(error); return }
@@ -221,7 +222,7 @@ actor ECDSAPresignRunner {
                 computing = false
                 switch r {
                 case .failure(let e): await failProtocol(e)
-                case .success(let verdict): await concluded(verdict)
+                case .success(let verdict): await concluded(verdict, failedCheck: failed)
                 }
             }
         }

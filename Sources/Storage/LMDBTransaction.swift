@@ -63,6 +63,13 @@ struct LMDBTransaction {
         return true
     }
 
+    /// Empties `db` (`mdb_drop` without deleting the database itself); returns how many records it held.
+    func clear(_ db: LMDBDatabase) throws(StorageError) -> Int {
+        let n = try count(db)
+        try check(mdb_drop(txn, db.dbi, 0), "mdb_drop(\(db.name))")
+        return n
+    }
+
     /// Every (key, value) whose key starts with `prefix`, in key order.
     func entries(_ db: LMDBDatabase, prefix: [UInt8] = []) throws(StorageError) -> [(key: [UInt8], value: [UInt8])] {
         var cursor: OpaquePointer?

@@ -38,11 +38,7 @@ extension NodeStore {
     /// restored from a backup (SECURITY-CHECKLIST 17): presignatures in a backup may have been used since it was taken,
     /// and a second use of a presignature reveals the key share; `mpc-node --drop-presignatures` calls this.
     public func dropAllPresignatures() throws(StorageError) -> Int {
-        try env.write { txn throws(StorageError) -> Int in
-            let keys = try txn.entries(db(.presignatures)).map(\.key)
-            for key in keys { _ = try txn.delete(db(.presignatures), key) }
-            return keys.count
-        }
+        try env.write { txn throws(StorageError) -> Int in try txn.clear(db(.presignatures)) }
     }
 
     /// Number of stored presignatures.

@@ -110,13 +110,40 @@ extension PresignContext {
     }
 }
 
+/// P_i's side of one kind of round-2 MtA (γ_i for δ, x_i for χ): the pairs it sent, the D it received, and the masks
+/// Σ_j (α_{i,j} − β_{i,j}) over the integers (part of the plaintext its Π^dec speaks about).
+struct PresignMtASide {
+    let sent: [CGGMPPartyId: PresignIdentifyMessage.MtA]
+    let received: [CGGMPPartyId: BigNum]
+    let masks: BigNum
+
+    init(_ others: [CGGMPPartyId], sent: [CGGMPPartyId: PresignSentPairs], received: [CGGMPPartyId: PresignReceivedPairs],
+         _ pickSent: KeyPath<PresignSentPairs, PresignSentMtA>,
+         _ pickReceived: KeyPath<PresignReceivedPairs, PresignReceivedMtA>) throws(CGGMPProtocolError) {
+        var out = [CGGMPPartyId: PresignIdentifyMessage.MtA](), got = [CGGMPPartyId: BigNum](), masks = BigNum.zero
+        for j in others {
+            guard let s = sent[j]?[keyPath: pickSent], let r = received[j]?[keyPath: pickReceived] else {
+                throw .invalidInput("missing MtA values for \(j)")
+            }
+            out[j] = .init(s); got[j] = r.D
+            masks = masks + r.alpha - s.beta
+        }
+        self.sent = out; self.received = got; self.masks = masks
+    }
+}
+
+extension PresignIdentifyMessage.MtA {
+    init(_ s: PresignSentMtA) { self.init(D: s.D, F: s.F) }
+    init(_ r: PresignReceivedMtA) { self.init(D: r.D, F: r.F) }
+}
+
 /// P_i's secret state for proving identification (after its δ or χ check failed). Non-copyable; the secrets are
 /// wiped on release (BigNum).
 public struct PresignIdentifyState: ~Copyable, Sendable {
     let ctx: PresignContext
     let k: BigNum, rho: BigNum, gamma: BigNum, x: BigNum
-    /// Our δ_i and χ_i from round 3.
-    let delta: BigNum, chi: BigNum
+    /// Our χ_i from round 3 (δ_i is in `announced`).
+    let chi: BigNum
     let announced: PresignRound3Public
     let sent: [CGGMPPartyId: PresignSentPairs]
     let received: [CGGMPPartyId: PresignReceivedPairs]
@@ -126,11 +153,10 @@ public struct PresignIdentifyState: ~Copyable, Sendable {
     /// Builds the identification messages (one per other signer) and the public verifier state.
     public consuming func prove<R: RandomSource>(using rng: inout R) throws(CGGMPProtocolError)
         -> CGGMPStep<PresignIdentification, PresignIdentifyMessage> {
-        let ctx = self.ctx, me = ctx.me, k = self.k, gamma = self.gamma, x = self.x, rho = self.rho
-        let delta = self.delta, sent = self.sent
+        let ctx = self.ctx, me = ctx.me, k = self.k, gamma = self.gamma, x = self.x, rho = self.rho, sent = self.sent
         let sk = ctx.aux.paillier, own = sk.publicKey, q = CGGMPProfile.curveOrder
         guard let Ki = announced.round1.K[me], let Gi = announced.round1.G[me], let Gammai = announced.Gammas[me],
-              let Xi = ctx.X[me] else { throw .invalidInput("missing own round values") }
+              let delta = announced.deltas[me], let Xi = ctx.X[me] else { throw .invalidInput("missing own round values") }
         let pcDelta = ctx.proofContext(prover: me, round: PresignContext.deltaIdentifyRound)
         let pcChi = ctx.proofContext(prover: me, round: PresignContext.chiIdentifyRound)
         let mStar = ctx.chiIdentifyMessage
@@ -145,25 +171,15 @@ public struct PresignIdentifyState: ~Copyable, Sendable {
             return (H, Hhat, piMul)
         }
         // The plaintexts over the integers: y = k_iγ_i + Σ_j (α_{i,j} − β_{i,j}) of U_i, and
-        // ŷ = m*·k_i + k_i x_i + Σ_j (α̂_{i,j} − β̂_{i,j}) of K_i^{m*}·Û_i.
-        var yAcc = k * gamma, yHatAcc = mStar * k + k * x
-        var sentD = [CGGMPPartyId: PresignIdentifyMessage.MtA](), sentC = sentD
-        var receivedD = [CGGMPPartyId: BigNum](), receivedC = receivedD
-        for j in ctx.others {
-            guard let s = sent[j], let r = received[j] else { throw .invalidInput("missing MtA values for \(j)") }
-            sentD[j] = .init(D: s.gamma.D, F: s.gamma.F); sentC[j] = .init(D: s.x.D, F: s.x.F)
-            receivedD[j] = r.gamma.D; receivedC[j] = r.x.D
-            yAcc = yAcc + r.gamma.alpha - s.gamma.beta
-            yHatAcc = yHatAcc + r.x.alpha - s.x.beta
-        }
-        let (y, yHat, sentDelta, sentChi, receivedDelta, receivedChi) = (yAcc, yHatAcc, sentD, sentC, receivedD, receivedC)
-        guard y.mod(q) == delta, (yHat - mStar * k).mod(q) == chi else {
-            throw .invalidInput("own δ_i or χ_i does not match the MtA values")
-        }
+        // ŷ = m*·k_i + k_i x_i + Σ_j (α̂_{i,j} − β̂_{i,j}) of K_i^{m*}·Û_i. (Π^dec's prover checks y ≡ δ_i itself.)
+        let gammaSide = try PresignMtASide(ctx.others, sent: sent, received: received, \.gamma, \.gamma)
+        let xSide = try PresignMtASide(ctx.others, sent: sent, received: received, \.x, \.x)
+        let y = k * gamma + gammaSide.masks, yHat = mStar * k + k * x + xSide.masks
+        guard (yHat - mStar * k).mod(q) == chi else { throw .invalidInput("own χ_i does not match the x-MtA values") }
         let sigmaStar = yHat.mod(q)
         typealias Part = PresignIdentifyMessage.Part
-        guard let U = Part.aggregate(H: H, sent: sentDelta, received: receivedDelta, pk: own),
-              let UhatBase = Part.aggregate(H: Hhat, sent: sentChi, received: receivedChi, pk: own),
+        guard let U = Part.aggregate(H: H, sent: gammaSide.sent, received: gammaSide.received, pk: own),
+              let UhatBase = Part.aggregate(H: Hhat, sent: xSide.sent, received: xSide.received, pk: own),
               let KiM = own.unitPow(Ki, mStar) else { throw .invalidInput("U_i") }
         let Uhat = KiM.mulMod(UhatBase, own.nSquared)
         guard let rhoU = sk.recoverNonce(U), let rhoUhat = sk.recoverNonce(Uhat) else { throw .invalidInput("U_i nonce") }
@@ -200,17 +216,16 @@ public struct PresignIdentifyState: ~Copyable, Sendable {
                 let mulStar = try PiMulStar<Secp256k1Group>.prove(.init(pk: own, C: Ki, D: Hhat, X: Xi, g: .generator), x: x,
                                                                   rho: rhoHhat, verifierAux: verifier, profile: profile,
                                                                   context: pcChi, using: &rng)
-                return (Part(H: H, sent: sentDelta, received: receivedDelta, affG: affDelta, piDec: decDelta),
-                        Part(H: Hhat, sent: sentChi, received: receivedChi, affG: affChi, piDec: decChi), mulStar)
+                return (Part(H: H, sent: gammaSide.sent, received: gammaSide.received, affG: affDelta, piDec: decDelta),
+                        Part(H: Hhat, sent: xSide.sent, received: xSide.received, affG: affChi, piDec: decChi), mulStar)
             }
         }
         let out = zip(ctx.others, proofs).map { l, p in
             PresignIdentifyMessage(from: me, to: l, delta: p.0, piMul: piMul, chi: p.1, piMulStar: p.2, sigmaStar: sigmaStar)
         }
-        var ownSent = [CGGMPPartyId: PresignIdentification.Pairs](), ownReceived = ownSent
-        for (j, s) in sent { ownSent[j] = .init(delta: .init(D: s.gamma.D, F: s.gamma.F), chi: .init(D: s.x.D, F: s.x.F)) }
-        for (j, r) in received { ownReceived[j] = .init(delta: .init(D: r.gamma.D, F: r.gamma.F), chi: .init(D: r.x.D, F: r.x.F)) }
-        let verifierState = PresignIdentification(ctx: ctx, announced: announced, sent: ownSent, received: ownReceived)
+        let verifierState = PresignIdentification(ctx: ctx, announced: announced,
+                                                  sent: sent.mapValues { .init(delta: .init($0.gamma), chi: .init($0.x)) },
+                                                  received: received.mapValues { .init(delta: .init($0.gamma), chi: .init($0.x)) })
         return CGGMPStep(state: verifierState, messages: out)
     }
 }

@@ -91,7 +91,7 @@ extension PresignRound3State {
         guard deltaHolds, Secp256k1Group.multiplyPublic(ctx.publicKey, by: deltaSum) == SSum else {
             let announced = PresignRound3Public(round1: round1, Gammas: Gammas, Gamma: Gamma, deltas: deltas,
                                                 Deltas: Deltas, Ss: Ss)
-            return .identify(PresignIdentifyState(ctx: ctx, k: k, rho: rho, gamma: gamma, x: x, delta: delta, chi: chi,
+            return .identify(PresignIdentifyState(ctx: ctx, k: k, rho: rho, gamma: gamma, x: x, chi: chi,
                                                   announced: announced, sent: sent, received: received),
                              failed: deltaHolds ? .chi : .delta)
         }
